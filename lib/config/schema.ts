@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+// The shape of sipha.config.json. Kept free of `server-only` so that the lab (plain Node)
+// can write a config the console will accept; loading and secrets live in ./load.ts.
+
+const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'a host name or IP address');
+
+export const nodeConfigSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case name such as d1'),
+  host: hostName,
+  port: z.coerce.number().int().min(1).max(65535).default(3306),
+  user: z.string().min(1).max(80),
+  password: z.string().max(200).default(''),
+  database: z.string().min(1).max(64).default('kamailio'),
+});
+
+export const sipServerConfigSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case name such as p1'),
+  host: hostName,
+  udpPort: z.coerce.number().int().min(1).max(65535).optional(),
+  tcpPort: z.coerce.number().int().min(1).max(65535).optional(),
+  rpcUrl: z.url().optional(),
+  serverId: z.coerce.number().int().min(0),
+  node: z.string(),
+});
+
+export const configSchema = z
+  .object({
+    nodes: z.array(nodeConfigSchema).min(1),
+    sipServers: z.array(sipServerConfigSchema).default([]),
+    domains: z.array(hostName).min(1),
+    connection: z
+      .object({
+        connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),
+        queryTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(3000),
+        probeIntervalMs: z.coerce.number().int().min(100).max(60_000).default(500),
+        /** Set read_only=ON on a node that is fenced after a failover. */
+        fenceReadOnly: z.boolean().default(true),
+      })
+      .prefault({}),
+    users: z
+      .object({
+        storePlaintextPasswords: z.boolean().default(false),
+        passwordMinLength: z.coerce.number().int().min(6).max(128).default(8),
+      })
+      .prefault({}),
+    session: z
+      .object({
+        /** Absolute lifetime of a console session. */
+        maxAgeHours: z.coerce.number().int().min(1).max(24 * 30).default(12),
+        secureCookie: z.boolean().optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Set<string>();
+    for (const [i, n] of cfg.nodes.entries()) {
+      if (names.has(n.name))
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: 'duplicate node name' });
+      names.add(n.name);
+    }
+    for (const [i, s] of cfg.sipServers.entries()) {
+      if (!names.has(s.node))
+        ctx.addIssue({ code: 'custom', path: ['sipServers', i, 'node'], message: `unknown node ${s.node}` });
+      if (s.udpPort === undefined && s.tcpPort === undefined)
+        ctx.addIssue({ code: 'custom', path: ['sipServers', i], message: 'needs udpPort or tcpPort' });
+    }
+  });
+
+export type SiphaConfig = z.infer<typeof configSchema>;
+export type SiphaConfigInput = z.input<typeof configSchema>;
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+export type SipServerConfig = z.infer<typeof sipServerConfigSchema>;
