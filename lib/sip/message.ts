@@ -30,6 +30,7 @@ const COMPACT: Record<string, string> = {
 };
 
 const CRLF = '\r\n';
+const TOKEN = /^[!#$%&'*+\-.^_`~0-9a-z]+$/;
 
 /** Random token for branch/tag/Call-ID; Web Crypto keeps this module free of node imports. */
 export function randomToken({ bytes = 8 }: { bytes?: number } = {}): string {
@@ -106,6 +107,8 @@ export function parseSipMessage(input: Uint8Array | string): SipMessage | null {
     const colon = line.indexOf(':');
     if (colon <= 0) return null;
     const raw = line.slice(0, colon).trim().toLowerCase();
+    // Header names are tokens (RFC 3261 §25.1); anything else means we are not reading SIP.
+    if (!TOKEN.test(raw)) return null;
     const name = COMPACT[raw] ?? raw;
     msg.headers[name] ??= [];
     last = msg.headers[name];
