@@ -1,0 +1,109 @@
+import { MASK, plain, quoteString, validateHost, validatePort, validateUser } from './dialect-quote.ts';
+import {
+  autoIncrementLines,
+  checkServerId,
+  createReplicationUserStatements,
+  variableAssignment,
+} from './dialect-shared.ts';
+import type { Dialect, NodeSettings, SourceEndpoint } from './dialect-types.ts';
+import { atLeast, type ServerVersion } from './dialect-version.ts';
+
+// MySQL 8.0 / 8.4 (and later). The vocabulary moved in steps: 8.0.22 SHOW/START/STOP/RESET
+// REPLICA, 8.0.23 CHANGE REPLICATION SOURCE TO, 8.0.26 log_replica_updates, 8.2 SHOW BINARY
+// LOG STATUS; 8.4 removed the old spellings, so each one is chosen by version here.
+
+function changeSource(v: ServerVersion, s: SourceEndpoint) {
+  // Before 8.0.23 only the MASTER_* spelling exists.
+  const p = atLeast(v, 8, 0, 23) ? 'SOURCE' : 'MASTER';
+  const head = [
+    `${p}_HOST = ${quoteString(validateHost(s.host))}`,
+    `${p}_PORT = ${validatePort(s.port)}`,
+    `${p}_USER = ${quoteString(validateUser(s.user))}`,
+  ];
+  // caching_sha2_password (the 8.x default) refuses a non-TLS connection unless the replica
+  // may fetch the source's RSA key to encrypt the password.
+  const tail = [`${p}_AUTO_POSITION = 1`, `GET_${p}_PUBLIC_KEY = 1`];
+  const verb = p === 'SOURCE' ? 'CHANGE REPLICATION SOURCE TO' : 'CHANGE MASTER TO';
+  return {
+    sql: `${verb} ${[...head, `${p}_PASSWORD = ${quoteString(s.password)}`, ...tail].join(', ')}`,
+    display: `${verb} ${[...head, `${p}_PASSWORD = ${MASK}`, ...tail].join(', ')}`,
+  };
+}
+
+function myCnf(v: ServerVersion, s: NodeSettings): string {
+  return [
+    '[mysqld]',
+    `server_id = ${checkServerId(s.serverId)}`,
+    `log_bin = ${s.logBinBasename ?? 'binlog'}`,
+    // binlog_format is deprecated from 8.0.34 but ROW is still the default and still accepted.
+    'binlog_format = ROW',
+    // ON by default in 8.x; written anyway so a distro my.cnf cannot silently turn it off.
+    atLeast(v, 8, 0, 26) ? 'log_replica_updates = ON' : 'log_slave_updates = ON',
+    'gtid_mode = ON',
+    'enforce_gtid_consistency = ON',
+    ...autoIncrementLines(s.nodeCount, s.nodeIndex),
+  ].join('\n');
+}
+
+export function mysqlDialect(version: ServerVersion): Dialect {
+  const replica = atLeast(version, 8, 0, 22) ? 'REPLICA' : 'SLAVE';
+  const binlogStatus = atLeast(version, 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
+  const replicaUpdates = atLeast(version, 8, 0, 26) ? 'log_replica_updates' : 'log_slave_updates';
+  return {
+    version,
+    replicaStatus: () => plain(`SHOW ${replica} STATUS`),
+    binlogStatus: () => plain(binlogStatus),
+    changeSource: (s) => changeSource(version, s),
+    startReplica: () => plain(`START ${replica}`),
+    stopReplica: () => plain(`STOP ${replica}`),
+    resetReplicaAll: () => plain(`RESET ${replica} ALL`),
+    gtidPositions: () =>
+      plain('SELECT @@GLOBAL.gtid_executed AS gtid_executed, @@GLOBAL.gtid_purged AS gtid_purged'),
+    waitForGtid: ({ gtid, timeoutSeconds }) =>
+      plain('SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS result', [gtid, timeoutSeconds]),
+    // The mysqldump --single-transaction --source-data sequence: a brief global read lock so
+    // the snapshot, the binlog position and gtid_executed all describe the same instant.
+    consistentSnapshot: () => [
+      { role: 'lock', statement: plain('FLUSH TABLES WITH READ LOCK') },
+      { role: 'isolation', statement: plain('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ') },
+      { role: 'begin', statement: plain('START TRANSACTION WITH CONSISTENT SNAPSHOT') },
+      { role: 'coordinates', statement: plain(binlogStatus) },
+      { role: 'gtid', statement: plain('SELECT @@GLOBAL.gtid_executed AS gtid_executed') },
+      { role: 'unlock', statement: plain('UNLOCK TABLES') },
+    ],
+    gtidFromBinlogPos: () => null,
+    gtidPreflight: () =>
+      plain(
+        'SELECT @@GLOBAL.server_id AS server_id, @@GLOBAL.log_bin AS log_bin, ' +
+          `@@GLOBAL.binlog_format AS binlog_format, @@GLOBAL.${replicaUpdates} AS log_replica_updates, ` +
+          '@@GLOBAL.gtid_mode AS gtid_mode, @@GLOBAL.enforce_gtid_consistency AS enforce_gtid_consistency, ' +
+          '@@GLOBAL.server_uuid AS server_uuid',
+      ),
+    // gtid_mode may only move one step at a time. Before the final step every server must
+    // have ONGOING_ANONYMOUS_TRANSACTION_COUNT = 0 (the caller checks; see the manual).
+    enableGtid: () =>
+      [
+        'enforce_gtid_consistency = ON',
+        'gtid_mode = OFF_PERMISSIVE',
+        'gtid_mode = ON_PERMISSIVE',
+        'gtid_mode = ON',
+      ].map((a) => plain(`SET PERSIST ${a}`)),
+    setGlobalPersistent: ({ name, value }) => plain(`SET PERSIST ${variableAssignment(name, value)}`),
+    // super_read_only also stops SUPER/CONNECTION_ADMIN holders (the console's own admin
+    // account included) and implies read_only; turning read_only OFF clears both.
+    setReadOnly: ({ on }) =>
+      on
+        ? [plain('SET GLOBAL read_only = ON'), plain('SET GLOBAL super_read_only = ON')]
+        : [plain('SET GLOBAL super_read_only = OFF'), plain('SET GLOBAL read_only = OFF')],
+    // CONNECTION_ADMIN (or the deprecated SUPER) bypasses read_only, not super_read_only.
+    readOnlyBypassAccounts: () =>
+      plain(
+        'SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES ' +
+          "WHERE PRIVILEGE_TYPE IN ('CONNECTION_ADMIN', 'SUPER') ORDER BY grantee",
+      ),
+    createReplicationUser: createReplicationUserStatements,
+    // server_id is dynamic on MySQL too; these are the ones that need a restart.
+    staticSettings: ['log_bin', replicaUpdates],
+    myCnfLines: (s) => myCnf(version, s),
+  };
+}

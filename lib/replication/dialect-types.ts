@@ -1,0 +1,68 @@
+import type { Statement } from './dialect-quote.ts';
+import type { ServerVersion } from './dialect-version.ts';
+
+// The contract every flavour implements. Kept apart from dialect.ts so the flavour files can
+// depend on it without a circular import.
+
+export interface SourceEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface ReplicationAccount {
+  user: string;
+  /** Host part of the account: the peer's address (or a pattern such as 10.0.0.%). */
+  host: string;
+  password: string;
+}
+
+export type SnapshotStepRole = 'lock' | 'isolation' | 'begin' | 'coordinates' | 'gtid' | 'unlock';
+
+export interface SnapshotStep {
+  role: SnapshotStepRole;
+  statement: Statement;
+}
+
+export interface NodeSettings {
+  serverId: number;
+  /** MariaDB only: must differ between the nodes so their GTID streams never collide. */
+  gtidDomainId: number;
+  /** Number of nodes that accept writes; becomes auto_increment_increment. */
+  nodeCount: number;
+  /** 1-based position of this node; becomes auto_increment_offset. */
+  nodeIndex: number;
+  /** Binary log base name; defaults to a flavour-appropriate one. */
+  logBinBasename?: string;
+}
+
+export interface Dialect {
+  version: ServerVersion;
+  replicaStatus(): Statement;
+  binlogStatus(): Statement;
+  changeSource(source: SourceEndpoint): Statement;
+  startReplica(): Statement;
+  stopReplica(): Statement;
+  resetReplicaAll(): Statement;
+  /** One row, one column per position variable, named after the variable. */
+  gtidPositions(): Statement;
+  /** One row, column `result`: 0 = reached; MariaDB -1 / MySQL 1 = timed out. */
+  waitForGtid(args: { gtid: string; timeoutSeconds: number }): Statement;
+  /** Run in order on ONE dedicated connection; dump the data between `coordinates` and the end. */
+  consistentSnapshot(): SnapshotStep[];
+  /** MariaDB: GTID position matching binlog file/offset (from binlog_snapshot_*); MySQL: null. */
+  gtidFromBinlogPos(args: { file: string; position: number }): Statement | null;
+  /** One row with the variables the GTID preflight checks, aliased to neutral names. */
+  gtidPreflight(): Statement;
+  /** Dynamic changes that turn GTID replication on for this node (run in order). */
+  enableGtid(args: { gtidDomainId: number }): Statement[];
+  setGlobalPersistent(args: { name: string; value: string | number | boolean }): Statement;
+  setReadOnly(args: { on: boolean }): Statement[];
+  /** Lists grantees (column `grantee`) whose privileges let them write despite read_only. */
+  readOnlyBypassAccounts(): Statement;
+  createReplicationUser(account: ReplicationAccount): Statement[];
+  /** Settings that only take effect after a restart (so must be in my.cnf). */
+  staticSettings: readonly string[];
+  myCnfLines(settings: NodeSettings): string;
+}
