@@ -139,7 +139,7 @@ describe('splitFrames (TCP)', () => {
 
   it('feeds byte by byte and still finds both messages', () => {
     const all = fixture('tcp-two-replies.sip');
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     const got: number[] = [];
     for (const byte of all) {
       const r = splitFrames({ buffer: Buffer.concat([pending, Buffer.from([byte])]) });
