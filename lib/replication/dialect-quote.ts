@@ -35,7 +35,7 @@ const ESCAPES: Record<string, string> = {
  * such a value would be stored with extra backslashes, but it still could not inject SQL.
  */
 export function quoteString(value: string): string {
-  return `'${value.replace(/[\\'\0\n\r\x1a]/g, (c) => ESCAPES[c] ?? c)}'`;
+  return `'${Array.from(value, (c) => ESCAPES[c] ?? c).join('')}'`;
 }
 
 // Host names, IPv4 and IPv6 addresses; nothing that needs quoting beyond the quotes.
