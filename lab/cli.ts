@@ -1,0 +1,100 @@
+import { parseArgs, num } from './args.ts';
+import { down, load, signal, start, status, up } from './index.ts';
+import { setup } from './setup.ts';
+import { REPO_ROOT } from './up.ts';
+
+const log = (l: string) => console.log(l);
+
+/** Foreground mode: stay until Ctrl-C or SIGTERM, then stop everything this lab started. */
+function waitForSignal(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = async () => {
+      log('\n… stopping the lab');
+      await down(dir);
+      log('✓ stopped');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+async function main(): Promise<number> {
+  const a = parseArgs(process.argv.slice(2), REPO_ROOT);
+  const f = a.flags;
+  switch (a.verb) {
+    case 'setup':
+    case 'up': {
+      if (a.verb === 'setup' && !setup(REPO_ROOT, log)) return 1;
+      const t0 = performance.now();
+      const detach = f.detach === true;
+      // Stop on Ctrl-C also while starting; up() itself cleans up when a step fails.
+      const state = await up({
+        dir: a.dir,
+        nodes: num(f, 'nodes', 2),
+        fresh: f.fresh === true,
+        console: f['no-console'] !== true,
+        detach,
+        log,
+      });
+      log(`✓ lab up in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${state.dir}`);
+      if (state.console) log(`  console: ${state.console.url}`);
+      log(`  config: ${state.configPath}`);
+      if (detach) return 0;
+      log('  Ctrl-C stops everything.');
+      await waitForSignal(a.dir);
+      return 0;
+    }
+    case 'down':
+      await down(a.dir);
+      log(`✓ lab in ${a.dir} stopped`);
+      return 0;
+    case 'status': {
+      const s = await status(a.dir);
+      if (f.json) console.log(JSON.stringify(s));
+      else {
+        for (const n of s.nodes) log(`${n.name}  ${n.state.padEnd(8)} ${n.host}:${n.port}  pid ${n.pid}`);
+        for (const p of s.sip)
+          log(`${p.name}  ${p.state.padEnd(8)} sip ${p.host}:${p.udp} (udp+tcp)  rpc ${p.rpc}  node ${p.node}  pid ${p.pid}`);
+        log(s.console ? `console  ${s.console.url}  pid ${s.console.pid}` : 'console  none');
+      }
+      return 0;
+    }
+    case 'kill':
+    case 'stop':
+    case 'cont':
+      await signal(a.dir, a.name!, a.verb);
+      log(`✓ ${a.verb} ${a.name}`);
+      return 0;
+    case 'start': {
+      const t0 = performance.now();
+      await start(a.dir, a.name!);
+      log(`✓ ${a.name} started (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      return 0;
+    }
+    case 'load': {
+      const transport = f.transport === 'tcp' ? 'tcp' : 'udp';
+      const site = typeof f.site === 'string' ? f.site : 'p1';
+      const r = await load(a.dir, {
+        site,
+        rate: num(f, 'rate', 280),
+        users: num(f, 'users', 100),
+        duration: num(f, 'duration', 60),
+        transport,
+      });
+      log(`sent ${r.sent}  ok ${r.ok}  failed ${r.failed}`);
+      log(`response time ms: p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}`);
+      return r.failed > 0 || r.ok === 0 ? 1 : 0;
+    }
+    default:
+      return 1;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`✗ ${e.message}`);
+    process.exit(1);
+  },
+);

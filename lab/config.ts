@@ -1,0 +1,33 @@
+import { writeFileSync } from 'node:fs';
+import { configSchema, type SiphaConfigInput } from '../lib/config/schema.ts';
+import type { LabState } from './state.ts';
+
+/** The console's configuration for this lab, validated by the console's own schema. */
+export function siphaConfig(state: LabState): SiphaConfigInput {
+  const cfg: SiphaConfigInput = {
+    nodes: state.nodes.map((n) => ({
+      name: n.name,
+      host: n.host,
+      port: n.port,
+      user: state.db.sipha.user,
+      password: state.db.sipha.password,
+      database: 'kamailio',
+    })),
+    sipServers: state.sip.map((s) => ({
+      name: s.name,
+      host: s.host,
+      udpPort: s.udp,
+      tcpPort: s.tcp,
+      rpcUrl: s.rpcUrl,
+      serverId: s.serverId,
+      node: s.node,
+    })),
+    domains: [state.domain],
+  };
+  configSchema.parse(cfg);
+  return cfg;
+}
+
+export function writeSiphaConfig(state: LabState): void {
+  writeFileSync(state.configPath, `${JSON.stringify(siphaConfig(state), null, 2)}\n`, { mode: 0o600 });
+}

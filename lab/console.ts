@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tcpPortFree, freePort } from './ports.ts';
+import { procState, spawnDetached, waitUntil } from './process.ts';
+import { type LabState, writeState } from './state.ts';
+
+const run = promisify(execFile);
+
+export function consoleEnv(state: LabState): NodeJS.ProcessEnv {
+  return { ...process.env, SIPHA_CONFIG: state.configPath, NEXT_TELEMETRY_DISABLED: '1' };
+}
+
+/**
+ * `next dev` in its own process group (it forks workers), so `down` can kill the whole group.
+ * Ready when /api/health answers 200; until that route exists, any HTTP answer will do.
+ */
+export async function launchConsole(state: LabState, repoRoot: string): Promise<void> {
+  const port = (await tcpPortFree(3000)) ? 3000 : await freePort();
+  const log = join(state.dir, 'console.log');
+  const args = ['next', 'dev', '-p', String(port), '-H', '127.0.0.1'];
+  const pid = spawnDetached('npx', args, log, consoleEnv(state), repoRoot);
+  const url = `http://127.0.0.1:${port}`;
+  state.console = { url, pid };
+  state.procs = { ...state.procs, console: { cmd: 'npx', args, log } };
+  writeState(state);
+  const healthRoute = existsSync(join(repoRoot, 'app/api/health'));
+  await waitUntil(
+    `console ${url}`,
+    async () => {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(60_000) });
+      return healthRoute ? res.status === 200 : res.status > 0;
+    },
+    180_000,
+    () => procState(pid) !== 'down',
+  );
+}
+
+/** The admin login, created by the console's own script when it exists. */
+export async function createAdmin(state: LabState, repoRoot: string): Promise<{ user: string; password: string } | null> {
+  if (!existsSync(join(repoRoot, 'scripts/admin.ts'))) return null;
+  const { stdout } = await run('npx', ['tsx', 'scripts/admin.ts', 'create', '--user', 'admin', '--reset', '--json'], {
+    cwd: repoRoot,
+    env: consoleEnv(state),
+  });
+  const line = stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!line) throw new Error(`scripts/admin.ts printed no JSON: ${stdout}`);
+  return JSON.parse(line) as { user: string; password: string };
+}

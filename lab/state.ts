@@ -1,0 +1,75 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LabNode {
+  name: string;
+  host: string;
+  port: number;
+  socket: string;
+  pid: number;
+  serverId: number;
+  datadir: string;
+}
+
+export interface LabSip {
+  name: string;
+  host: string;
+  udp: number;
+  tcp: number;
+  rpc: number;
+  rpcUrl: string;
+  node: string;
+  serverId: number;
+  pid: number;
+}
+
+export interface Cred {
+  user: string;
+  password: string;
+}
+
+/** How to start a process again (`lab start NAME`) with the very same command line. */
+export interface LabProc {
+  cmd: string;
+  args: string[];
+  log: string;
+}
+
+export interface LabState {
+  dir: string;
+  domain: string;
+  fresh: boolean;
+  nodes: LabNode[];
+  sip: LabSip[];
+  console: { url: string; pid: number } | null;
+  db: { sipha: Cred; kamailio: Cred; repl: Cred };
+  configPath: string;
+  /** Command lines by process name (d1, p1, console); internal to the lab. */
+  procs?: Record<string, LabProc>;
+}
+
+export const DOMAIN = 'lab.sipha.test';
+
+export function statePath(dir: string): string {
+  return join(dir, 'state.json');
+}
+
+export function hasState(dir: string): boolean {
+  return existsSync(statePath(dir));
+}
+
+export function readState(dir: string): LabState {
+  return JSON.parse(readFileSync(statePath(dir), 'utf8')) as LabState;
+}
+
+/**
+ * Written after every process start, so that `down` can clean up a lab whose `up` failed
+ * midway. Mode 0600: it holds database passwords. Atomic rename so readers never see half.
+ */
+export function writeState(state: LabState): void {
+  mkdirSync(state.dir, { recursive: true });
+  const tmp = `${statePath(state.dir)}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, statePath(state.dir));
+}

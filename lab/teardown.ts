@@ -1,0 +1,36 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { KAMAILIO } from './kamailio.ts';
+import { MARIADBD } from './mariadb.ts';
+import { ours, terminate } from './process.ts';
+import { hasState, readState, writeState } from './state.ts';
+
+/**
+ * Stops every process this lab started, and only those: by pid from state.json, and only
+ * when /proc/PID/cmdline still shows our command (a reused pid belongs to someone else).
+ * Each process runs in its own group, so the group is killed (kamailio workers, next dev's
+ * children). Copes with a partial state written by an `up` that failed midway.
+ */
+export async function down(dir: string): Promise<void> {
+  if (!hasState(dir)) return;
+  const state = readState(dir);
+  const jobs: Promise<void>[] = [];
+  if (state.console && ours(state.console.pid, 'next')) jobs.push(terminate(state.console.pid, true));
+  // SIP servers before their databases, so they do not log a storm of connection errors.
+  for (const s of state.sip) if (ours(s.pid, KAMAILIO) && ours(s.pid, s.name)) jobs.push(terminate(s.pid, true));
+  await Promise.all(jobs);
+  await Promise.all(
+    state.nodes.filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, n.datadir)).map((n) => terminate(n.pid, true, 15_000)),
+  );
+  if (state.console) state.console = null;
+  writeState(state);
+}
+
+/** Removes a previous lab's data in DIR (only the lab's own entries, never DIR itself). */
+export function clean(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir)) {
+    if (/^[dp]\d+$/.test(e) || /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e))
+      rmSync(join(dir, e), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSiphaConfig } from './config.ts';
+import { createAdmin, launchConsole } from './console.ts';
+import { launchNode, launchSip } from './nodes.ts';
+import { createUsers, setupReplication, waitReplicated } from './replication.ts';
+import { createSchema, seed } from './schema.ts';
+import { DOMAIN, hasState, type LabState, readState, writeState } from './state.ts';
+import { clean, down } from './teardown.ts';
+import { procState } from './process.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface UpOptions {
+  dir: string;
+  nodes?: number;
+  fresh?: boolean;
+  sip?: boolean;
+  console?: boolean;
+  detach?: boolean;
+  log?: (line: string) => void;
+  extraNodeArgs?: Record<string, string[]>;
+}
+
+const secret = () => randomBytes(12).toString('base64url');
+
+/** Runs one step and logs `✓ what (1.2 s)`; `what` may depend on the step's result. */
+async function step<T>(log: (l: string) => void, what: (r: T) => string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const r = await fn();
+  log(`✓ ${what(r)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return r;
+}
+
+export async function up(opts: UpOptions): Promise<LabState> {
+  const dir = resolve(opts.dir);
+  const count = opts.nodes ?? 2;
+  const log = opts.log ?? (() => {});
+  if (count < 1) throw new Error('--nodes must be at least 1');
+  if (hasState(dir)) {
+    const old = readState(dir);
+    if ([...old.nodes, ...old.sip].some((p) => procState(p.pid) !== 'down'))
+      throw new Error(`a lab is already running in ${dir}; run \`lab down --dir ${dir}\` first`);
+  }
+  // A new lab always starts from empty datadirs: leftovers of an old lab are removed by down().
+  await down(dir);
+  clean(dir);
+  mkdirSync(dir, { recursive: true });
+  const state: LabState = {
+    dir,
+    domain: DOMAIN,
+    fresh: !!opts.fresh,
+    nodes: [],
+    sip: [],
+    console: null,
+    db: {
+      sipha: { user: 'sipha', password: secret() },
+      kamailio: { user: 'kamailio', password: secret() },
+      repl: { user: 'repl', password: secret() },
+    },
+    configPath: join(dir, 'sipha.config.json'),
+    procs: {},
+  };
+  writeState(state);
+  try {
+    for (let i = 1; i <= count; i++) {
+      const extra = opts.extraNodeArgs?.[`d${i}`];
+      await step(log, (n) => `d${i} started on 127.0.0.1:${n.port}`, () => launchNode(state, i, count, extra));
+    }
+    await step(log, () => 'database users', async () => {
+      for (const n of state.nodes) await createUsers(n, state.db);
+    });
+    if (!state.fresh && count > 1)
+      await step(log, () => `replication (${count === 2 ? 'two-way' : 'ring'})`, () =>
+        setupReplication(state.nodes, state.db.repl),
+      );
+    await step(log, () => `kamailio schema and 100 users on d1`, async () => {
+      await createSchema(state.nodes[0]!);
+      await seed(state.nodes[0]!, state.domain);
+      if (!state.fresh) await waitReplicated(state.nodes);
+    });
+    if (opts.sip ?? true) {
+      // In a fresh lab only d1 has the schema, so only p1 can work.
+      const sites = state.fresh ? 1 : count;
+      for (let i = 1; i <= sites; i++)
+        await step(log, (s) => `p${i} SIP on 127.0.0.1:${s.udp}, RPC ${s.rpcUrl}`, () => launchSip(state, i));
+    }
+    writeSiphaConfig(state);
+    log(`✓ console config ${state.configPath}`);
+    if (opts.console) {
+      await step(log, () => `console on ${state.console?.url}`, () => launchConsole(state, REPO_ROOT));
+      const admin = await createAdmin(state, REPO_ROOT);
+      if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
+      else log('! scripts/admin.ts not found: no console login created');
+    }
+    return state;
+  } catch (e) {
+    log(`✗ ${(e as Error).message}; stopping what was started`);
+    await down(dir);
+    throw e;
+  }
+}
