@@ -1,7 +1,7 @@
 // Pure SIP message helpers: build an OPTIONS probe, parse replies, and match them to the
 // probe. No I/O here so the parsing can be tested against recorded wire bytes.
 
-export type SipTransport = 'udp' | 'tcp';
+export { type BuildOptionsArgs, buildOptions, hostForUri, randomToken, type SipTransport } from './build';
 
 export interface SipMessage {
   /** Set for responses; undefined for requests (a peer may send us its own OPTIONS). */
@@ -29,51 +29,7 @@ const COMPACT: Record<string, string> = {
   u: 'allow-events',
 };
 
-const CRLF = '\r\n';
 const TOKEN = /^[!#$%&'*+\-.^_`~0-9a-z]+$/;
-
-/** Random token for branch/tag/Call-ID; Web Crypto keeps this module free of node imports. */
-export function randomToken({ bytes = 8 }: { bytes?: number } = {}): string {
-  const buf = new Uint8Array(bytes);
-  globalThis.crypto.getRandomValues(buf);
-  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** IPv6 literals need brackets inside SIP URIs and Via sent-by. */
-export function hostForUri({ host }: { host: string }): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
-export interface BuildOptionsArgs {
-  host: string;
-  port: number;
-  transport: SipTransport;
-  localHost: string;
-  localPort: number;
-  branch: string;
-  tag: string;
-  callId: string;
-}
-
-export function buildOptions(a: BuildOptionsArgs): string {
-  const target = `${hostForUri({ host: a.host })}:${a.port}`;
-  const local = `${hostForUri({ host: a.localHost })}:${a.localPort}`;
-  const proto = a.transport.toUpperCase();
-  const lines = [
-    `OPTIONS sip:${target};transport=${a.transport} SIP/2.0`,
-    `Via: SIP/2.0/${proto} ${local};branch=${a.branch};rport`,
-    'Max-Forwards: 70',
-    `From: <sip:sipha@localhost>;tag=${a.tag}`,
-    `To: <sip:${target}>`,
-    `Call-ID: ${a.callId}`,
-    'CSeq: 1 OPTIONS',
-    `Contact: <sip:sipha@${local};transport=${a.transport}>`,
-    'Accept: application/sdp',
-    'User-Agent: sipha',
-    'Content-Length: 0',
-  ];
-  return lines.join(CRLF) + CRLF + CRLF;
-}
 
 /** Parses one complete message; null when it is not SIP at all (stray datagram, garbage). */
 export function parseSipMessage(input: Uint8Array | string): SipMessage | null {
