@@ -51,8 +51,8 @@ export const CONNECT_ERRORS: Record<number, Entry> = {
   1593: (c) => ({
     title: 'Fatal replication error (often: both nodes have the same server_id)',
     meaning:
-      'The replica stopped for a reason it cannot retry. The usual cause in a fresh pair is that both nodes ' +
-      'share a server_id (or, on MySQL, the same server_uuid after copying a data directory): each would ' +
+      'The replica stopped for a reason it cannot retry. The usual cause in a fresh pair is that ' +
+      `${c.peer} and this node share a server_id (or, on MySQL, the same server_uuid after copying a data directory): each would ` +
       'ignore the other\u2019s changes as its own, so the server refuses to replicate.',
     fix: [
       'Read the text after "Fatal error:" — it names the cause.',

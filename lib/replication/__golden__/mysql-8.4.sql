@@ -1,0 +1,41 @@
+replica_status: SHOW REPLICA STATUS
+binlog_status: SHOW BINARY LOG STATUS
+change_source: CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'd1.example.net', SOURCE_PORT = 3306, SOURCE_USER = 'repl', SOURCE_PASSWORD = 'p''a\\ss"w;--\n', SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1
+change_source.display: CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'd1.example.net', SOURCE_PORT = 3306, SOURCE_USER = 'repl', SOURCE_PASSWORD = '********', SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1
+start_replica: START REPLICA
+stop_replica: STOP REPLICA
+reset_replica_all: RESET REPLICA ALL
+gtid_positions: SELECT @@GLOBAL.gtid_executed AS gtid_executed, @@GLOBAL.gtid_purged AS gtid_purged
+wait_for_gtid: SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS result  -- params ["1-1-100",10]
+snapshot.1.lock: FLUSH TABLES WITH READ LOCK
+snapshot.2.isolation: SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ
+snapshot.3.begin: START TRANSACTION WITH CONSISTENT SNAPSHOT
+snapshot.4.coordinates: SHOW BINARY LOG STATUS
+snapshot.5.gtid: SELECT @@GLOBAL.gtid_executed AS gtid_executed
+snapshot.6.unlock: UNLOCK TABLES
+gtid_preflight: SELECT @@GLOBAL.server_id AS server_id, @@GLOBAL.log_bin AS log_bin, @@GLOBAL.binlog_format AS binlog_format, @@GLOBAL.log_replica_updates AS log_replica_updates, @@GLOBAL.gtid_mode AS gtid_mode, @@GLOBAL.enforce_gtid_consistency AS enforce_gtid_consistency, @@GLOBAL.server_uuid AS server_uuid
+enable_gtid.1: SET PERSIST enforce_gtid_consistency = ON
+enable_gtid.2: SET PERSIST gtid_mode = OFF_PERMISSIVE
+enable_gtid.3: SET PERSIST gtid_mode = ON_PERMISSIVE
+enable_gtid.4: SET PERSIST gtid_mode = ON
+set_global_persistent: SET PERSIST auto_increment_increment = 2
+read_only_on.1: SET GLOBAL read_only = ON
+read_only_on.2: SET GLOBAL super_read_only = ON
+read_only_off.1: SET GLOBAL super_read_only = OFF
+read_only_off.2: SET GLOBAL read_only = OFF
+read_only_bypass_accounts: SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE IN ('CONNECTION_ADMIN', 'SUPER') ORDER BY grantee
+create_replication_user.1: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
+create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY '********'
+create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
+create_replication_user.2.display: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY '********'
+create_replication_user.3: GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.0.0.%'
+static_settings: log_bin, log_replica_updates
+my_cnf: [mysqld]
+my_cnf: server_id = 2
+my_cnf: log_bin = binlog
+my_cnf: binlog_format = ROW
+my_cnf: log_replica_updates = ON
+my_cnf: gtid_mode = ON
+my_cnf: enforce_gtid_consistency = ON
+my_cnf: auto_increment_increment = 2
+my_cnf: auto_increment_offset = 2
