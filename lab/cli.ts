@@ -1,4 +1,4 @@
-import { parseArgs, num } from './args.ts';
+import { num, parseArgs } from './args.ts';
 import { down, load, signal, start, status, up } from './index.ts';
 import { setup } from './setup.ts';
 import { REPO_ROOT } from './up.ts';
@@ -55,7 +55,9 @@ async function main(): Promise<number> {
       else {
         for (const n of s.nodes) log(`${n.name}  ${n.state.padEnd(8)} ${n.host}:${n.port}  pid ${n.pid}`);
         for (const p of s.sip)
-          log(`${p.name}  ${p.state.padEnd(8)} sip ${p.host}:${p.udp} (udp+tcp)  rpc ${p.rpc}  node ${p.node}  pid ${p.pid}`);
+          log(
+            `${p.name}  ${p.state.padEnd(8)} sip ${p.host}:${p.udp} (udp+tcp)  rpc ${p.rpc}  node ${p.node}  pid ${p.pid}`,
+          );
         log(s.console ? `console  ${s.console.url}  pid ${s.console.pid}` : 'console  none');
       }
       return 0;

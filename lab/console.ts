@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tcpPortFree, freePort } from './ports.ts';
+import { freePort, tcpPortFree } from './ports.ts';
 import { procState, spawnDetached, waitUntil } from './process.ts';
 import { type LabState, writeState } from './state.ts';
 
@@ -38,13 +38,24 @@ export async function launchConsole(state: LabState, repoRoot: string): Promise<
 }
 
 /** The admin login, created by the console's own script when it exists. */
-export async function createAdmin(state: LabState, repoRoot: string): Promise<{ user: string; password: string } | null> {
+export async function createAdmin(
+  state: LabState,
+  repoRoot: string,
+): Promise<{ user: string; password: string } | null> {
   if (!existsSync(join(repoRoot, 'scripts/admin.ts'))) return null;
-  const { stdout } = await run('npx', ['tsx', 'scripts/admin.ts', 'create', '--user', 'admin', '--reset', '--json'], {
-    cwd: repoRoot,
-    env: consoleEnv(state),
-  });
-  const line = stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  const { stdout } = await run(
+    'npx',
+    ['tsx', 'scripts/admin.ts', 'create', '--user', 'admin', '--reset', '--json'],
+    {
+      cwd: repoRoot,
+      env: consoleEnv(state),
+    },
+  );
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.trim().startsWith('{'));
   if (!line) throw new Error(`scripts/admin.ts printed no JSON: ${stdout}`);
   return JSON.parse(line) as { user: string; password: string };
 }

@@ -16,7 +16,16 @@ export { down, freePort, readState, seedUsers, up };
 export interface StatusJson {
   dir: string;
   nodes: { name: string; host: string; port: number; pid: number; state: ProcState }[];
-  sip: { name: string; host: string; udp: number; tcp: number; rpc: number; node: string; pid: number; state: ProcState }[];
+  sip: {
+    name: string;
+    host: string;
+    udp: number;
+    tcp: number;
+    rpc: number;
+    node: string;
+    pid: number;
+    state: ProcState;
+  }[];
   console: { url: string; pid: number } | null;
 }
 
@@ -24,7 +33,13 @@ export async function status(dir: string): Promise<StatusJson> {
   const s = readState(resolve(dir));
   return {
     dir: s.dir,
-    nodes: s.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port, pid: n.pid, state: procState(n.pid) })),
+    nodes: s.nodes.map((n) => ({
+      name: n.name,
+      host: n.host,
+      port: n.port,
+      pid: n.pid,
+      state: procState(n.pid),
+    })),
     sip: s.sip.map((p) => ({
       name: p.name,
       host: p.host,
@@ -84,12 +99,25 @@ export async function load(
     timeoutSec: duration + 30,
   });
   const sorted = [...r.rtts].sort((a, b) => a - b);
-  return { sent: r.sent, ok: r.ok, failed: r.failed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+  return {
+    sent: r.sent,
+    ok: r.ok,
+    failed: r.failed,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
 }
 
 export async function register(
   dir: string,
-  opts: { site: string; users: { username: string; password: string }[]; domain?: string; transport?: 'udp' | 'tcp'; expires?: number },
+  opts: {
+    site: string;
+    users: { username: string; password: string }[];
+    domain?: string;
+    transport?: 'udp' | 'tcp';
+    expires?: number;
+  },
 ): Promise<{ ok: number; failed: number }> {
   const state = readState(resolve(dir));
   const r = await runSipp({
@@ -106,7 +134,13 @@ export async function register(
   return { ok: r.ok, failed: r.failed };
 }
 
-export async function adminQuery<T = any>(dir: string, node: string, sql: string, params?: unknown[]): Promise<T[]> {
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary rows; the agreed API defaults to any.
+export async function adminQuery<T = any>(
+  dir: string,
+  node: string,
+  sql: string,
+  params?: unknown[],
+): Promise<T[]> {
   const n = readState(resolve(dir)).nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node named ${node} in ${dir}`);
   return query<T>(n.socket, sql, params);

@@ -92,6 +92,16 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
 
 export async function waitKamailio(sipPort: number, rpcUrl: string, pid: number, timeoutMs = 30_000) {
   const alive = () => procState(pid) !== 'down';
-  await waitUntil(`kamailio OPTIONS on ${sipPort}`, async () => (await sipOptions(sipPort)) === 200, timeoutMs, alive);
-  await waitUntil(`kamailio RPC ${rpcUrl}`, async () => (await rpc(rpcUrl, 'core.version')) != null, timeoutMs, alive);
+  await waitUntil(
+    `kamailio OPTIONS on ${sipPort}`,
+    async () => (await sipOptions(sipPort)) === 200,
+    timeoutMs,
+    alive,
+  );
+  await waitUntil(
+    `kamailio RPC ${rpcUrl}`,
+    async () => (await rpc(rpcUrl, 'core.version')) != null,
+    timeoutMs,
+    alive,
+  );
 }

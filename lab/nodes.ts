@@ -1,13 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderConfig, KAMAILIO, kamailioArgs, waitKamailio } from './kamailio.ts';
+import { KAMAILIO, kamailioArgs, renderConfig, waitKamailio } from './kamailio.ts';
 import { createDatadir, MARIADBD, nodeArgs, waitMariadb } from './mariadb.ts';
 import { freePort } from './ports.ts';
 import { procState, spawnDetached } from './process.ts';
 import { type LabNode, type LabSip, type LabState, writeState } from './state.ts';
 
 /** Starts a fresh node d{i}: datadir copied from the template, recorded in state at once. */
-export async function launchNode(state: LabState, i: number, count: number, extra?: string[]): Promise<LabNode> {
+export async function launchNode(
+  state: LabState,
+  i: number,
+  count: number,
+  extra?: string[],
+): Promise<LabNode> {
   const name = `d${i}`;
   const runDir = join(state.dir, name);
   const datadir = join(runDir, 'data');
@@ -16,7 +21,15 @@ export async function launchNode(state: LabState, i: number, count: number, extr
   const args = nodeArgs({ index: i, count, fresh: state.fresh, port, datadir, runDir, extra });
   const log = join(runDir, 'mysqld.out');
   const pid = spawnDetached(MARIADBD, args, log);
-  const node: LabNode = { name, host: '127.0.0.1', port, socket: join(runDir, 'mysqld.sock'), pid, serverId: i, datadir };
+  const node: LabNode = {
+    name,
+    host: '127.0.0.1',
+    port,
+    socket: join(runDir, 'mysqld.sock'),
+    pid,
+    serverId: i,
+    datadir,
+  };
   state.nodes.push(node);
   state.procs = { ...state.procs, [name]: { cmd: MARIADBD, args, log } };
   writeState(state);
@@ -44,7 +57,17 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   const log = join(runDir, 'kamailio.log');
   const pid = spawnDetached(KAMAILIO, args, log);
   const rpcUrl = `http://127.0.0.1:${rpcPort}/RPC`;
-  const sip: LabSip = { name, host: '127.0.0.1', udp: sipPort, tcp: sipPort, rpc: rpcPort, rpcUrl, node: node.name, serverId: i, pid };
+  const sip: LabSip = {
+    name,
+    host: '127.0.0.1',
+    udp: sipPort,
+    tcp: sipPort,
+    rpc: rpcPort,
+    rpcUrl,
+    node: node.name,
+    serverId: i,
+    pid,
+  };
   state.sip.push(sip);
   state.procs = { ...state.procs, [name]: { cmd: KAMAILIO, args, log } };
   writeState(state);

@@ -10,7 +10,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Ctrl-C on the CLI reaches only the CLI (which then stops the lab in order), `--detach` can
  * simply leave the processes running, and `down` can kill a whole group (next dev's children).
  */
-export function spawnDetached(cmd: string, args: string[], log: string, env?: NodeJS.ProcessEnv, cwd?: string) {
+export function spawnDetached(
+  cmd: string,
+  args: string[],
+  log: string,
+  env?: NodeJS.ProcessEnv,
+  cwd?: string,
+) {
   const fd = openSync(log, 'a');
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: env ?? process.env, cwd });
   child.unref();
@@ -63,7 +69,12 @@ export async function terminate(pid: number, group: boolean, graceMs = 5000): Pr
 }
 
 /** Polls `check` until it returns true; throws with `what` and the last error on timeout. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, alive?: () => boolean) {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  alive?: () => boolean,
+) {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {

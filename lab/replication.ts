@@ -19,9 +19,21 @@ export async function createUsers(node: LabNode, db: LabState['db']): Promise<vo
      GRANT REPLICATION SLAVE ON *.* TO ?@?;
      SET sql_log_bin=1;`,
     [
-      db.sipha.user, h, db.sipha.password, db.sipha.user, h,
-      db.kamailio.user, h, db.kamailio.password, db.kamailio.user, h,
-      db.repl.user, h, db.repl.password, db.repl.user, h,
+      db.sipha.user,
+      h,
+      db.sipha.password,
+      db.sipha.user,
+      h,
+      db.kamailio.user,
+      h,
+      db.kamailio.password,
+      db.kamailio.user,
+      h,
+      db.repl.user,
+      h,
+      db.repl.password,
+      db.repl.user,
+      h,
     ],
   );
 }
@@ -64,7 +76,9 @@ export async function waitReplicated(nodes: LabNode[], timeoutMs = 60_000): Prom
     await waitUntil(
       `${node.name} to reach ${pos}`,
       async () => {
-        const [r] = await query<{ r: number | null }>(node.socket, 'SELECT MASTER_GTID_WAIT(?, 1) AS r', [pos]);
+        const [r] = await query<{ r: number | null }>(node.socket, 'SELECT MASTER_GTID_WAIT(?, 1) AS r', [
+          pos,
+        ]);
         return r?.r === 0;
       },
       timeoutMs,

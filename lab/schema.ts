@@ -9,14 +9,20 @@ export const KAMAILIO_SQL_DIR = '/usr/share/kamailio/mysql';
 export const SCHEMA_FILES = ['standard-create.sql', 'auth_db-create.sql', 'usrloc-create.sql'];
 
 export function seedUsers(n: number): { username: string; password: string }[] {
-  return Array.from({ length: n }, (_, i) => ({ username: `user${1000 + i}`, password: `secret${1000 + i}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    username: `user${1000 + i}`,
+    password: `secret${1000 + i}`,
+  }));
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 /** As kamctl stores them: HA1 over user:realm:password, HA1b over user@domain:realm:password. */
 export function ha1(username: string, domain: string, password: string) {
-  return { ha1: md5(`${username}:${domain}:${password}`), ha1b: md5(`${username}@${domain}:${domain}:${password}`) };
+  return {
+    ha1: md5(`${username}:${domain}:${password}`),
+    ha1b: md5(`${username}@${domain}:${domain}:${password}`),
+  };
 }
 
 /** Kamailio's own SQL as Debian ships it, unchanged, in database `kamailio`. */
@@ -30,7 +36,9 @@ export async function seed(node: LabNode, domain: string, count = 100): Promise<
     const h = ha1(u.username, domain, u.password);
     return [u.username, domain, '', h.ha1, h.ha1b];
   });
-  await query(node.socket, 'INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES ?', [
-    rows,
-  ]);
+  await query(
+    node.socket,
+    'INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES ?',
+    [rows],
+  );
 }

@@ -32,7 +32,11 @@ export interface SippResult {
  * sits in the file because sipp cannot nest [fieldN] inside [authentication ...].
  */
 export function injectionCsv(users: SippRun['users'], domain: string, expires: number): string {
-  return ['SEQUENTIAL', ...users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}];${domain};${expires}`)].join('\n') + '\n';
+  const lines = users.map(
+    (u) =>
+      `${u.username};[authentication username=${u.username} password=${u.password}];${domain};${expires}`,
+  );
+  return `${['SEQUENTIAL', ...lines].join('\n')}\n`;
 }
 
 /** Last line of sipp's -trace_stat CSV: cumulative created / successful / failed calls. */
@@ -66,10 +70,37 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
   const localPort = await freePort();
   // prettier-ignore
   const args = [
-    `${r.sip.host}:${r.sip.udp}`, '-sf', SCENARIO, '-inf', csv, '-i', '127.0.0.1', '-p', String(localPort),
-    '-t', r.transport === 'tcp' ? 't1' : 'u1', '-r', String(r.rate), '-m', String(r.calls),
-    '-timeout', `${r.timeoutSec}s`, '-timeout_error', '-nostdin', '-trace_stat', '-stf', join(work, 'stat.csv'),
-    '-fd', '1', '-trace_rtt', '-rtt_freq', '1', '-recv_timeout', '5000', '-max_recv_loops', '100000',
+    `${r.sip.host}:${r.sip.udp}`,
+    '-sf',
+    SCENARIO,
+    '-inf',
+    csv,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(localPort),
+    '-t',
+    r.transport === 'tcp' ? 't1' : 'u1',
+    '-r',
+    String(r.rate),
+    '-m',
+    String(r.calls),
+    '-timeout',
+    `${r.timeoutSec}s`,
+    '-timeout_error',
+    '-nostdin',
+    '-trace_stat',
+    '-stf',
+    join(work, 'stat.csv'),
+    '-fd',
+    '1',
+    '-trace_rtt',
+    '-rtt_freq',
+    '1',
+    '-recv_timeout',
+    '5000',
+    '-max_recv_loops',
+    '100000',
   ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -17,10 +17,13 @@ export async function down(dir: string): Promise<void> {
   const jobs: Promise<void>[] = [];
   if (state.console && ours(state.console.pid, 'next')) jobs.push(terminate(state.console.pid, true));
   // SIP servers before their databases, so they do not log a storm of connection errors.
-  for (const s of state.sip) if (ours(s.pid, KAMAILIO) && ours(s.pid, join(state.dir, s.name))) jobs.push(terminate(s.pid, true));
+  for (const s of state.sip)
+    if (ours(s.pid, KAMAILIO) && ours(s.pid, join(state.dir, s.name))) jobs.push(terminate(s.pid, true));
   await Promise.all(jobs);
   await Promise.all(
-    state.nodes.filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, n.datadir)).map((n) => terminate(n.pid, true, 15_000)),
+    state.nodes
+      .filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, n.datadir))
+      .map((n) => terminate(n.pid, true, 15_000)),
   );
   if (state.console) state.console = null;
   writeState(state);

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
 import { launchNode, launchSip } from './nodes.ts';
+import { procState } from './process.ts';
 import { createUsers, setupReplication, waitReplicated } from './replication.ts';
 import { createSchema, seed } from './schema.ts';
 import { DOMAIN, hasState, type LabState, readState, writeState } from './state.ts';
 import { clean, down } from './teardown.ts';
-import { procState } from './process.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -67,30 +67,52 @@ export async function up(opts: UpOptions): Promise<LabState> {
   try {
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
-      await step(log, (n) => `d${i} started on 127.0.0.1:${n.port}`, () => launchNode(state, i, count, extra));
-    }
-    await step(log, () => 'database users', async () => {
-      for (const n of state.nodes) await createUsers(n, state.db);
-    });
-    if (!state.fresh && count > 1)
-      await step(log, () => `replication (${count === 2 ? 'two-way' : 'ring'})`, () =>
-        setupReplication(state.nodes, state.db.repl),
+      await step(
+        log,
+        (n) => `d${i} started on 127.0.0.1:${n.port}`,
+        () => launchNode(state, i, count, extra),
       );
-    await step(log, () => `kamailio schema and 100 users on d1`, async () => {
-      await createSchema(state.nodes[0]!);
-      await seed(state.nodes[0]!, state.domain);
-      if (!state.fresh) await waitReplicated(state.nodes);
-    });
+    }
+    await step(
+      log,
+      () => 'database users',
+      async () => {
+        for (const n of state.nodes) await createUsers(n, state.db);
+      },
+    );
+    if (!state.fresh && count > 1)
+      await step(
+        log,
+        () => `replication (${count === 2 ? 'two-way' : 'ring'})`,
+        () => setupReplication(state.nodes, state.db.repl),
+      );
+    await step(
+      log,
+      () => `kamailio schema and 100 users on d1`,
+      async () => {
+        await createSchema(state.nodes[0]!);
+        await seed(state.nodes[0]!, state.domain);
+        if (!state.fresh) await waitReplicated(state.nodes);
+      },
+    );
     if (opts.sip ?? true) {
       // In a fresh lab only d1 has the schema, so only p1 can work.
       const sites = state.fresh ? 1 : count;
       for (let i = 1; i <= sites; i++)
-        await step(log, (s) => `p${i} SIP on 127.0.0.1:${s.udp}, RPC ${s.rpcUrl}`, () => launchSip(state, i));
+        await step(
+          log,
+          (s) => `p${i} SIP on 127.0.0.1:${s.udp}, RPC ${s.rpcUrl}`,
+          () => launchSip(state, i),
+        );
     }
     writeSiphaConfig(state);
     log(`✓ console config ${state.configPath}`);
     if (opts.console) {
-      await step(log, () => `console on ${state.console?.url}`, () => launchConsole(state, REPO_ROOT));
+      await step(
+        log,
+        () => `console on ${state.console?.url}`,
+        () => launchConsole(state, REPO_ROOT),
+      );
       const admin = await createAdmin(state, REPO_ROOT);
       if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
       else log('! scripts/admin.ts not found: no console login created');

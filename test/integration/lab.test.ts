@@ -23,10 +23,12 @@ describe('replicated lab (2 nodes, 2 sites)', () => {
     const r = await register(dir, { site: 'p1', users: [user!] });
     expect(r).toEqual({ ok: 1, failed: 0 });
     const row = await poll(async () => {
-      const rows = await adminQuery(dir, 'd2', 'SELECT * FROM kamailio.location WHERE username = ? AND domain = ?', [
-        user!.username,
-        'lab.sipha.test',
-      ]);
+      const rows = await adminQuery(
+        dir,
+        'd2',
+        'SELECT * FROM kamailio.location WHERE username = ? AND domain = ?',
+        [user!.username, 'lab.sipha.test'],
+      );
       return rows[0];
     }, 5000);
     expect(row).toBeDefined();
@@ -44,8 +46,15 @@ describe('replicated lab (2 nodes, 2 sites)', () => {
 
   it('a row written on d2 appears on d1, and one written on d1 on d2', async () => {
     const { dir } = lab();
-    const ins = 'INSERT INTO kamailio.location (ruid, username, domain, contact, server_id) VALUES (?, ?, ?, ?, ?)';
-    await adminQuery(dir, 'd2', ins, ['ruid-from-d2', 'alice', 'lab.sipha.test', 'sip:alice@127.0.0.1:5099', 2]);
+    const ins =
+      'INSERT INTO kamailio.location (ruid, username, domain, contact, server_id) VALUES (?, ?, ?, ?, ?)';
+    await adminQuery(dir, 'd2', ins, [
+      'ruid-from-d2',
+      'alice',
+      'lab.sipha.test',
+      'sip:alice@127.0.0.1:5099',
+      2,
+    ]);
     await adminQuery(dir, 'd1', ins, ['ruid-from-d1', 'bob', 'lab.sipha.test', 'sip:bob@127.0.0.1:5098', 1]);
     const find = (node: string, ruid: string) => async () =>
       (await adminQuery(dir, node, 'SELECT username, id FROM kamailio.location WHERE ruid = ?', [ruid]))[0];
