@@ -1,0 +1,30 @@
+'use client';
+
+import { useOverview } from '../use-overview';
+import { NodeCard } from './node-card';
+import { SipCard } from './sip-card';
+
+export function OverviewLive() {
+  const { data, error, dataUpdatedAt } = useOverview();
+  if (!data) return <p className="text-slate-500">{error ? 'The console cannot read the status right now.' : 'Loading status…'}</p>;
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="nodes-h">
+        <h2 id="nodes-h" className="mb-3 text-lg font-semibold">Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span></h2>
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {data.nodes.map((n) => <NodeCard key={n.name} node={n} />)}
+        </div>
+      </section>
+      <section aria-labelledby="sip-h">
+        <h2 id="sip-h" className="mb-3 text-lg font-semibold">SIP servers</h2>
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {data.sip.map((s) => <SipCard key={s.name} server={s} />)}
+        </div>
+      </section>
+      <p className="text-xs text-slate-500">
+        Updated {new Date(dataUpdatedAt).toLocaleTimeString('en-GB', { hour12: false })}
+        {error ? ' · the last refresh failed; showing the previous state' : ''}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import 'server-only';
+import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
+import type { z } from 'zod';
+import type { ActionState } from '@/lib/action-state';
+import { audit } from '@/lib/audit/log';
+import { AppError, publicError } from '@/lib/errors';
+import { hasRole, type Role } from './roles';
+import { currentSession, type SessionUser, sessionFromToken } from './session';
+import { tokenUser } from './tokens';
+
+/** For pages and layouts: a signed-in user with at least this role, or the login page / 403. */
+export async function requirePageUser(role: Role = 'viewer'): Promise<SessionUser> {
+  const user = await currentSession();
+  if (!user) redirect('/login');
+  if (!hasRole(user.role, role)) forbidden();
+  return user;
+}
+
+/** The caller of a route handler: a bearer token or the session cookie. */
+export async function requestUser(request: Request): Promise<SessionUser | null> {
+  const auth = request.headers.get('authorization');
+  if (auth?.toLowerCase().startsWith('bearer ')) return tokenUser(auth.slice(7).trim());
+  const cookie = request.headers.get('cookie') ?? '';
+  const m = /(?:^|;\s*)sipha_session=([^;]+)/.exec(cookie);
+  return sessionFromToken(m?.[1] ? decodeURIComponent(m[1]) : undefined);
+}
+
+export function jsonError(err: unknown): Response {
+  const e = publicError(err);
+  return Response.json({ error: { code: e.code, message: e.message, fields: e.fields ?? {} } }, { status: e.status });
+}
+
+type Handler<C> = (request: Request, ctx: C & { user: SessionUser }) => Promise<Response>;
+
+/**
+ * Route handlers: authenticate, check the role on the server, and turn every error into the
+ * JSON error shape. A refused mutation is audited.
+ */
+export function withRoute<C>(role: Role, action: string | null, handler: Handler<C>) {
+  return async (request: Request, ctx: C): Promise<Response> => {
+    try {
+      const user = await requestUser(request);
+      if (!user) throw new AppError('unauthorized:session', 'Sign in or send a valid bearer token.');
+      if (!hasRole(user.role, role)) {
+        if (action) await audit({ actor: user.actor, action, target: new URL(request.url).pathname, outcome: 'refused', detail: `role ${user.role} lacks ${role}` });
+        throw new AppError('forbidden:role', `This needs the ${role} role; you have ${user.role}.`);
+      }
+      return await handler(request, { ...ctx, user });
+    } catch (err) {
+      return jsonError(err);
+    }
+  };
+}
+
+export interface ActionContext {
+  user: SessionUser;
+}
+
+/**
+ * Server actions, always in this order: session and role, validation, one lib call,
+ * revalidation, a typed state. A refusal is audited and answered with a real 403.
+ */
+export function validatedAction<S extends z.ZodType>(opts: {
+  role: Role;
+  action: string;
+  schema: S;
+  revalidate?: string;
+  /** What the audit row names as the target, e.g. the user being changed. */
+  target?: (input: z.infer<S>) => string;
+  run: (input: z.infer<S>, ctx: ActionContext) => Promise<ActionState>;
+}) {
+  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const user = await currentSession();
+    if (!user) redirect('/login');
+    if (!hasRole(user.role, opts.role)) {
+      await audit({ actor: user.actor, action: opts.action, outcome: 'refused', detail: `role ${user.role} lacks ${opts.role}; from ${(await headers()).get('x-forwarded-for') ?? 'local'}` });
+      forbidden();
+    }
+    const parsed = opts.schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0] ?? 'form');
+        (fieldErrors[key] ??= []).push(issue.message);
+      }
+      return { status: 'invalid', fieldErrors };
+    }
+    const target = opts.target?.(parsed.data) ?? '';
+    try {
+      const state = await opts.run(parsed.data, { user });
+      if (opts.revalidate) revalidatePath(opts.revalidate);
+      await audit({
+        actor: user.actor,
+        action: opts.action,
+        target,
+        node: state.status === 'saved' ? state.node : null,
+        outcome: state.status === 'saved' ? 'ok' : 'failed',
+        detail: state.status === 'saved' || state.status === 'failed' ? state.message : 'invalid input',
+      });
+      return state;
+    } catch (err) {
+      const e = publicError(err);
+      await audit({ actor: user.actor, action: opts.action, target, outcome: 'failed', detail: `${e.code}: ${e.message}` });
+      if (e.fields) return { status: 'invalid', fieldErrors: e.fields, message: e.message };
+      return { status: 'failed', message: e.message };
+    }
+  };
+}

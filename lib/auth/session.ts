@@ -1,0 +1,67 @@
+import 'server-only';
+import { createHash, randomBytes } from 'node:crypto';
+import { cookies } from 'next/headers';
+import { getConfig } from '@/lib/config/load';
+import { getConnectionList } from '@/lib/db';
+import type { Role } from './roles';
+
+// Sessions are random 256-bit tokens in an httpOnly cookie; the database keeps only their
+// SHA-256, so a leaked sipha_session table cannot be replayed.
+
+export const SESSION_COOKIE = 'sipha_session';
+
+export interface SessionUser {
+  accountId: number;
+  username: string;
+  role: Role;
+  /** How the audit log names this caller. */
+  actor: string;
+}
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function createSession(accountId: number): Promise<void> {
+  const cfg = getConfig();
+  const token = randomBytes(32).toString('base64url');
+  const expires = new Date(Date.now() + cfg.session.maxAgeHours * 3600_000);
+  const list = await getConnectionList();
+  await list.write({
+    run: (db) => db.insertInto('sipha_session').values({ id_hash: sha256(token), account_id: accountId, expires_at: expires }).execute(),
+  });
+  (await cookies()).set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: cfg.session.secureCookie ?? process.env.NODE_ENV === 'production',
+    path: '/',
+    expires,
+  });
+}
+
+export async function sessionFromToken(token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null;
+  const list = await getConnectionList();
+  const { value: row } = await list.read((db) =>
+    db
+      .selectFrom('sipha_session as s')
+      .innerJoin('sipha_account as a', 'a.id', 's.account_id')
+      .select(['a.id', 'a.username', 'a.role', 'a.disabled', 's.expires_at'])
+      .where('s.id_hash', '=', sha256(token))
+      .executeTakeFirst(),
+  );
+  if (!row || row.disabled || new Date(row.expires_at).getTime() < Date.now()) return null;
+  return { accountId: row.id, username: row.username, role: row.role, actor: row.username };
+}
+
+export async function currentSession(): Promise<SessionUser | null> {
+  return sessionFromToken((await cookies()).get(SESSION_COOKIE)?.value);
+}
+
+export async function destroySession(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) {
+    const list = await getConnectionList();
+    await list.write({ run: (db) => db.deleteFrom('sipha_session').where('id_hash', '=', sha256(token)).execute() }).catch(() => undefined);
+  }
+  jar.delete(SESSION_COOKIE);
+}

@@ -1,0 +1,280 @@
+import 'server-only';
+import type { Kysely } from 'kysely';
+import type { SiphaConfig } from '@/lib/config/schema';
+import { AppError } from '@/lib/errors';
+import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
+import { emptyFenceState, type FenceState, newestFenceState, readFenceState, writeFenceState } from './fence-store';
+import { AcquireError, createNodeHandle, type NodeHandle, withQueryTimeout } from './node';
+import { describeConnectionError, probeNode } from './probe';
+import { drainRelayLog, setReadOnly } from './promote';
+import type { DB } from './schema';
+
+// The ordered list of database connections (DESIGN.md, "Rules the paper sets"):
+// - writes go to the first eligible node (reachable and not fenced);
+// - only connection-level failures move the active node, never a query error;
+// - failover is sticky: the node we moved away from is fenced until restored;
+// - a write whose outcome is unknown is verified on the next node, never blindly repeated.
+
+export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
+
+export interface NodeRuntime {
+  handle: NodeHandle;
+  reachable: boolean | null;
+  downSince: Date | null;
+  lastError: string | null;
+  latencyMs: number | null;
+  version: string | null;
+  readOnly: boolean | null;
+  checkedAt: Date | null;
+  failures: number;
+}
+
+export interface Served<T> {
+  value: T;
+  node: string;
+  /** True when the write was found already applied (after a connection broke mid-write). */
+  verified?: boolean;
+}
+
+export interface WriteOptions<T> {
+  run: (db: Kysely<DB>, node: string) => Promise<T>;
+  /** Looks for the write's effect; returns it when the write is already there. */
+  verify?: (db: Kysely<DB>, node: string) => Promise<T | undefined>;
+  timeoutMs?: number;
+}
+
+export class ConnectionList {
+  readonly nodes: NodeRuntime[];
+  fence: FenceState = emptyFenceState();
+  private readonly cfg: SiphaConfig['connection'];
+  private failoverChain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private probing = false;
+  private lastFenceRead = 0;
+  private readyPromise: Promise<void> | null = null;
+
+  constructor(config: Pick<SiphaConfig, 'nodes' | 'connection'>, readonly actor = 'console') {
+    this.cfg = config.connection;
+    this.nodes = config.nodes.map((n) => ({
+      handle: createNodeHandle({ config: n, connectTimeoutMs: this.cfg.connectTimeoutMs, queryTimeoutMs: this.cfg.queryTimeoutMs }),
+      reachable: null,
+      downSince: null,
+      lastError: null,
+      latencyMs: null,
+      version: null,
+      readOnly: null,
+      checkedAt: null,
+      failures: 0,
+    }));
+  }
+
+  /** First probe round and fence state; later calls return at once. */
+  ready(): Promise<void> {
+    this.readyPromise ??= this.probeAll(true).then(() => this.startProber());
+    return this.readyPromise;
+  }
+
+  isFenced(name: string): boolean {
+    return this.fence.nodes.get(name)?.fenced === true;
+  }
+
+  roleOf(n: NodeRuntime): NodeRole {
+    if (this.isFenced(n.handle.name)) return 'fenced';
+    if (n.reachable === false) return 'down';
+    return this.active()?.handle.name === n.handle.name ? 'active' : 'standby';
+  }
+
+  /** The first eligible node, or undefined when none is. */
+  active(): NodeRuntime | undefined {
+    return this.nodes.find((n) => n.reachable !== false && !this.isFenced(n.handle.name));
+  }
+
+  node(name: string): NodeRuntime {
+    const n = this.nodes.find((x) => x.handle.name === name);
+    if (!n) throw new AppError('not_found:resource', `No node named ${name} in the configuration`);
+    return n;
+  }
+
+  async read<T>(run: (db: Kysely<DB>, node: string) => Promise<T>, timeoutMs?: number): Promise<Served<T>> {
+    return this.write({ run, verify: undefined, timeoutMs, readOnly: true } as WriteOptions<T>);
+  }
+
+  async write<T>(opts: WriteOptions<T> & { readOnly?: boolean }): Promise<Served<T>> {
+    await this.ready();
+    let unknownOutcome = false;
+    for (let attempt = 0; attempt < this.nodes.length + 1; attempt++) {
+      const n = this.active();
+      if (!n) throw new AppError('unavailable:database', this.unavailableMessage());
+      const name = n.handle.name;
+      try {
+        if (unknownOutcome && opts.verify) {
+          const found = await this.onNode(n, (db) => opts.verify!(db, name), opts.timeoutMs);
+          if (found !== undefined) return { value: found, node: name, verified: true };
+        }
+        const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
+        return { value, node: name };
+      } catch (err) {
+        const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
+        if (!isConnectionError(err) && !readOnlyRefusal) throw err;
+        if (readOnlyRefusal) {
+          await this.refreshFence(true);
+          if (!this.isFenced(name)) throw err; // read_only for another reason: the caller's error
+        } else {
+          await this.markDown(n, err);
+        }
+        if (!opts.readOnly && !(err instanceof AcquireError)) {
+          // The statement may have committed before the connection broke.
+          if (!opts.verify) throw new AppError('unknown_outcome:database', this.unknownMessage(name), { cause: err });
+          unknownOutcome = true;
+        }
+      }
+    }
+    throw new AppError('unavailable:database', this.unavailableMessage());
+  }
+
+  /** Runs on one named node, with no failover: for health, replication and restore work. */
+  async onNode<T>(n: NodeRuntime, run: (db: Kysely<DB>) => Promise<T>, timeoutMs?: number): Promise<T> {
+    const t = timeoutMs ?? this.cfg.queryTimeoutMs;
+    const task = withQueryTimeout(t, () => run(n.handle.db));
+    // A statement timeout alone does not prove the node is gone: a probe decides.
+    try {
+      return await task;
+    } catch (err) {
+      if (errorCode(err) === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+        const probe = await probeNode(n.handle.config, this.probeTimeoutMs());
+        if (probe.ok) throw new AppError('failed:database', `The statement on ${n.handle.name} took longer than ${t} ms`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private probeTimeoutMs(): number {
+    return Math.min(this.cfg.connectTimeoutMs, 800);
+  }
+
+  private unavailableMessage(): string {
+    const fenced = this.nodes.filter((n) => this.isFenced(n.handle.name)).map((n) => n.handle.name);
+    const down = this.nodes.filter((n) => n.reachable === false).map((n) => n.handle.name);
+    return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
+  }
+
+  private unknownMessage(name: string): string {
+    return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
+  }
+
+  /** Marks a node unreachable; if it was the active node, fails over (and fences it). */
+  async markDown(n: NodeRuntime, err: unknown, allowFailover = true): Promise<void> {
+    const wasActive = allowFailover && this.active() === n;
+    if (n.reachable !== false) {
+      n.reachable = false;
+      n.downSince = new Date();
+      // Statements still waiting on a node now known gone would sit until their own timeout;
+      // breaking them lets a write move on (and be verified) at once.
+      n.handle.abortInFlight();
+    }
+    n.lastError = describeConnectionError(err);
+    n.failures++;
+    if (wasActive) await this.failover(n);
+  }
+
+  private failover(from: NodeRuntime): Promise<void> {
+    const run = async () => {
+      if (this.isFenced(from.handle.name)) return;
+      const next = this.active();
+      // Another console may have changed the state meanwhile: build on the newest epoch.
+      if (next) this.fence = newestFenceState([this.fence, await readFenceState(next.handle).catch(() => null)]);
+      if (this.isFenced(from.handle.name)) return;
+      const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
+      state.nodes.set(from.handle.name, {
+        fenced: true,
+        reason: `failover: ${from.lastError ?? 'unreachable'}`,
+        changedAt: new Date(),
+        changedBy: this.actor,
+      });
+      this.fence = state; // in memory first: no write may go to the old node from now on
+      if (!next) return;
+      console.warn(`[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`);
+      await drainRelayLog(next.handle, 2).catch(() => undefined);
+      await writeFenceState(next.handle, state).catch((e) => console.error('[sipha] could not persist fence state', e));
+    };
+    const p = this.failoverChain.then(run, run);
+    this.failoverChain = p;
+    return p;
+  }
+
+  /** Operator action (audited by the caller): lets a fenced node take writes again. */
+  async setFenced(name: string, fenced: boolean, reason: string, actor: string): Promise<string> {
+    await this.ready();
+    const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
+    state.nodes.set(name, { fenced, reason, changedAt: new Date(), changedBy: actor });
+    const target = this.nodes.find((n) => n.reachable !== false && !(state.nodes.get(n.handle.name)?.fenced ?? false));
+    if (!target) throw new AppError('unavailable:database', this.unavailableMessage());
+    await writeFenceState(target.handle, state);
+    this.fence = state;
+    if (!fenced && this.cfg.fenceReadOnly) await setReadOnly(this.node(name).handle, false).catch(() => undefined);
+    return target.handle.name;
+  }
+
+
+  startProber(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.probeAll(false), this.cfg.probeIntervalMs);
+    this.timer.unref();
+  }
+
+  async probeAll(first: boolean): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      await Promise.all(this.nodes.map((n) => this.probeOne(n, !first)));
+      await this.refreshFence(first);
+      if (first) {
+        // Starting while the preferred node is down is a failover too: it will have missed writes.
+        const preferred = this.nodes.find((n) => !this.isFenced(n.handle.name));
+        if (preferred && preferred.reachable === false && this.active()) await this.failover(preferred);
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private async probeOne(n: NodeRuntime, allowFailover: boolean): Promise<void> {
+    const r = await probeNode(n.handle.config, this.probeTimeoutMs());
+    n.checkedAt = new Date();
+    if (!r.ok) {
+      const code = r.error === 'no answer (timed out)' ? 'SIPHA_PROBE_TIMEOUT' : 'ECONNREFUSED';
+      if (n.reachable !== false) await this.markDown(n, { code, errno: r.errno }, allowFailover);
+      n.lastError = r.error ?? 'unreachable';
+      n.latencyMs = null;
+      return;
+    }
+    n.latencyMs = r.latencyMs;
+    n.version = r.version ?? null;
+    n.readOnly = r.readOnly ?? null;
+    n.lastError = null;
+    n.failures = 0;
+    if (n.reachable === false) n.downSince = null;
+    n.reachable = true;
+    // A fenced node that answers again must not take writes from SIP servers either.
+    if (this.cfg.fenceReadOnly && this.isFenced(n.handle.name) && r.readOnly === false) {
+      await setReadOnly(n.handle, true).catch(() => undefined);
+      n.readOnly = true;
+    }
+  }
+
+  /** Reads the shared fence state (all reachable nodes, highest epoch wins) every few seconds. */
+  async refreshFence(force: boolean): Promise<void> {
+    if (!force && Date.now() - this.lastFenceRead < 2000) return;
+    this.lastFenceRead = Date.now();
+    const reachable = this.nodes.filter((n) => n.reachable);
+    const states = await Promise.all(reachable.map((n) => readFenceState(n.handle).catch(() => null)));
+    const newest = newestFenceState([this.fence, ...states]);
+    this.fence = newest;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all(this.nodes.map((n) => n.handle.close()));
+  }
+}

@@ -1,0 +1,111 @@
+import 'server-only';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, MysqlDialect } from 'kysely';
+import { createPool, type Pool, type PoolConnection } from 'mysql2';
+import type { NodeConfig } from '@/lib/config/schema';
+import type { DB } from './schema';
+
+// One mysql2 pool and one Kysely per configured node. Every statement carries a timeout so a
+// hung server (SIGSTOP: the kernel accepts TCP, nothing answers) cannot hold a request longer
+// than the bound; long work (imports, snapshots) raises it for its own calls only.
+
+const timeoutScope = new AsyncLocalStorage<number>();
+
+export function withQueryTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  return timeoutScope.run(ms, fn);
+}
+
+/** Raised when a connection could not be had: the statement never reached the server. */
+export class AcquireError extends Error {
+  readonly code: string;
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+    this.code = (original as { code?: string })?.code ?? 'ECONNREFUSED';
+  }
+}
+
+export interface NodeHandle {
+  name: string;
+  config: NodeConfig;
+  pool: Pool;
+  db: Kysely<DB>;
+  /** Connections checked out right now; broken at once when the node is found dead. */
+  abortInFlight(): void;
+  close(): Promise<void>;
+}
+
+export function createNodeHandle(opts: { config: NodeConfig; connectTimeoutMs: number; queryTimeoutMs: number; poolSize?: number }): NodeHandle {
+  const { config } = opts;
+  const pool = createPool({
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    connectTimeout: opts.connectTimeoutMs,
+    connectionLimit: opts.poolSize ?? 10,
+    maxIdle: opts.poolSize ?? 10,
+    idleTimeout: 30_000,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 5_000,
+    dateStrings: false,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'utf8mb4',
+    multipleStatements: false,
+  });
+  // mysql2 emits errors of idle connections on the pool; they are seen again at use time.
+  pool.on('connection', (c) => c.on('error', () => undefined));
+
+  const inFlight = new Set<PoolConnection>();
+  const kyselyPool = {
+    getConnection(cb: (err: unknown, conn?: unknown) => void) {
+      pool.getConnection((err, conn) => {
+        if (err) return cb(new AcquireError(err));
+        inFlight.add(conn);
+        cb(null, wrapConnection(conn, opts.queryTimeoutMs, () => inFlight.delete(conn)));
+      });
+    },
+    end(cb: (err: unknown) => void) {
+      cb(null); // the handle owns the pool and ends it in close()
+    },
+  };
+
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool: kyselyPool as never }) });
+  return {
+    name: config.name,
+    config,
+    pool,
+    db,
+    abortInFlight() {
+      for (const c of inFlight) c.destroy();
+      inFlight.clear();
+    },
+    close: () => new Promise<void>((resolve) => pool.end(() => resolve())),
+  };
+}
+
+function wrapConnection(conn: PoolConnection, defaultTimeout: number, onRelease: () => void) {
+  // mysql2 leaves a timed-out statement queued on its connection; such a connection must never
+  // go back to the pool, or the next caller would wait behind the hung statement.
+  let broken = false;
+  const onResult = (cb: (err: unknown, result?: unknown) => void) => (err: unknown, result?: unknown) => {
+    if ((err as { code?: string } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+      broken = true;
+      conn.destroy();
+    }
+    cb(err, result);
+  };
+  return {
+    query(sql: string, values: unknown[], cb?: (err: unknown, result?: unknown) => void) {
+      const timeout = timeoutScope.getStore() ?? defaultTimeout;
+      if (cb) return conn.query({ sql, values, timeout }, onResult(cb));
+      return conn.query({ sql, values, timeout });
+    },
+    release() {
+      onRelease();
+      if (!broken) conn.release();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import 'server-only';
+import { getConfig } from '@/lib/config/load';
+import { getConnectionList } from '@/lib/db';
+import { sipSnapshot } from './sip-sampler';
+import type { NodeStatus, Overview } from './types';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The live picture for the overview: all from background probes, so it never blocks. */
+export async function getOverview(): Promise<Overview> {
+  const cfg = getConfig();
+  const list = await getConnectionList();
+  const nodes: NodeStatus[] = list.nodes.map((n) => {
+    const fence = list.fence.nodes.get(n.handle.name);
+    return {
+      name: n.handle.name,
+      host: n.handle.config.host,
+      port: n.handle.config.port,
+      role: list.roleOf(n),
+      reachable: n.reachable,
+      latencyMs: n.latencyMs,
+      version: n.version,
+      flavor: n.version ? (/mariadb/i.test(n.version) ? 'MariaDB' : 'MySQL') : null,
+      readOnly: n.readOnly,
+      downSince: iso(n.downSince),
+      fencedSince: fence?.fenced ? iso(fence.changedAt) : null,
+      lastError: n.lastError,
+      checkedAt: iso(n.checkedAt),
+    };
+  });
+  const active = list.active()?.handle.name ?? null;
+  const preferred = nodes[0]!;
+  const failover =
+    active === preferred.name
+      ? null
+      : {
+          active,
+          preferred: preferred.name,
+          reason: preferred.role === 'fenced' ? ('fenced' as const) : ('down' as const),
+          since: preferred.downSince ?? preferred.fencedSince,
+        };
+  return { at: new Date().toISOString(), nodes, sip: sipSnapshot(cfg.sipServers), active, failover };
+}

@@ -1,0 +1,56 @@
+import 'server-only';
+import type { SipServerConfig } from '@/lib/config/schema';
+import { probeOptions } from '@/lib/sip/options';
+import type { SipProbeStatus, SipStatus } from './types';
+
+// SIP OPTIONS probes run in the background (every second, all servers in parallel, each bounded
+// to 1 s), so a page or a poller only ever reads the last result and never waits on a hung
+// SIP server.
+
+const g = globalThis as unknown as { __siphaSip?: Sampler };
+
+class Sampler {
+  private results = new Map<string, SipStatus>();
+  private running = false;
+
+  constructor(private readonly servers: SipServerConfig[]) {
+    for (const s of servers) this.results.set(s.name, blank(s));
+    void this.round();
+    setInterval(() => void this.round(), 1000).unref();
+  }
+
+  snapshot(): SipStatus[] {
+    return this.servers.map((s) => this.results.get(s.name) ?? blank(s));
+  }
+
+  private async round() {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await Promise.all(this.servers.map(async (s) => this.results.set(s.name, await probeServer(s))));
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+function blank(s: SipServerConfig): SipStatus {
+  return { name: s.name, host: s.host, node: s.node, serverId: s.serverId, udpPort: s.udpPort, tcpPort: s.tcpPort, udp: null, tcp: null, up: null, checkedAt: null };
+}
+
+async function probe(s: SipServerConfig, transport: 'udp' | 'tcp', port?: number): Promise<SipProbeStatus | null> {
+  if (!port) return null;
+  const r = await probeOptions({ host: s.host, port, transport, timeoutMs: 1000 });
+  return { ok: r.ok, status: r.status, reason: r.reason, rttMs: r.rttMs, error: r.error };
+}
+
+export async function probeServer(s: SipServerConfig): Promise<SipStatus> {
+  const [udp, tcp] = await Promise.all([probe(s, 'udp', s.udpPort), probe(s, 'tcp', s.tcpPort)]);
+  const up = [udp, tcp].some((r) => r?.ok === true);
+  return { ...blank(s), udp, tcp, up, checkedAt: new Date().toISOString() };
+}
+
+export function sipSnapshot(servers: SipServerConfig[]): SipStatus[] {
+  g.__siphaSip ??= new Sampler(servers);
+  return g.__siphaSip.snapshot();
+}
