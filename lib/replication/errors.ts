@@ -54,7 +54,9 @@ function fallback(errno: number | null, message: string, ctx: ExplainContext): E
       `Replication on ${ctx.here} stopped with an error sipha has no specific advice for` +
       (message ? `: ${message}` : '.'),
     fix: [
-      errno ? `Look the code up: https://mariadb.com/kb/en/e${errno}/ or the MySQL error reference.` : '',
+      errno
+        ? `Look the code up: https://err.mariadb.com/${errno} (MariaDB) or the MySQL server error reference.`
+        : '',
       'Read the full message in SHOW REPLICA STATUS (Last_IO_Error / Last_SQL_Error) and the error log.',
       'Do not skip events or reset the replica before you understand what diverged.',
     ].filter(Boolean),
