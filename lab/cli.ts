@@ -5,17 +5,24 @@ import { REPO_ROOT } from './up.ts';
 
 const log = (l: string) => console.log(l);
 
-/** Foreground mode: stay until Ctrl-C or SIGTERM, then stop everything this lab started. */
-function waitForSignal(dir: string): Promise<void> {
+let stopping: Promise<void> | null = null;
+
+/**
+ * Lab processes run in their own process groups, so Ctrl-C reaches only this CLI; it then
+ * stops everything the lab started. Installed before `up` so an interrupted start is cleaned
+ * too (down twice: `up` may have spawned one more process while the first pass ran).
+ */
+function stopOnSignal(dir: string): Promise<void> {
   return new Promise((resolve) => {
-    const stop = async () => {
+    const stop = () => {
+      if (stopping) return;
       log('\n… stopping the lab');
-      await down(dir);
-      log('✓ stopped');
-      resolve();
+      stopping = down(dir)
+        .then(() => down(dir))
+        .then(() => log('✓ stopped'));
+      stopping.then(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, stop);
   });
 }
 
@@ -28,21 +35,32 @@ async function main(): Promise<number> {
       if (a.verb === 'setup' && !setup(REPO_ROOT, log)) return 1;
       const t0 = performance.now();
       const detach = f.detach === true;
-      // Stop on Ctrl-C also while starting; up() itself cleans up when a step fails.
-      const state = await up({
-        dir: a.dir,
-        nodes: num(f, 'nodes', 2),
-        fresh: f.fresh === true,
-        console: f['no-console'] !== true,
-        detach,
-        log,
-      });
+      const stopped = stopOnSignal(a.dir);
+      let state: Awaited<ReturnType<typeof up>> | null;
+      try {
+        const starting = up({
+          dir: a.dir,
+          nodes: num(f, 'nodes', 2),
+          fresh: f.fresh === true,
+          console: f['no-console'] !== true,
+          detach,
+          log,
+        });
+        state = await Promise.race([starting, stopped.then(() => null)]);
+      } catch (e) {
+        if (!stopping) throw e;
+        state = null; // interrupted: the failure is the interruption itself
+      }
+      if (!state) {
+        await stopping;
+        return 130;
+      }
       log(`✓ lab up in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${state.dir}`);
       if (state.console) log(`  console: ${state.console.url}`);
       log(`  config: ${state.configPath}`);
       if (detach) return 0;
       log('  Ctrl-C stops everything.');
-      await waitForSignal(a.dir);
+      await stopped;
       return 0;
     }
     case 'down':

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, tcpPortFree } from './ports.ts';
@@ -8,6 +8,11 @@ import { type LabState, writeState } from './state.ts';
 
 const run = promisify(execFile);
 
+/**
+ * NEXT_DIST_DIR is passed through when the caller sets it (next.config.ts honours it), so a
+ * second console in one checkout can use its own build folder; by default `.next` is used,
+ * because Next adds any other folder to tsconfig.json's include list.
+ */
 export function consoleEnv(state: LabState): NodeJS.ProcessEnv {
   return { ...process.env, SIPHA_CONFIG: state.configPath, NEXT_TELEMETRY_DISABLED: '1' };
 }
@@ -34,23 +39,20 @@ export async function launchConsole(state: LabState, repoRoot: string): Promise<
     },
     180_000,
     () => procState(pid) !== 'down',
-  );
+  ).catch((e: Error) => {
+    // Most often another `next dev` on the same build folder; next's own words say so.
+    throw new Error(`${e.message}\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
+  });
 }
 
-/** The admin login, created by the console's own script when it exists. */
+/** The admin login, created by the console's own script (via npm: it sets the node options). */
 export async function createAdmin(
   state: LabState,
   repoRoot: string,
 ): Promise<{ user: string; password: string } | null> {
   if (!existsSync(join(repoRoot, 'scripts/admin.ts'))) return null;
-  const { stdout } = await run(
-    'npx',
-    ['tsx', 'scripts/admin.ts', 'create', '--user', 'admin', '--reset', '--json'],
-    {
-      cwd: repoRoot,
-      env: consoleEnv(state),
-    },
-  );
+  const args = ['run', '--silent', 'admin', '--', 'create', '--user', 'admin', '--reset', '--json'];
+  const { stdout } = await run('npm', args, { cwd: repoRoot, env: consoleEnv(state) });
   const line = stdout
     .trim()
     .split('\n')

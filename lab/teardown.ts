@@ -23,7 +23,7 @@ export async function down(dir: string): Promise<void> {
   await Promise.all(
     state.nodes
       .filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, n.datadir))
-      .map((n) => terminate(n.pid, true, 15_000)),
+      .map((n) => terminate(n.pid, true, 10_000)),
   );
   if (state.console) state.console = null;
   writeState(state);
