@@ -1,0 +1,28 @@
+// `npm run bench -- NAME` runs one benchmark; `npm run bench` lists them (see ../shared/BENCH.md).
+// Each benchmark is bench/NAME.ts exporting `description` and `run()`; it starts its own lab on
+// free ports in a temporary folder and stops it at the end, also on failure or Ctrl-C.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const names = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
+
+const name = process.argv[2];
+if (!name) {
+  console.log('benchmarks (npm run bench -- NAME):');
+  for (const n of names) {
+    const mod = (await import(`./${n}.ts`)) as { description?: string };
+    console.log(`  ${n.padEnd(14)} ${mod.description ?? ''}`);
+  }
+  process.exit(0);
+}
+if (!names.includes(name)) {
+  console.error(`no benchmark named ${name}; have: ${names.join(', ')}`);
+  process.exit(2);
+}
+const mod = (await import(`./${name}.ts`)) as { run: (args: string[]) => Promise<void> };
+await mod.run(process.argv.slice(3));
+process.exit(0);
