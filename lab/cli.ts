@@ -26,6 +26,18 @@ function stopOnSignal(dir: string): Promise<void> {
   });
 }
 
+const lastSeen = new Map<string, string>();
+
+async function reportChanges(dir: string): Promise<void> {
+  if (stopping) return;
+  const s = await status(dir);
+  for (const p of [...s.nodes, ...s.sip]) {
+    const before = lastSeen.get(p.name);
+    if (before && before !== p.state) log(`! ${p.name} is ${p.state} (pid ${p.pid})`);
+    lastSeen.set(p.name, p.state);
+  }
+}
+
 async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2), REPO_ROOT);
   const f = a.flags;
@@ -60,7 +72,11 @@ async function main(): Promise<number> {
       log(`  config: ${state.configPath}`);
       if (detach) return 0;
       log('  Ctrl-C stops everything.');
+      // Children are detached and unref'd: this timer keeps the CLI in the foreground, and
+      // says when a process of the lab changes state (killed, stopped) while we wait.
+      const watch = setInterval(() => void reportChanges(a.dir), 1000);
       await stopped;
+      clearInterval(watch);
       return 0;
     }
     case 'down':
