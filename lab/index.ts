@@ -67,7 +67,14 @@ export async function signal(dir: string, name: string, sig: 'kill' | 'stop' | '
   const p = find(readState(resolve(dir)), name);
   if (procState(p.pid) === 'down') throw new Error(`${name} is not running`);
   sendSignal(p.pid, SIGNALS[sig], true);
-  if (sig === 'kill') while (procState(p.pid) !== 'down') await new Promise((r) => setTimeout(r, 50));
+  // The kernel applies stop/continue asynchronously (all threads of mariadbd); return only
+  // once /proc shows the new state, so callers can assert on status() right away.
+  const want = { kill: 'down', stop: 'stopped', cont: 'running' }[sig];
+  const until = Date.now() + 5000;
+  while (procState(p.pid) !== want) {
+    if (Date.now() > until) throw new Error(`${name} did not become ${want} after ${SIGNALS[sig]}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function start(dir: string, name: string): Promise<void> {
