@@ -37,7 +37,7 @@ export const configSchema = z
       .object({
         connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),
         queryTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(3000),
-        probeIntervalMs: z.coerce.number().int().min(100).max(60_000).default(500),
+        probeIntervalMs: z.coerce.number().int().min(100).max(60_000).default(250),
         /** Set read_only=ON on a node that is fenced after a failover. */
         fenceReadOnly: z.boolean().default(true),
       })

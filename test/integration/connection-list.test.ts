@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionList } from '@/lib/db/connection-list';
+import { adminQuery, signal, start } from '../../lab/index.ts';
+import { openList } from '../helpers/console-list';
+import { useLab } from '../helpers/lab';
+
+// The paper's rules for the console's writes, against real MariaDB nodes in two-way
+// replication, with real signals.
+
+const TABLE = 'sipha_test_write';
+
+async function createTable(dir: string) {
+  // A non-unique key column, so a write applied twice would show as two rows.
+  await adminQuery(dir, 'd1', `CREATE TABLE IF NOT EXISTS kamailio.${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))`);
+}
+
+function writeKey(list: ConnectionList, k: string) {
+  return list.write({
+    run: async (db) => {
+      await sql`INSERT INTO ${sql.table(TABLE)} (k) VALUES (${k})`.execute(db);
+      return k;
+    },
+    verify: async (db) => {
+      const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(TABLE)} WHERE k = ${k}`.execute(db);
+      return Number(r.rows[0]?.n) > 0 ? k : undefined;
+    },
+  });
+}
+
+/**
+ * The part of a node's binlog position that the node itself originated (its own gtid domain):
+ * events replicated from d2 move d2's domain in d1's binlog, a write made on d1 moves d1's.
+ */
+async function ownBinlogPos(dir: string, node: string): Promise<string> {
+  const rows = await adminQuery<{ p: string; d: number }>(dir, node, 'SELECT @@gtid_binlog_pos AS p, @@gtid_domain_id AS d');
+  const { p, d } = rows[0]!;
+  return p.split(',').find((g) => g.startsWith(`${d}-`)) ?? '';
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('connection list', () => {
+  const lab = useLab({ nodes: 2 });
+  let list: ConnectionList | undefined;
+
+  afterEach(async () => {
+    await list?.close();
+    list = undefined;
+  });
+
+  it('keeps query errors on d1: a duplicate key or a syntax error does not fail over', async () => {
+    const { dir, state } = lab();
+    list = await openList(state.configPath);
+    await createTable(dir);
+    await adminQuery(dir, 'd1', `CREATE TABLE IF NOT EXISTS kamailio.sipha_test_unique (k VARCHAR(8) PRIMARY KEY)`);
+    await list.write({ run: (db) => sql`INSERT INTO sipha_test_unique VALUES ('a')`.execute(db) });
+    const dup = list.write({ run: (db) => sql`INSERT INTO sipha_test_unique VALUES ('a')`.execute(db) });
+    await expect(dup).rejects.toMatchObject({ errno: 1062 });
+    const bad = list.write({ run: (db) => sql`INSERT INTO nosuchtable VALUES (1)`.execute(db) });
+    await expect(bad).rejects.toMatchObject({ errno: 1146 });
+    const syntax = list.write({ run: (db) => sql.raw('INSERT INTO WHERE').execute(db) });
+    await expect(syntax).rejects.toMatchObject({ errno: 1064 });
+    expect(list.active()?.handle.name).toBe('d1');
+    expect(list.isFenced('d1')).toBe(false);
+    expect((await writeKey(list, 'after-errors')).node).toBe('d1');
+  });
+
+  it('SIGKILL of d1 under 4 writers: every acknowledged write is on d2 once, failures are absent or flagged', async () => {
+    const { dir, state } = lab();
+    list = await openList(state.configPath);
+    await createTable(dir);
+    const acked: { k: string; node: string }[] = [];
+    const failed: { k: string; code: string }[] = [];
+    let killed = false;
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop && i < 2000; i++) {
+        const k = `w${w}-${i}`;
+        try {
+          const r = await writeKey(list!, k);
+          acked.push({ k, node: r.node });
+        } catch (err) {
+          failed.push({ k, code: (err as { code?: string }).code ?? 'unknown' });
+        }
+        if (killed && acked.filter((a) => a.node === 'd2').length > 200) stop = true;
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    await waitFor(async () => acked.length > 200, 20_000);
+    await signal(dir, 'd1', 'kill');
+    killed = true;
+    await Promise.all(writers);
+
+    expect(acked.filter((a) => a.node === 'd2').length).toBeGreaterThan(200);
+    const rows = await adminQuery<{ k: string; n: number }>(dir, 'd2', `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`);
+    const onD2 = new Map(rows.map((r) => [r.k, Number(r.n)]));
+    for (const a of acked) expect(onD2.get(a.k), `acknowledged ${a.k} (${a.node})`).toBe(1);
+    for (const [k, n] of onD2) expect(n, `${k} twice`).toBe(1);
+    // A failure is either a clean "not written" (absent) or explicitly flagged as unknown.
+    for (const f of failed) if (onD2.has(f.k)) expect(f.code).toBe('unknown_outcome:database');
+    expect(list.isFenced('d1')).toBe(true);
+    expect(list.active()?.handle.name).toBe('d2');
+
+    // d1 comes back: it stays fenced, read_only, and the console writes nothing to it.
+    await start(dir, 'd1');
+    await waitFor(async () => list!.nodes[0]!.reachable === true && list!.nodes[0]!.readOnly === true, 10_000);
+    const before = await ownBinlogPos(dir, 'd1');
+    for (let i = 0; i < 20; i++) expect((await writeKey(list, `after-restart-${i}`)).node).toBe('d2');
+    await new Promise((r) => setTimeout(r, 1500)); // several probe rounds against d1
+    expect(await ownBinlogPos(dir, 'd1')).toBe(before);
+    expect(list.roleOf(list.nodes[0]!)).toBe('fenced');
+    const ro = await adminQuery<{ ro: number }>(dir, 'd1', 'SELECT @@global.read_only AS ro');
+    expect(Number(ro[0]!.ro)).toBe(1);
+
+    // A console restart while failed over keeps d1 fenced (the state lives on d2).
+    await list.close();
+    list = await openList(state.configPath);
+    expect(list.isFenced('d1')).toBe(true);
+    expect(list.active()?.handle.name).toBe('d2');
+    expect((await writeKey(list, 'after-console-restart')).node).toBe('d2');
+  });
+});
