@@ -88,6 +88,14 @@ export function nodeArgs(o: NodeArgsInput): string[] {
       `--gtid-domain-id=${o.index}`,
       `--auto-increment-increment=${o.count}`,
       `--auto-increment-offset=${o.index}`,
+      // Lossless semi-synchronous replication: a commit is acknowledged only once a peer has
+      // the event, so a write sipha reported saved on d1 survives d1's sudden death. No wait
+      // when no peer is connected; the console turns the wait off on the survivor at failover.
+      '--rpl-semi-sync-master-enabled=ON',
+      '--rpl-semi-sync-slave-enabled=ON',
+      '--rpl-semi-sync-master-wait-point=AFTER_SYNC',
+      '--rpl-semi-sync-master-wait-no-slave=OFF',
+      '--rpl-semi-sync-master-timeout=1000',
     );
   }
   return [...args, ...(o.extra ?? [])];

@@ -6,7 +6,7 @@ import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classi
 import { emptyFenceState, type FenceState, newestFenceState, readFenceState, writeFenceState } from './fence-store';
 import { AcquireError, createNodeHandle, type NodeHandle, withQueryTimeout } from './node';
 import { describeConnectionError, probeNode } from './probe';
-import { drainRelayLog, setReadOnly } from './promote';
+import { drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
 import type { DB } from './schema';
 
 // The ordered list of database connections (DESIGN.md, "Rules the paper sets"):
@@ -194,6 +194,7 @@ export class ConnectionList {
       this.fence = state; // in memory first: no write may go to the old node from now on
       if (!next) return;
       console.warn(`[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`);
+      await stopSemiSyncWait(next.handle).catch(() => undefined);
       await drainRelayLog(next.handle, 2).catch(() => undefined);
       await writeFenceState(next.handle, state).catch((e) => console.error('[sipha] could not persist fence state', e));
     };

@@ -22,3 +22,15 @@ export async function drainRelayLog(node: NodeHandle, maxSeconds: number): Promi
 export async function setReadOnly(node: NodeHandle, on: boolean): Promise<void> {
   await sql.raw(`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`).execute(node.db);
 }
+
+/**
+ * The survivor of a failover stops waiting for semi-synchronous acknowledgements from the lost
+ * peer (a hung peer would hold every commit for rpl_semi_sync_master_timeout first). Restore
+ * turns it back on. Returns whether it was on.
+ */
+export async function stopSemiSyncWait(node: NodeHandle): Promise<boolean> {
+  const r = await sql<{ v: number | null }>`SELECT @@global.rpl_semi_sync_master_enabled AS v`.execute(node.db).catch(() => null);
+  if (!r || Number(r.rows[0]?.v) !== 1) return false;
+  await sql.raw('SET GLOBAL rpl_semi_sync_master_enabled = OFF').execute(node.db);
+  return true;
+}
