@@ -1,0 +1,100 @@
+// A streaming CSV reader for the import: bytes in, numbered lines out, never the whole file in
+// memory. A line longer than maxLineBytes is reported (and skipped) instead of being buffered.
+
+export interface CsvLine {
+  line: number;
+  fields: string[];
+  /** Set instead of fields when the line cannot be read. */
+  error?: string;
+  /** Bytes of the input consumed so far, for progress. */
+  bytes: number;
+}
+
+export async function* readLines(
+  input: AsyncIterable<Uint8Array>,
+  opts: { maxLineBytes?: number } = {},
+): AsyncGenerator<{ line: number; text: string | null; bytes: number }> {
+  const max = opts.maxLineBytes ?? 4096;
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let buf = '';
+  let line = 0;
+  let bytes = 0;
+  let skipping = false; // inside an over-long line: drop until its end
+  for await (const chunk of input) {
+    bytes += chunk.byteLength;
+    buf += decoder.decode(chunk, { stream: true });
+    let nl = buf.indexOf('\n');
+    while (nl >= 0) {
+      line++;
+      const text = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      yield { line, text: skipping ? null : text.replace(/\r$/, ''), bytes };
+      skipping = false;
+      nl = buf.indexOf('\n');
+    }
+    if (buf.length > max) {
+      skipping = true;
+      buf = '';
+    }
+  }
+  buf += decoder.decode();
+  if (buf.length > 0 || skipping)
+    yield { line: line + 1, text: skipping ? null : buf.replace(/\r$/, ''), bytes };
+}
+
+/** One CSV record on one line: fields separated by commas, "quoted" with "" for a quote. */
+export function parseCsvLine(text: string): string[] | { error: string } {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) return { error: 'unterminated quoted field' };
+        v += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          v += '"';
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (i < text.length && text[i] !== ',') return { error: 'text after a closing quote' };
+      fields.push(v);
+    } else {
+      const c = text.indexOf(',', i);
+      fields.push(c < 0 ? text.slice(i) : text.slice(i, c));
+      i = c < 0 ? text.length : c;
+    }
+    if (i >= text.length) return fields;
+    i++; // the comma
+    if (i === text.length) {
+      fields.push('');
+      return fields;
+    }
+  }
+}
+
+export async function* readCsv(
+  input: AsyncIterable<Uint8Array>,
+  opts: { maxLineBytes?: number } = {},
+): AsyncGenerator<CsvLine> {
+  for await (const l of readLines(input, opts)) {
+    if (l.text === null) {
+      yield {
+        line: l.line,
+        fields: [],
+        error: `line longer than ${opts.maxLineBytes ?? 4096} bytes`,
+        bytes: l.bytes,
+      };
+      continue;
+    }
+    if (l.text.trim() === '') continue; // blank lines, e.g. a trailing newline
+    const parsed = parseCsvLine(l.text);
+    if (Array.isArray(parsed)) yield { line: l.line, fields: parsed, bytes: l.bytes };
+    else yield { line: l.line, fields: [], error: parsed.error, bytes: l.bytes };
+  }
+}

@@ -1,0 +1,24 @@
+import { createHash, randomInt } from 'node:crypto';
+
+const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
+
+/** As kamctl stores them: HA1 over user:realm:password, HA1b over user@domain:realm:password. */
+export function digestHashes(opts: { username: string; domain: string; password: string }): {
+  ha1: string;
+  ha1b: string;
+} {
+  const { username, domain, password } = opts;
+  return {
+    ha1: md5(`${username}:${domain}:${password}`),
+    ha1b: md5(`${username}@${domain}:${domain}:${password}`),
+  };
+}
+
+// No look-alikes (0/O, 1/l/I) so a password read off the screen is typed right the first time.
+const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export function generatePassword(length = 16): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}

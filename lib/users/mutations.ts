@@ -1,0 +1,118 @@
+import 'server-only';
+import type { Kysely } from 'kysely';
+import { getConfig } from '@/lib/config/load';
+import { getConnectionList } from '@/lib/db';
+import { errorErrno } from '@/lib/db/classify';
+import type { DB } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import type { UserKey } from './cursor';
+import { digestHashes, generatePassword } from './hash';
+
+// Writes to Kamailio's subscriber table, each through the connection list with a verify step:
+// if the connection breaks mid-write, the next node is asked whether the write is already
+// there (it may have replicated) before anything is repeated.
+
+const ER_DUP_ENTRY = 1062;
+
+export interface WriteResult {
+  node: string;
+  /** Set when the write did not land on the first configured node. */
+  warning?: string;
+  verified?: boolean;
+}
+
+export async function landed(node: string, verified?: boolean): Promise<WriteResult> {
+  const list = await getConnectionList();
+  const first = list.nodes[0]?.handle.name;
+  const warning =
+    node !== first
+      ? `Written to ${node}, not the first node ${first}: ${first} is down or fenced.`
+      : undefined;
+  return { node, warning, verified };
+}
+
+const exists = () =>
+  new AppError('conflict:user', 'This user already exists.', { fields: { username: ['already exists'] } });
+
+function findOne(db: Kysely<DB>, key: UserKey) {
+  return db
+    .selectFrom('subscriber')
+    .select(['id', 'username', 'domain', 'ha1'])
+    .where('username', '=', key.username)
+    .where('domain', '=', key.domain)
+    .executeTakeFirst();
+}
+
+export async function createUser(
+  opts: UserKey & { password?: string },
+): Promise<WriteResult & { generatedPassword?: string }> {
+  const cfg = getConfig();
+  const password = opts.password ?? generatePassword();
+  const h = digestHashes({ username: opts.username, domain: opts.domain, password });
+  const row = {
+    username: opts.username,
+    domain: opts.domain,
+    password: cfg.users.storePlaintextPasswords ? password : '',
+    ...h,
+  };
+  const list = await getConnectionList();
+  try {
+    const r = await list.write({
+      run: async (db) => {
+        await db.insertInto('subscriber').values(row).execute();
+        return true;
+      },
+      // Same user with the same HA1 already there: our own write, replicated before the break.
+      verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
+    });
+    return { ...(await landed(r.node, r.verified)), generatedPassword: opts.password ? undefined : password };
+  } catch (err) {
+    if (errorErrno(err) === ER_DUP_ENTRY) throw exists();
+    throw err;
+  }
+}
+
+export async function setPassword(opts: UserKey & { password: string }): Promise<WriteResult> {
+  const cfg = getConfig();
+  const h = digestHashes(opts);
+  const list = await getConnectionList();
+  const r = await list.write({
+    run: async (db) => {
+      const res = await db
+        .updateTable('subscriber')
+        .set({ ...h, password: cfg.users.storePlaintextPasswords ? opts.password : '' })
+        .where('username', '=', opts.username)
+        .where('domain', '=', opts.domain)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0 && !(await findOne(db, opts)))
+        throw new AppError('not_found:user', 'No such user.');
+      return true;
+    },
+    verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
+  });
+  return landed(r.node, r.verified);
+}
+
+/** Removes the subscriber and its registrations (`location` rows), as `kamctl rm` does. */
+export async function deleteUser(opts: UserKey): Promise<WriteResult & { registrations: number }> {
+  const list = await getConnectionList();
+  const r = await list.write({
+    run: (db) =>
+      db.transaction().execute(async (tx) => {
+        const sub = await tx
+          .deleteFrom('subscriber')
+          .where('username', '=', opts.username)
+          .where('domain', '=', opts.domain)
+          .executeTakeFirst();
+        if (Number(sub.numDeletedRows) === 0) throw new AppError('not_found:user', 'No such user.');
+        const loc = await tx
+          .deleteFrom('location')
+          .where('username', '=', opts.username)
+          .where('domain', '=', opts.domain)
+          .executeTakeFirst();
+        return Number(loc.numDeletedRows);
+      }),
+    verify: async (db) => ((await findOne(db, opts)) ? undefined : 0),
+  });
+  return { ...(await landed(r.node, r.verified)), registrations: r.value };
+}

@@ -1,0 +1,114 @@
+import 'server-only';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { getConnectionList } from '@/lib/db';
+import type { DB } from '@/lib/db/schema';
+import { decodeCursor, encodeCursor, likePrefix, type UserKey } from './cursor';
+
+// Reads of Kamailio's subscriber table. Pages are keyset-paginated on the unique
+// (username, domain) index: a page costs the same at row 10 or row 10 million; never OFFSET.
+
+export interface UserRow {
+  id: number;
+  username: string;
+  domain: string;
+}
+
+export interface UserFilter {
+  prefix?: string;
+  domain?: string;
+}
+
+export interface UserPage {
+  users: UserRow[];
+  /** Cursor of the next page (after the last row), or null at the end. */
+  next: string | null;
+  /** Cursor of the previous page (before the first row), or null at the start. */
+  prev: string | null;
+  matching: number;
+  total: number;
+  node: string;
+}
+
+function filtered(eb: ExpressionBuilder<DB, 'subscriber'>, f: UserFilter) {
+  const conds = [];
+  if (f.prefix) conds.push(eb('username', 'like', likePrefix(f.prefix)));
+  if (f.domain) conds.push(eb('domain', '=', f.domain));
+  return eb.and(conds);
+}
+
+async function pageRows(db: Kysely<DB>, f: UserFilter, limit: number, after?: UserKey, before?: UserKey) {
+  let q = db
+    .selectFrom('subscriber')
+    .select(['id', 'username', 'domain'])
+    .where((eb) => filtered(eb, f));
+  if (after)
+    q = q.where((eb) => eb(eb.refTuple('username', 'domain'), '>', eb.tuple(after.username, after.domain)));
+  if (before)
+    q = q.where((eb) => eb(eb.refTuple('username', 'domain'), '<', eb.tuple(before.username, before.domain)));
+  const dir = before ? 'desc' : 'asc';
+  const rows = await q
+    .orderBy('username', dir)
+    .orderBy('domain', dir)
+    .limit(limit + 1)
+    .execute();
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (before) page.reverse();
+  return { page, more };
+}
+
+export async function listUsers(
+  opts: UserFilter & { after?: string | null; before?: string | null; limit?: number },
+): Promise<UserPage> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  const after = decodeCursor(opts.after);
+  const before = after ? undefined : decodeCursor(opts.before);
+  const list = await getConnectionList();
+  const { value, node } = await list.read(async (db) => {
+    const { page, more } = await pageRows(db, opts, limit, after, before);
+    const counts = await db
+      .selectFrom('subscriber')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.sum<number>(eb.case().when(filtered(eb, opts)).then(1).else(0).end()).as('matching'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { page, more, counts };
+  });
+  const { page, more, counts } = value;
+  const first = page[0];
+  const last = page.at(-1);
+  return {
+    users: page,
+    next: last && (before || more) ? encodeCursor(last) : null,
+    prev: first && (after || (before && more)) ? encodeCursor(first) : null,
+    matching: Number(counts.matching ?? 0),
+    total: Number(counts.total),
+    node,
+  };
+}
+
+export async function getUser(key: UserKey): Promise<UserRow | undefined> {
+  const list = await getConnectionList();
+  const { value } = await list.read((db) =>
+    db
+      .selectFrom('subscriber')
+      .select(['id', 'username', 'domain'])
+      .where('username', '=', key.username)
+      .where('domain', '=', key.domain)
+      .executeTakeFirst(),
+  );
+  return value;
+}
+
+/** Every user, in key order, a batch at a time: the export never holds the table in memory. */
+export async function* allUsers(opts: UserFilter & { batch?: number } = {}): AsyncGenerator<UserRow[]> {
+  const list = await getConnectionList();
+  let after: UserKey | undefined;
+  for (;;) {
+    const { value } = await list.read((db) => pageRows(db, opts, opts.batch ?? 5000, after));
+    if (value.page.length) yield value.page;
+    if (!value.more) return;
+    after = value.page.at(-1);
+  }
+}
