@@ -1,9 +1,10 @@
 import 'server-only';
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m001 from './migrations/001-console';
+import * as m004 from './migrations/004-wizard';
 
 // Migrations are listed in code (not read from a folder) so the bundled server finds them.
-const migrations: Record<string, Migration> = { '001-console': m001 };
+const migrations: Record<string, Migration> = { '001-console': m001, '004-wizard': m004 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({
@@ -11,6 +12,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'sipha_migration',
     migrationLockTableName: 'sipha_migration_lock',
+    // Numbers are handed out per issue and land in any order (004 may precede 002).
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

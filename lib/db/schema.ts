@@ -95,6 +95,25 @@ export interface SiphaHeartbeatTable {
   seq: number;
 }
 
+export interface SiphaWizardTable {
+  run_id: string;
+  status: 'open' | 'finished' | 'abandoned';
+  current_step: string;
+  nodes: string;
+  steps: string;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Date | null;
+}
+
+export interface SiphaWizardProbeTable {
+  probe_id: string;
+  run_id: string;
+  origin: string;
+  written_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface DB {
   subscriber: SubscriberTable;
   location: LocationTable;
@@ -104,4 +123,6 @@ export interface DB {
   sipha_api_token: SiphaApiTokenTable;
   sipha_audit: SiphaAuditTable;
   sipha_heartbeat: SiphaHeartbeatTable;
+  sipha_wizard: SiphaWizardTable;
+  sipha_wizard_probe: SiphaWizardProbeTable;
 }
