@@ -1,13 +1,17 @@
 import type { Metadata } from 'next';
 import { OverviewLive } from '@/components/overview/overview-live';
+import { requirePageUser } from '@/lib/auth/guard';
+import { hasRole } from '@/lib/auth/roles';
+import { setFenceAction } from './actions';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  const user = await requirePageUser('viewer');
   return (
     <>
       <h1 className="mb-6 text-2xl font-semibold">Overview</h1>
-      <OverviewLive />
+      <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
     </>
   );
 }

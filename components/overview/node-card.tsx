@@ -1,9 +1,10 @@
+import type { ReactNode } from 'react';
 import type { NodeStatus } from '@/lib/health/types';
 import { type Health, StateDot } from '../state-dot';
 
 const roleHealth: Record<NodeStatus['role'], Health> = { active: 'up', standby: 'up', fenced: 'warn', down: 'down' };
 
-export function NodeCard({ node }: { node: NodeStatus }) {
+export function NodeCard({ node, children }: { node: NodeStatus; children?: ReactNode }) {
   const health: Health = node.reachable === null ? 'unknown' : node.reachable ? roleHealth[node.role] : 'down';
   const state = node.reachable === null ? 'checking…' : node.reachable ? 'up' : 'down';
   return (
@@ -20,6 +21,12 @@ export function NodeCard({ node }: { node: NodeStatus }) {
         <dd>{node.latencyMs !== null ? `${node.latencyMs} ms` : '—'}</dd>
         <dt className="text-slate-500">Server</dt>
         <dd className="truncate" title={node.version ?? ''}>{node.flavor ? `${node.flavor} ${node.version?.split('-')[0]}` : '—'}</dd>
+        {node.role === 'fenced' && (
+          <>
+            <dt className="text-slate-500">Fenced</dt>
+            <dd className="text-amber-800">since {node.fencedSince ? new Date(node.fencedSince).toLocaleTimeString('en-GB', { hour12: false }) : '—'}: missed writes, restore before use</dd>
+          </>
+        )}
         <dt className="text-slate-500">read_only</dt>
         <dd>{node.readOnly === null ? '—' : node.readOnly ? 'ON' : 'OFF'}</dd>
         {node.lastError && (
@@ -29,6 +36,7 @@ export function NodeCard({ node }: { node: NodeStatus }) {
           </>
         )}
       </dl>
+      {children}
     </article>
   );
 }

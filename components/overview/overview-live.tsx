@@ -1,10 +1,15 @@
 'use client';
 
+import type { ActionState } from '@/lib/action-state';
 import { useOverview } from '../use-overview';
+import { FenceControl } from './fence-control';
 import { NodeCard } from './node-card';
 import { SipCard } from './sip-card';
 
-export function OverviewLive() {
+type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
+/** `fenceAction` is passed only to admins: others see no control. */
+export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
   const { data, error, dataUpdatedAt } = useOverview();
   if (!data) return <p className="text-slate-500">{error ? 'The console cannot read the status right now.' : 'Loading status…'}</p>;
   return (
@@ -12,7 +17,13 @@ export function OverviewLive() {
       <section aria-labelledby="nodes-h">
         <h2 id="nodes-h" className="mb-3 text-lg font-semibold">Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span></h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {data.nodes.map((n) => <NodeCard key={n.name} node={n} />)}
+          {data.nodes.map((n) => (
+            <NodeCard key={n.name} node={n}>
+              {fenceAction && n.reachable && (n.role === 'fenced' || n.role === 'active') && (
+                <FenceControl node={n.name} fenced={n.role === 'fenced'} action={fenceAction} />
+              )}
+            </NodeCard>
+          ))}
         </div>
       </section>
       <section aria-labelledby="sip-h">

@@ -1,0 +1,20 @@
+'use server';
+
+import { validatedAction } from '@/lib/auth/guard';
+import { setNodeFence } from '@/lib/nodes/fence';
+import { fenceSchema } from '@/lib/nodes/schema';
+
+export const setFenceAction = validatedAction({
+  role: 'admin',
+  action: 'node.fence',
+  schema: fenceSchema,
+  target: (i) => `${i.node} fenced=${i.fenced}`,
+  run: async ({ node, fenced, reason }, { user }) => {
+    const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });
+    return {
+      status: 'saved',
+      node: recordedOn,
+      message: fenced ? `${node} is fenced: no writes go to it.` : `${node} is no longer fenced and can take writes again.`,
+    };
+  },
+});
