@@ -17,6 +17,9 @@ export const GOLDEN_VERSIONS: Record<string, string> = {
 // Deliberately nasty password so the goldens also pin down the quoting.
 const SOURCE = { host: 'd1.example.net', port: 3306, user: 'repl', password: 'p\'a\\ss"w;--\n' };
 
+const startGtid = (flavor: string) =>
+  flavor === 'mariadb' ? '0-1-42,1-1-7' : '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77';
+
 export function renderGolden(version: string): string {
   const d = dialectFor(version);
   const lines: string[] = [];
@@ -50,6 +53,10 @@ export function renderGolden(version: string): string {
   const account = { user: 'repl', host: '10.0.0.%', password: 'pw' };
   for (const [i, s] of d.createReplicationUser(account).entries())
     stmt(`create_replication_user.${i + 1}`, s);
+  for (const [i, s] of d.setReplicaStartPosition({ gtid: startGtid(d.version.flavor) }).entries())
+    stmt(`set_replica_start_position.${i + 1}`, s);
+  stmt('current_privileges', d.currentPrivileges());
+  lines.push(`required_admin_privileges: ${d.requiredAdminPrivileges.map((p) => p.join(' | ')).join(', ')}`);
   lines.push(`static_settings: ${d.staticSettings.join(', ')}`);
   const cnf = d.myCnfLines({ serverId: 2, gtidDomainId: 2, nodeCount: 2, nodeIndex: 2 });
   for (const line of cnf.split('\n')) lines.push(`my_cnf: ${line}`);

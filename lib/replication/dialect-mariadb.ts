@@ -3,6 +3,7 @@ import {
   autoIncrementLines,
   checkServerId,
   createReplicationUserStatements,
+  currentPrivilegesStatement,
   variableAssignment,
 } from './dialect-shared.ts';
 import type { Dialect, NodeSettings, SourceEndpoint } from './dialect-types.ts';
@@ -25,6 +26,13 @@ function changeMaster(s: SourceEndpoint) {
     sql: `CHANGE MASTER TO ${[...head, `MASTER_PASSWORD = ${quoteString(s.password)}`, tail].join(', ')}`,
     display: `CHANGE MASTER TO ${[...head, `MASTER_PASSWORD = ${MASK}`, tail].join(', ')}`,
   };
+}
+
+// MariaDB GTID lists: domain-server-seq, comma separated (empty = nothing applied yet).
+function checkGtidList(gtid: string): string {
+  if (!/^(?:\d+-\d+-\d+(?:,\d+-\d+-\d+)*)?$/.test(gtid))
+    throw new Error(`Not a MariaDB GTID list: ${JSON.stringify(gtid)}`);
+  return gtid;
 }
 
 function myCnf(s: NodeSettings): string {
@@ -92,6 +100,25 @@ export function mariadbDialect(version: ServerVersion): Dialect {
           `WHERE PRIVILEGE_TYPE IN (${bypass.map(quoteString).join(', ')}) ORDER BY grantee`,
       ),
     createReplicationUser: createReplicationUserStatements,
+    // slave_pos replication resumes from gtid_slave_pos: the snapshot's position goes there.
+    setReplicaStartPosition: ({ gtid }) => [
+      plain(`SET GLOBAL gtid_slave_pos = ${quoteString(checkGtidList(gtid))}`),
+    ],
+    currentPrivileges: currentPrivilegesStatement,
+    // From 10.5.2 SUPER was split; an account with ALL PRIVILEGES has every one of these.
+    requiredAdminPrivileges: atLeast(version, 10, 5, 2)
+      ? [
+          ['GRANT OPTION'],
+          ['CREATE USER'],
+          ['REPLICATION SLAVE ADMIN'],
+          ['BINLOG ADMIN'],
+          ['SUPER'],
+          ['SELECT'],
+          ['INSERT'],
+          ['CREATE'],
+          ['DROP'],
+        ]
+      : [['GRANT OPTION'], ['CREATE USER'], ['SUPER'], ['SELECT'], ['INSERT'], ['CREATE'], ['DROP']],
     staticSettings: ['log_bin', 'log_slave_updates'],
     myCnfLines: myCnf,
   };

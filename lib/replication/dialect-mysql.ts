@@ -3,6 +3,7 @@ import {
   autoIncrementLines,
   checkServerId,
   createReplicationUserStatements,
+  currentPrivilegesStatement,
   variableAssignment,
 } from './dialect-shared.ts';
 import type { Dialect, NodeSettings, SourceEndpoint } from './dialect-types.ts';
@@ -28,6 +29,12 @@ function changeSource(v: ServerVersion, s: SourceEndpoint) {
     sql: `${verb} ${[...head, `${p}_PASSWORD = ${quoteString(s.password)}`, ...tail].join(', ')}`,
     display: `${verb} ${[...head, `${p}_PASSWORD = ${MASK}`, ...tail].join(', ')}`,
   };
+}
+
+// MySQL GTID sets: uuid:interval[:interval...], comma separated.
+function checkGtidSet(gtid: string): string {
+  if (!/^[0-9a-fA-F:,\s-]*$/.test(gtid)) throw new Error(`Not a MySQL GTID set: ${JSON.stringify(gtid)}`);
+  return gtid.replace(/\s+/g, '');
 }
 
 function myCnf(v: ServerVersion, s: NodeSettings): string {
@@ -102,6 +109,24 @@ export function mysqlDialect(version: ServerVersion): Dialect {
           "WHERE PRIVILEGE_TYPE IN ('CONNECTION_ADMIN', 'SUPER') ORDER BY grantee",
       ),
     createReplicationUser: createReplicationUserStatements,
+    // gtid_purged may only be set on a server whose gtid_executed is empty, so the replica's own
+    // binlog is reset first (8.4 renamed RESET MASTER). Never run here: no MySQL server.
+    setReplicaStartPosition: ({ gtid }) => [
+      plain(atLeast(version, 8, 4) ? 'RESET BINARY LOGS AND GTIDS' : 'RESET MASTER'),
+      plain(`SET GLOBAL gtid_purged = ${quoteString(checkGtidSet(gtid))}`),
+    ],
+    currentPrivileges: currentPrivilegesStatement,
+    requiredAdminPrivileges: [
+      ['GRANT OPTION'],
+      ['CREATE USER'],
+      ['REPLICATION_SLAVE_ADMIN', 'SUPER'],
+      ['SYSTEM_VARIABLES_ADMIN', 'SUPER'],
+      ['RELOAD'],
+      ['SELECT'],
+      ['INSERT'],
+      ['CREATE'],
+      ['DROP'],
+    ],
     // server_id is dynamic on MySQL too; these are the ones that need a restart.
     staticSettings: ['log_bin', replicaUpdates],
     myCnfLines: (s) => myCnf(version, s),

@@ -48,3 +48,12 @@ export function checkServerId(serverId: number): number {
   }
   return serverId;
 }
+
+// information_schema.USER_PRIVILEGES lists static and (MySQL 8) dynamic global privileges alike.
+export function currentPrivilegesStatement(): Statement {
+  return plain(
+    'SELECT PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES ' +
+      "WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', " +
+      "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')",
+  );
+}

@@ -62,6 +62,12 @@ export interface Dialect {
   /** Lists grantees (column `grantee`) whose privileges let them write despite read_only. */
   readOnlyBypassAccounts(): Statement;
   createReplicationUser(account: ReplicationAccount): Statement[];
+  /** Where a replica starts after a snapshot copy: the GTID position the snapshot recorded. */
+  setReplicaStartPosition(args: { gtid: string }): Statement[];
+  /** Rows (privilege, grantable) of the connected account's global privileges. */
+  currentPrivileges(): Statement;
+  /** Privileges the wizard's admin account needs; each entry lists acceptable alternatives. */
+  requiredAdminPrivileges: readonly (readonly string[])[];
   /** Settings that only take effect after a restart (so must be in my.cnf). */
   staticSettings: readonly string[];
   myCnfLines(settings: NodeSettings): string;

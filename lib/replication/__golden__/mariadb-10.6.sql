@@ -22,6 +22,9 @@ create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' I
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.2.display: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.3: GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.0.0.%'
+set_replica_start_position.1: SET GLOBAL gtid_slave_pos = '0-1-42,1-1-7'
+current_privileges: SELECT PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+required_admin_privileges: GRANT OPTION, CREATE USER, REPLICATION SLAVE ADMIN, BINLOG ADMIN, SUPER, SELECT, INSERT, CREATE, DROP
 static_settings: log_bin, log_slave_updates
 my_cnf: [mariadbd]
 my_cnf: server_id = 2

@@ -29,6 +29,10 @@ create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' I
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.2.display: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.3: GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.0.0.%'
+set_replica_start_position.1: RESET BINARY LOGS AND GTIDS
+set_replica_start_position.2: SET GLOBAL gtid_purged = '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77'
+current_privileges: SELECT PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+required_admin_privileges: GRANT OPTION, CREATE USER, REPLICATION_SLAVE_ADMIN | SUPER, SYSTEM_VARIABLES_ADMIN | SUPER, RELOAD, SELECT, INSERT, CREATE, DROP
 static_settings: log_bin, log_replica_updates
 my_cnf: [mysqld]
 my_cnf: server_id = 2
