@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
+import { getMonitor } from './monitor';
 import { sipSnapshot } from './sip-sampler';
 import type { NodeStatus, Overview } from './types';
 
@@ -39,5 +40,13 @@ export async function getOverview(): Promise<Overview> {
           reason: preferred.role === 'fenced' ? ('fenced' as const) : ('down' as const),
           since: preferred.downSince ?? preferred.fencedSince,
         };
-  return { at: new Date().toISOString(), nodes, sip: sipSnapshot(cfg.sipServers), active, failover };
+  const monitor = await getMonitor();
+  return {
+    at: new Date().toISOString(),
+    nodes,
+    sip: sipSnapshot(cfg.sipServers),
+    active,
+    failover,
+    directions: monitor.directions(),
+  };
 }

@@ -35,10 +35,25 @@ class Sampler {
 }
 
 function blank(s: SipServerConfig): SipStatus {
-  return { name: s.name, host: s.host, node: s.node, serverId: s.serverId, udpPort: s.udpPort, tcpPort: s.tcpPort, udp: null, tcp: null, up: null, checkedAt: null };
+  return {
+    name: s.name,
+    host: s.host,
+    node: s.node,
+    serverId: s.serverId,
+    udpPort: s.udpPort,
+    tcpPort: s.tcpPort,
+    udp: null,
+    tcp: null,
+    up: null,
+    checkedAt: null,
+  };
 }
 
-async function probe(s: SipServerConfig, transport: 'udp' | 'tcp', port?: number): Promise<SipProbeStatus | null> {
+async function probe(
+  s: SipServerConfig,
+  transport: 'udp' | 'tcp',
+  port?: number,
+): Promise<SipProbeStatus | null> {
   if (!port) return null;
   const r = await probeOptions({ host: s.host, port, transport, timeoutMs: 1000 });
   return { ok: r.ok, status: r.status, reason: r.reason, rttMs: r.rttMs, error: r.error };

@@ -52,4 +52,91 @@ export interface Overview {
   sip: SipStatus[];
   active: string | null;
   failover: FailoverInfo | null;
+  /** Replication directions from the background sampler (issue 7); drawn by the topology. */
+  directions?: DirectionStatus[];
+}
+
+// ---- Replication and registrations (issue 7). Added fields only; the ones above are stable.
+
+export type DirectionHealth = 'ok' | 'lagging' | 'broken' | 'unknown';
+
+export interface ReplicationError {
+  thread: 'io' | 'sql';
+  errno: number | null;
+  message: string;
+  title: string;
+  meaning: string;
+  fix: string[];
+}
+
+/** One replication direction, source → replica, as the replica reports it. */
+export interface DirectionStatus {
+  from: string;
+  to: string;
+  health: DirectionHealth;
+  /** Plain words: "replicating, 3 ms behind", "stopped: duplicate key", "d2 not answering". */
+  summary: string;
+  ioRunning: 'Yes' | 'No' | 'Connecting' | null;
+  sqlRunning: boolean | null;
+  secondsBehind: number | null;
+  /** From the heartbeat rows: how long ago the oldest beat the replica has not applied was written. */
+  lagMs: number | null;
+  gtidIoPos: string | null;
+  usingGtid: boolean | null;
+  errors: ReplicationError[];
+  /** When the replica last answered the status query. */
+  checkedAt: string | null;
+}
+
+export interface NodeReplication {
+  name: string;
+  /** The replica's last status sample answered in time (a hung node turns false). */
+  answering: boolean;
+  gtidBinlogPos: string | null;
+  gtidSlavePos: string | null;
+  gtidCurrentPos: string | null;
+  /** Why the console wrote no heartbeat on this node (fenced, down, an error). */
+  heartbeatSkipped: string | null;
+  sampleError: string | null;
+  checkedAt: string | null;
+}
+
+export interface RegistrationCount {
+  serverId: number;
+  /** The configured SIP server name, or null for a server_id no server in the config has. */
+  server: string | null;
+  total: number;
+  active: number;
+  expired: number;
+}
+
+export interface KamailioSummary {
+  name: string;
+  configured: boolean;
+  /** Plain-words lines such as "up 3 h 12 min", "shared memory 12 % used". */
+  lines: string[];
+  errors: string[];
+  checkedAt: string | null;
+}
+
+export interface HealthDetail {
+  at: string;
+  overview: Overview;
+  nodes: NodeReplication[];
+  directions: DirectionStatus[];
+  registrations: { counts: RegistrationCount[]; checkedAt: string | null; error: string | null };
+  kamailio: KamailioSummary[];
+}
+
+export interface Series {
+  key: string;
+  label: string;
+  /** [epoch ms, value | null] pairs, oldest first. */
+  points: [number, number | null][];
+}
+
+export interface HealthHistory {
+  at: string;
+  lag: Series[];
+  registrations: Series[];
 }

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { withRoute } from '@/lib/auth/guard';
+import { AppError } from '@/lib/errors';
+import { listRegistrations } from '@/lib/registrations/queries';
+
+export const dynamic = 'force-dynamic';
+
+const params = z.object({
+  q: z.string().max(200).optional(),
+  server: z.coerce.number().int().min(0).optional(),
+  user: z.string().max(64).optional(),
+  domain: z.string().max(64).optional(),
+  after: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+// GET /api/registrations?q=&server=&after= — one keyset page from the active node; polled by
+// the registrations page every 2 s and by the per-user view (user=&domain=).
+export const GET = withRoute('viewer', null, async (request) => {
+  const parsed = params.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const fields: Record<string, string[]> = {};
+    for (const i of parsed.error.issues) {
+      const key = String(i.path[0] ?? 'query');
+      fields[key] = [...(fields[key] ?? []), i.message];
+    }
+    throw new AppError('bad_request:input', 'Invalid search', { fields });
+  }
+  const p = parsed.data;
+  const page = await listRegistrations({
+    q: p.q,
+    serverId: p.server,
+    username: p.user,
+    domain: p.user !== undefined ? (p.domain ?? null) : undefined,
+    after: p.after,
+    limit: p.limit,
+  });
+  return Response.json(page);
+});

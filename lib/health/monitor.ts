@@ -1,0 +1,142 @@
+import 'server-only';
+import { getConfig } from '@/lib/config/load';
+import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { countByServer } from '@/lib/registrations/counts';
+import { buildDirections, nodeReplication, type SampleView } from '@/lib/replication/health';
+import { ReplicationSampler } from '@/lib/replication/health-sampler';
+import { kamailioStats } from '@/lib/sip/jsonrpc';
+import { kamailioWords } from './kamailio-words';
+import { Ring } from './ring';
+import type { DirectionStatus, KamailioSummary, NodeReplication, RegistrationCount } from './types';
+
+// The console's own background monitor: replication samples (per node, every second), lag and
+// registration counts kept for an hour in memory rings for the charts, Kamailio RPC stats.
+// Started once per process on first use; requests read its last results and never wait on a node.
+
+const HOUR = 3600_000;
+const COUNTS_EVERY_MS = 5000;
+const RPC_EVERY_MS = 5000;
+
+export class Monitor {
+  readonly sampler: ReplicationSampler;
+  readonly lag = new Map<string, Ring>();
+  readonly registrations = new Map<string, Ring>();
+  counts: { counts: RegistrationCount[]; checkedAt: string | null; error: string | null } = {
+    counts: [],
+    checkedAt: null,
+    error: null,
+  };
+  readonly kamailio = new Map<string, KamailioSummary>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly list: ConnectionList) {
+    this.sampler = new ReplicationSampler(list);
+  }
+
+  start(): void {
+    this.sampler.start();
+    const every = (ms: number, fn: () => Promise<void> | void) => {
+      void fn();
+      const t = setInterval(() => void fn(), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(1000, () => this.recordLag());
+    every(COUNTS_EVERY_MS, () => this.sampleCounts());
+    every(RPC_EVERY_MS, () => this.sampleRpc());
+  }
+
+  stop(): void {
+    this.sampler.stop();
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  private views(): Map<string, SampleView> {
+    const now = Date.now();
+    const out = new Map<string, SampleView>();
+    for (const [name, s] of this.sampler.samples)
+      out.set(name, { ...s, answering: this.sampler.answering(name, now) });
+    return out;
+  }
+
+  directions(): DirectionStatus[] {
+    const nodes = this.list.nodes.map((n) => ({
+      name: n.handle.name,
+      host: n.handle.config.host,
+      port: n.handle.config.port,
+    }));
+    return buildDirections({ nodes, samples: this.views(), history: this.sampler.history });
+  }
+
+  nodes(): NodeReplication[] {
+    const views = this.views();
+    return this.list.nodes.map((n) => nodeReplication(n.handle.name, views.get(n.handle.name)));
+  }
+
+  private recordLag(): void {
+    const now = Date.now();
+    for (const d of this.directions()) {
+      const key = `${d.from}→${d.to}`;
+      if (!this.lag.has(key)) this.lag.set(key, new Ring(3600));
+      this.lag.get(key)!.push(now, d.lagMs);
+    }
+  }
+
+  private async sampleCounts(): Promise<void> {
+    const names = new Map(getConfig().sipServers.map((s) => [s.serverId, s.name]));
+    try {
+      const served = await this.list.read((db) => countByServer({ db, names }), 5000);
+      const now = Date.now();
+      this.counts = { counts: served.value, checkedAt: new Date(now).toISOString(), error: null };
+      for (const c of served.value) {
+        const key = c.server ?? `server_id ${c.serverId}`;
+        if (!this.registrations.has(key)) this.registrations.set(key, new Ring(HOUR / COUNTS_EVERY_MS));
+        this.registrations.get(key)!.push(now, c.active);
+      }
+    } catch {
+      this.counts = { ...this.counts, error: 'could not count registrations (no database node answered)' };
+    }
+  }
+
+  private async sampleRpc(): Promise<void> {
+    await Promise.all(
+      getConfig().sipServers.map(async (s) => {
+        if (!s.rpcUrl) {
+          this.kamailio.set(s.name, {
+            name: s.name,
+            configured: false,
+            lines: [],
+            errors: [],
+            checkedAt: null,
+          });
+          return;
+        }
+        const stats = await kamailioStats({ url: s.rpcUrl, timeoutMs: 1000 });
+        this.kamailio.set(s.name, {
+          name: s.name,
+          configured: true,
+          lines: kamailioWords(stats),
+          errors: stats.errors,
+          checkedAt: new Date().toISOString(),
+        });
+      }),
+    );
+  }
+}
+
+const g = globalThis as unknown as { __siphaMonitor?: Promise<Monitor> };
+
+export function getMonitor(): Promise<Monitor> {
+  g.__siphaMonitor ??= getConnectionList().then((list) => {
+    const m = new Monitor(list);
+    m.start();
+    return m;
+  });
+  g.__siphaMonitor.catch(() => {
+    g.__siphaMonitor = undefined;
+  });
+  return g.__siphaMonitor;
+}
+
+export const HISTORY_MS = HOUR;

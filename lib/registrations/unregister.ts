@@ -1,0 +1,41 @@
+import 'server-only';
+import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { AppError } from '@/lib/errors';
+
+// Unregister = delete the contact's row; with usrloc db_mode=3 Kamailio reads the table on every
+// lookup, so the phone is no longer reachable through any SIP server once the row is gone
+// (and replication removes it on the other nodes).
+
+export async function deleteRegistration({
+  ruid,
+  list,
+}: {
+  ruid: string;
+  list?: ConnectionList;
+}): Promise<{ node: string; aor: string }> {
+  const l = list ?? (await getConnectionList());
+  const found = await l.read((db) =>
+    db.selectFrom('location').select(['username', 'domain']).where('ruid', '=', ruid).executeTakeFirst(),
+  );
+  if (!found.value)
+    throw new AppError(
+      'not_found:resource',
+      'That registration is gone already (expired, re-registered or removed).',
+    );
+  const aor = found.value.domain ? `${found.value.username}@${found.value.domain}` : found.value.username;
+  const served = await l.write({
+    run: async (db) =>
+      Number((await db.deleteFrom('location').where('ruid', '=', ruid).executeTakeFirst()).numDeletedRows),
+    // After a broken connection: the delete took effect if the row is not there any more.
+    verify: async (db) =>
+      (await db.selectFrom('location').select('id').where('ruid', '=', ruid).executeTakeFirst())
+        ? undefined
+        : 1,
+  });
+  if (served.value === 0)
+    throw new AppError(
+      'not_found:resource',
+      'That registration is gone already (expired, re-registered or removed).',
+    );
+  return { node: served.node, aor };
+}
