@@ -10,6 +10,7 @@ const links: { href: string; label: string; role: Role }[] = [
   { href: '/replication', label: 'Replication', role: 'admin' },
   { href: '/restore', label: 'Restore', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },
+  { href: '/settings', label: 'Settings', role: 'admin' },
   { href: '/audit', label: 'Audit log', role: 'viewer' },
 ];
 
