@@ -1,0 +1,57 @@
+import { audit } from '@/lib/audit/log';
+import { withRoute } from '@/lib/auth/guard';
+import { AppError, publicError } from '@/lib/errors';
+import { configuredRules } from '@/lib/users/configured';
+import { parseWith } from '@/lib/users/http';
+import { importUsers } from '@/lib/users/import';
+
+export const dynamic = 'force-dynamic';
+
+// POST a CSV body (`username,password[,domain]`, header optional; ?domain= for lines without
+// one). The body is read as a stream, and the answer is a stream too: NDJSON, one
+// {"type":"progress"} line per batch, then {"type":"done"} with the summary (or "error").
+export const POST = withRoute('operator', 'user.import', async (request, { user }) => {
+  const q = new URL(request.url).searchParams;
+  const domain = q.get('domain')
+    ? parseWith(configuredRules().keyForm.pick({ domain: true }), { domain: q.get('domain') }).domain
+    : undefined;
+  if (!request.body) throw new AppError('bad_request:input', 'Send the CSV file as the request body.');
+  const body = request.body as unknown as AsyncIterable<Uint8Array>;
+  const enc = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (obj: unknown) => controller.enqueue(enc.encode(`${JSON.stringify(obj)}\n`));
+      try {
+        const s = await importUsers({
+          input: body,
+          defaultDomain: domain,
+          onProgress: (p) => send({ type: 'progress', ...p }),
+        });
+        const detail = `inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, confirmed ${s.confirmed}, invalid ${s.invalid}`;
+        await audit({
+          actor: user.actor,
+          action: 'user.import',
+          target: `${s.lines} lines`,
+          node: s.nodes.join(',') || null,
+          outcome: 'ok',
+          detail,
+        });
+        send({ type: 'done', ...s });
+      } catch (err) {
+        const e = publicError(err);
+        await audit({
+          actor: user.actor,
+          action: 'user.import',
+          target: 'csv',
+          outcome: 'failed',
+          detail: `${e.code}: ${e.message}`,
+        });
+        send({ type: 'error', error: { code: e.code, message: e.message, fields: e.fields ?? {} } });
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, {
+    headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' },
+  });
+});

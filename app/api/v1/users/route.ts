@@ -1,0 +1,47 @@
+import { withRoute } from '@/lib/auth/guard';
+import { getConfig } from '@/lib/config/load';
+import { configuredRules } from '@/lib/users/configured';
+import { audited, parseJson } from '@/lib/users/http';
+import { createUser } from '@/lib/users/mutations';
+import { listUsers } from '@/lib/users/queries';
+
+export const dynamic = 'force-dynamic';
+
+// GET ?prefix=&domain=&after=&before=&limit= — one keyset page, sorted by username.
+export const GET = withRoute('viewer', null, async (request) => {
+  const q = new URL(request.url).searchParams;
+  const page = await listUsers({
+    prefix: q.get('prefix')?.slice(0, 64) || undefined,
+    domain: q.get('domain')?.slice(0, 64) || undefined,
+    after: q.get('after'),
+    before: q.get('before'),
+    limit: Number(q.get('limit')) || 50,
+  });
+  return Response.json(page);
+});
+
+// POST {username, domain?, password?}: a missing password is generated and returned once.
+export const POST = withRoute('operator', 'user.create', async (request, { user }) => {
+  let target = '/api/v1/users';
+  const r = await audited({
+    user,
+    action: 'user.create',
+    target: () => target,
+    run: async () => {
+      const body = await parseJson(request, configuredRules().apiCreate);
+      const key = { username: body.username, domain: body.domain ?? getConfig().domains[0]! };
+      target = `${key.username}@${key.domain}`;
+      return { key, ...(await createUser({ ...key, password: body.password })) };
+    },
+    detail: (x) => (x.generatedPassword ? 'api; password generated' : 'api'),
+  });
+  return Response.json(
+    {
+      user: r.key,
+      node: r.node,
+      warning: r.warning ?? null,
+      ...(r.generatedPassword ? { password: r.generatedPassword } : {}),
+    },
+    { status: 201, headers: { 'cache-control': 'no-store' } },
+  );
+});
