@@ -11,11 +11,12 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 
 await down(dir).catch(() => undefined); // a lab left over from an interrupted run
 const state = await up({ dir, nodes: 2, log: (l) => console.log(l) });
-const child = await startConsole({ configPath: state.configPath, port, logFile: join(dir, 'console.log') });
+// Accounts first: Playwright starts the specs as soon as the console answers.
 const credentials = Object.fromEntries(
   (['admin', 'operator', 'viewer'] as const).map((role) => [role, createAccount({ configPath: state.configPath, user: `e2e-${role}`, role })]),
 );
 writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
+const child = await startConsole({ configPath: state.configPath, port, logFile: join(dir, 'console.log') });
 console.log(`e2e console on http://127.0.0.1:${port}, lab ${dir}`);
 
 let stopping = false;

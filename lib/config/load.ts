@@ -10,7 +10,8 @@ import { configSchema, type SiphaConfig } from './schema';
 //   SIPHA_NODE_<NAME>_{HOST,PORT,USER,PASSWORD,DATABASE} (NAME upper-cased, e.g. SIPHA_NODE_D1_PASSWORD).
 
 export function configPath(): string {
-  return path.resolve(process.env.SIPHA_CONFIG ?? 'sipha.config.json');
+  // Chosen at run time by the operator; not a file the bundler should trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SIPHA_CONFIG ?? 'sipha.config.json');
 }
 
 function applyEnv(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {

@@ -37,8 +37,9 @@ export async function getOverview(): Promise<Overview> {
       : {
           active,
           preferred: preferred.name,
-          reason: preferred.role === 'fenced' ? ('fenced' as const) : ('down' as const),
-          since: preferred.downSince ?? preferred.fencedSince,
+          // While it is unreachable, "down" is the news; once back, it stays fenced until restored.
+          reason: preferred.reachable === false ? ('down' as const) : ('fenced' as const),
+          since: preferred.reachable === false ? (preferred.downSince ?? preferred.fencedSince) : preferred.fencedSince,
         };
   const monitor = await getMonitor();
   return {
