@@ -28,7 +28,7 @@ export function NodeCard({ node, children }: { node: NodeStatus; children?: Reac
           </>
         )}
         <dt className="text-slate-500">read_only</dt>
-        <dd>{node.readOnly === null ? '—' : node.readOnly ? 'ON' : 'OFF'}</dd>
+        <dd>{node.readOnly === null || !node.reachable ? '—' : node.readOnly ? 'ON' : 'OFF'}</dd>
         {node.lastError && (
           <>
             <dt className="text-slate-500">Problem</dt>

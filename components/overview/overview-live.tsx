@@ -11,6 +11,8 @@ type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 /** `fenceAction` is passed only to admins: others see no control. */
 export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
   const { data, error, dataUpdatedAt } = useOverview();
+  // Fencing the only node that can take writes would stop all writes: not offered.
+  const writable = data?.nodes.filter((n) => n.role === 'active' || n.role === 'standby').length ?? 0;
   if (!data) return <p className="text-slate-500">{error ? 'The console cannot read the status right now.' : 'Loading status…'}</p>;
   return (
     <div className="space-y-8">
@@ -19,7 +21,7 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {data.nodes.map((n) => (
             <NodeCard key={n.name} node={n}>
-              {fenceAction && n.reachable && (n.role === 'fenced' || n.role === 'active') && (
+              {fenceAction && n.reachable && (n.role === 'fenced' || (n.role === 'active' && writable > 1)) && (
                 <FenceControl node={n.name} fenced={n.role === 'fenced'} action={fenceAction} />
               )}
             </NodeCard>
