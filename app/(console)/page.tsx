@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { OverviewTopology } from '@/components/health/overview-topology';
 import { OverviewLive } from '@/components/overview/overview-live';
 import { requirePageUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
@@ -12,6 +13,7 @@ export default async function OverviewPage() {
     <>
       <h1 className="mb-6 text-2xl font-semibold">Overview</h1>
       <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
+      <OverviewTopology />
     </>
   );
 }

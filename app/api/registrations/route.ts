@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
+import { getMonitor } from '@/lib/health/monitor';
 import { listRegistrations } from '@/lib/registrations/queries';
 
 export const dynamic = 'force-dynamic';
@@ -35,5 +36,7 @@ export const GET = withRoute('viewer', null, async (request) => {
     after: p.after,
     limit: p.limit,
   });
-  return Response.json(page);
+  // Counts per server come from the background sampler (a full scan at a million rows).
+  const counts = (await getMonitor()).counts;
+  return Response.json({ ...page, counts });
 });
