@@ -85,9 +85,20 @@ describe('registrations', () => {
     const [row] = (await listRegistrations({ q: 'user1042' })).rows;
     const done = await deleteRegistration({ ruid: row!.ruid });
     expect(done).toEqual({ node: 'd1', aor: `user1042@${lab().state.domain}` });
-    const count = (node: string) => adminQuery<{ n: number }>(lab().dir, node, 'SELECT COUNT(*) AS n FROM kamailio.location WHERE ruid = ?', [row!.ruid]).then((r) => Number(r[0]!.n));
+    const count = (node: string) =>
+      adminQuery<{ n: number }>(
+        lab().dir,
+        node,
+        'SELECT COUNT(*) AS n FROM kamailio.location WHERE ruid = ?',
+        [row!.ruid],
+      ).then((r) => Number(r[0]!.n));
     expect(await count('d1')).toBe(0);
-    expect(await eventually(() => count('d2'), (n) => n === 0)).toBe(0);
+    expect(
+      await eventually(
+        () => count('d2'),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
     expect((await listRegistrations({ q: 'user1042' })).rows).toEqual([]);
     await expect(deleteRegistration({ ruid: row!.ruid })).rejects.toThrow(/gone already/);
   });
