@@ -37,6 +37,17 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   return parsed.data;
 }
 
+/**
+ * A rejected input as an audit target: printable ASCII kept, anything else escaped (\\uXXXX).
+ * The audit table's character set may not hold arbitrary unicode, and control bytes would
+ * garble a log line.
+ */
+export function printable(s: string, max = 200): string {
+  return s
+    .slice(0, max)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Runs one API mutation and audits it with the caller (`token:NAME` for bearer tokens). */
 export async function audited<T extends { node: string }>(opts: {
   user: SessionUser;
@@ -51,7 +62,7 @@ export async function audited<T extends { node: string }>(opts: {
     await audit({
       actor: opts.user.actor,
       action: opts.action,
-      target: opts.target(),
+      target: printable(opts.target()),
       node: r.node,
       outcome: 'ok',
       detail: opts.detail?.(r) ?? 'api',
@@ -62,7 +73,7 @@ export async function audited<T extends { node: string }>(opts: {
     await audit({
       actor: opts.user.actor,
       action: opts.action,
-      target: opts.target(),
+      target: printable(opts.target()),
       outcome: 'failed',
       detail: `api ${e.code}: ${e.message}`,
     });

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery, register } from '../../lab/index.ts';
+import { type Lab, useLab } from '../helpers/lab';
+
+// Kamailio accepts what sipha writes: users created, changed and deleted through lib/users and
+// the REST API register (or stop registering) with digest auth through sipp at p1 and p2.
+
+let lab: () => Lab;
+let users: typeof import('@/lib/users/mutations');
+let token: string;
+
+async function replicated(username: string, present: boolean, node = 'd2') {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const rows = await adminQuery(
+      lab().dir,
+      node,
+      'SELECT ha1 FROM kamailio.subscriber WHERE username = ? AND domain = ?',
+      [username, lab().state.domain],
+    );
+    if (rows.length > 0 === present) return rows[0]?.ha1 as string | undefined;
+    if (Date.now() > deadline) throw new Error(`${username} did not ${present ? 'appear' : 'go'} on ${node}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Kamailio accepts what sipha writes', () => {
+  lab = useLab({ nodes: 2 });
+
+  beforeAll(async () => {
+    process.env.SIPHA_CONFIG = lab().state.configPath;
+    users = await import('@/lib/users/mutations');
+    token = (
+      await (
+        await import('@/lib/auth/tokens')
+      ).createToken({ name: 'it-kamailio', role: 'operator', createdBy: 'test' })
+    ).token;
+  });
+
+  afterAll(async () => {
+    const { getConnectionList } = await import('@/lib/db');
+    await (await getConnectionList()).close();
+    // The list is a per-process singleton on globalThis; the next test file starts its own lab.
+    delete (globalThis as { __siphaList?: unknown }).__siphaList;
+  });
+
+  it('a created user registers at p1, and at p2 once replicated', async () => {
+    const dir = lab().dir;
+    const domain = lab().state.domain;
+    const r = await users.createUser({ username: 'it-alice', domain, password: 'alicepass1' });
+    expect(r.node).toBe('d1');
+    expect(r.warning).toBeUndefined();
+    expect(
+      await register(dir, { site: 'p1', users: [{ username: 'it-alice', password: 'alicepass1' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+    await replicated('it-alice', true);
+    expect(
+      await register(dir, { site: 'p2', users: [{ username: 'it-alice', password: 'alicepass1' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+    const [row] = await adminQuery(dir, 'd1', 'SELECT password FROM kamailio.subscriber WHERE username = ?', [
+      'it-alice',
+    ]);
+    expect(row.password).toBe(''); // storePlaintextPasswords is off in the lab
+  });
+
+  it('a wrong password is refused (the test can fail)', async () => {
+    expect(
+      await register(lab().dir, { site: 'p1', users: [{ username: 'it-alice', password: 'not-the-one' }] }),
+    ).toEqual({ ok: 0, failed: 1 });
+  });
+
+  it('a changed password takes effect at p1 and, replicated, at p2', async () => {
+    const dir = lab().dir;
+    await users.setPassword({ username: 'it-alice', domain: lab().state.domain, password: 'alicepass2' });
+    expect(
+      await register(dir, { site: 'p1', users: [{ username: 'it-alice', password: 'alicepass1' }] }),
+    ).toEqual({ ok: 0, failed: 1 });
+    expect(
+      await register(dir, { site: 'p1', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+    const d1 = await replicated('it-alice', true, 'd1');
+    const deadline = Date.now() + 20_000;
+    while ((await replicated('it-alice', true)) !== d1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(
+      await register(dir, { site: 'p2', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+  });
+
+  it('after deletion p1 challenges again and the registration fails; location rows are gone', async () => {
+    const dir = lab().dir;
+    const domain = lab().state.domain;
+    const before = await adminQuery(
+      dir,
+      'd1',
+      'SELECT COUNT(*) AS n FROM kamailio.location WHERE username = ? AND domain = ?',
+      ['it-alice', domain],
+    );
+    expect(Number(before[0].n)).toBeGreaterThan(0);
+    const r = await users.deleteUser({ username: 'it-alice', domain });
+    expect(r.registrations).toBe(Number(before[0].n));
+    const after = await adminQuery(
+      dir,
+      'd1',
+      'SELECT COUNT(*) AS n FROM kamailio.location WHERE username = ? AND domain = ?',
+      ['it-alice', domain],
+    );
+    expect(Number(after[0].n)).toBe(0);
+    expect(
+      await register(dir, { site: 'p1', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
+    ).toEqual({ ok: 0, failed: 1 });
+    await replicated('it-alice', false);
+    expect(
+      await register(dir, { site: 'p2', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
+    ).toEqual({ ok: 0, failed: 1 });
+  });
+
+  it('a user created through the REST API with a bearer token registers; the audit row names the token', async () => {
+    const { POST } = await import('@/app/api/v1/users/route');
+    const res = await POST(
+      new Request('http://console/api/v1/users', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'it-bob' }),
+      }),
+      {},
+    );
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { password: string; node: string; user: { domain: string } };
+    expect(body.user.domain).toBe(lab().state.domain);
+    expect(body.password).toHaveLength(16);
+    expect(
+      await register(lab().dir, { site: 'p1', users: [{ username: 'it-bob', password: body.password }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+    const audit = await adminQuery(
+      lab().dir,
+      'd1',
+      "SELECT actor, node, outcome, detail FROM kamailio.sipha_audit WHERE action = 'user.create' AND target = ?",
+      [`it-bob@${lab().state.domain}`],
+    );
+    expect(audit).toEqual([
+      { actor: 'token:it-kamailio', node: 'd1', outcome: 'ok', detail: 'api; password generated' },
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(body.password);
+  });
+
+  it('creating the same user again is the field error "already exists", not a crash', async () => {
+    await expect(
+      users.createUser({ username: 'it-bob', domain: lab().state.domain, password: 'whatever1' }),
+    ).rejects.toMatchObject({ code: 'conflict:user', fields: { username: ['already exists'] } });
+  });
+});
