@@ -17,8 +17,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP(3)`))
     .addColumn('updated_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP(3)`))
     .addColumn('finished_at', sql`datetime(3)`)
+    // Step logs quote node names, statements and server messages: any character may appear.
+    .modifyEnd(sql`DEFAULT CHARSET = utf8mb4`)
     .execute();
-  await db.schema.createIndex('sipha_wizard_created').ifNotExists().on('sipha_wizard').column('created_at').execute();
+  await db.schema
+    .createIndex('sipha_wizard_created')
+    .ifNotExists()
+    .on('sipha_wizard')
+    .column('created_at')
+    .execute();
 
   await db.schema
     .createTable('sipha_wizard_probe')
@@ -27,6 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('run_id', 'varchar(36)', (c) => c.notNull())
     .addColumn('origin', 'varchar(32)', (c) => c.notNull())
     .addColumn('written_at', sql`datetime(6)`, (c) => c.notNull())
+    .modifyEnd(sql`DEFAULT CHARSET = utf8mb4`)
     .execute();
 }
 

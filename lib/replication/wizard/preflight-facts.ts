@@ -1,0 +1,86 @@
+import 'server-only';
+import { plain } from '../dialect';
+import type { AdminConn } from './admin';
+import type { StepIO } from './io';
+
+// Everything preflight looks at on one node, read once. Only reads: preflight changes nothing.
+
+export interface NodeFacts {
+  name: string;
+  index: number;
+  serverId: number;
+  logBin: boolean;
+  binlogFormat: string;
+  replicaUpdates: boolean;
+  /** MariaDB; undefined on MySQL. */
+  gtidDomainId?: number;
+  /** MySQL; undefined on MariaDB. */
+  gtidMode?: string;
+  enforceGtid?: string;
+  autoIncrementIncrement: number;
+  autoIncrementOffset: number;
+  charset: string;
+  collation: string;
+  timeZone: string;
+  readOnly: boolean;
+  anonymous: { user: string; host: string }[];
+  databasePresent: boolean;
+  privileges: Set<string>;
+  grantable: boolean;
+  replicaOf: string | null;
+}
+
+const on = (v: unknown) => v === 1 || v === '1' || String(v).toUpperCase() === 'ON';
+
+export async function readFacts({
+  c,
+  io,
+  index,
+  database,
+}: {
+  c: AdminConn;
+  io: StepIO;
+  index: number;
+  database: string;
+}): Promise<NodeFacts> {
+  const [g = {}] = await io.read(c, c.dialect.gtidPreflight());
+  const [v = {}] = await io.read(
+    c,
+    'SELECT @@GLOBAL.auto_increment_increment AS inc, @@GLOBAL.auto_increment_offset AS off, ' +
+      '@@GLOBAL.character_set_server AS cs, @@GLOBAL.collation_server AS coll, @@GLOBAL.time_zone AS tz, ' +
+      '@@GLOBAL.system_time_zone AS stz, @@GLOBAL.read_only AS ro',
+  );
+  const anon = await io.read(c, "SELECT User AS user, Host AS host FROM mysql.user WHERE User = ''");
+  const db = await io.read(
+    c,
+    plain('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]),
+  );
+  const privs = await io.read(c, c.dialect.currentPrivileges());
+  const [status] = await io.read(c, c.dialect.replicaStatus());
+  const tz = String(v.tz) === 'SYSTEM' ? `SYSTEM (${v.stz})` : String(v.tz);
+  return {
+    name: c.name,
+    index,
+    serverId: Number(g.server_id),
+    logBin: on(g.log_bin),
+    binlogFormat: String(g.binlog_format ?? ''),
+    replicaUpdates: on(g.log_replica_updates),
+    ...(g.gtid_domain_id !== undefined ? { gtidDomainId: Number(g.gtid_domain_id) } : {}),
+    ...(g.gtid_mode !== undefined
+      ? { gtidMode: String(g.gtid_mode), enforceGtid: String(g.enforce_gtid_consistency) }
+      : {}),
+    autoIncrementIncrement: Number(v.inc),
+    autoIncrementOffset: Number(v.off),
+    charset: String(v.cs),
+    collation: String(v.coll),
+    timeZone: tz,
+    readOnly: on(v.ro),
+    anonymous: anon.map((r) => ({ user: String(r.user), host: String(r.host) })),
+    databasePresent: db.length > 0,
+    privileges: new Set(privs.map((p) => String(p.privilege).toUpperCase())),
+    grantable: privs.some((p) => String(p.grantable).toUpperCase() === 'YES'),
+    replicaOf: status
+      ? `${status.Master_Host ?? status.Source_Host}:${status.Master_Port ?? status.Source_Port}`
+      : null,
+  };
+}

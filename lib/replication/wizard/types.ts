@@ -1,0 +1,99 @@
+// Shapes of the replication wizard's state (stored as JSON in sipha_wizard.steps) and of what
+// the UI shows. Pure types and constants: safe to import from client components.
+
+export const STEPS = ['nodes', 'preflight', 'user', 'data', 'directions', 'verify', 'harden'] as const;
+export type StepId = (typeof STEPS)[number];
+
+export const STEP_TITLES: Record<StepId, string> = {
+  nodes: 'Nodes',
+  preflight: 'Preflight',
+  user: 'Replication user',
+  data: 'Initial data',
+  directions: 'Both directions',
+  verify: 'Verify end to end',
+  harden: 'Harden and finish',
+};
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
+
+/** One statement as the operator sees it: secrets already masked. */
+export interface LogEntry {
+  at: string;
+  node: string;
+  sql: string;
+  outcome: 'ok' | 'failed' | 'planned';
+  note?: string;
+}
+
+export interface Progress {
+  label: string;
+  done: number;
+  total: number;
+}
+
+export interface Advice {
+  title: string;
+  meaning: string;
+  fix: string[];
+}
+
+export interface StepState {
+  status: StepStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+  advice?: Advice;
+  log: LogEntry[];
+  progress?: Progress;
+  // biome-ignore lint/suspicious/noExplicitAny: each step stores its own result shape (see the step modules).
+  result?: any;
+  /** The console process running it; a different owner means the console restarted mid-step. */
+  owner?: string;
+}
+
+export interface NodeChoice {
+  name: string;
+  /** Address a replica uses to reach this node; defaults to the configured host/port. */
+  replicationHost: string;
+  replicationPort: number;
+}
+
+export interface RunState {
+  runId: string;
+  status: 'open' | 'finished' | 'abandoned';
+  currentStep: StepId;
+  nodes: NodeChoice[];
+  steps: Record<StepId, StepState>;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DataMode = 'copy' | 'operator' | 'identical';
+
+export interface Check {
+  id: string;
+  node: string;
+  label: string;
+  ok: boolean;
+  /** A warning passes but is shown. */
+  severity: 'error' | 'warning' | 'info';
+  reason: string;
+  /** Dynamic fix: statements the Apply button runs (display text). */
+  apply?: string[];
+  /** Static fix: my.cnf lines for this node and a restart. */
+  myCnf?: string;
+  fix?: string;
+}
+
+export function emptySteps(): Record<StepId, StepState> {
+  return Object.fromEntries(STEPS.map((s) => [s, { status: 'pending', log: [] }])) as unknown as Record<
+    StepId,
+    StepState
+  >;
+}
+
+/** The first step not done, in order: where the wizard resumes. */
+export function resumeStep(steps: Record<StepId, StepState>): StepId {
+  return STEPS.find((s) => steps[s].status !== 'done') ?? 'harden';
+}

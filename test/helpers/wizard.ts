@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import type { LabState } from '../../lab/index';
+import type { AuditEntry } from '../../lib/audit/log';
+import { parseConfig } from '../../lib/config/load';
+import { ConnectionList } from '../../lib/db/connection-list';
+import { migrateToLatest } from '../../lib/db/migrate';
+import type { WizardContext } from '../../lib/replication/wizard/context';
+import { createRun, startStep } from '../../lib/replication/wizard/runner';
+import { kyselyStore } from '../../lib/replication/wizard/store';
+import type { StepId } from '../../lib/replication/wizard/types';
+
+// A wizard context over a lab, as the console builds it: configured nodes, state through a
+// connection list on the first node, audit rows collected in memory for assertions.
+
+export interface WizardHarness {
+  ctx: WizardContext;
+  list: ConnectionList;
+  audits: AuditEntry[];
+  close(): Promise<void>;
+}
+
+export async function wizardHarness({
+  state,
+  configOverride,
+}: {
+  state: LabState;
+  configOverride?: (raw: Record<string, unknown>) => void;
+}): Promise<WizardHarness> {
+  const raw = JSON.parse(readFileSync(state.configPath, 'utf8')) as Record<string, unknown>;
+  configOverride?.(raw);
+  const config = parseConfig(raw);
+  const list = new ConnectionList(config, 'test');
+  await list.ready();
+  await list.write({ run: (db) => migrateToLatest(db as never) });
+  const audits: AuditEntry[] = [];
+  const ctx: WizardContext = {
+    nodes: config.nodes,
+    store: kyselyStore(async (fn) => (await list.write({ run: (db) => fn(db) })).value),
+    actor: 'admin:test',
+    audit: async (e) => {
+      audits.push(e);
+    },
+  };
+  return { ctx, list, audits, close: () => list.close() };
+}
+
+export async function newRun({ h, names }: { h: WizardHarness; names: string[] }) {
+  const nodes = names.map((name) => {
+    const n = h.ctx.nodes.find((x) => x.name === name)!;
+    return { name, replicationHost: n.host, replicationPort: n.port };
+  });
+  return createRun({ ctx: h.ctx, nodes });
+}
+
+export async function step({
+  h,
+  runId,
+  id,
+  mode,
+}: {
+  h: WizardHarness;
+  runId: string;
+  id: StepId;
+  mode?: 'copy' | 'operator' | 'identical';
+}) {
+  const run = await startStep({ ctx: h.ctx, runId, step: id, input: mode ? { mode } : {}, wait: true });
+  return run.steps[id];
+}
