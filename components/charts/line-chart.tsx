@@ -21,17 +21,20 @@ export function LineChart({
   series,
   unit,
   format = (v) => String(v),
+  minMax = 10,
 }: {
   title: string;
   series: Series[];
   unit: string;
   format?: (v: number) => string;
+  /** The smallest top of the y axis, so a flat zero line does not get a 0–1 scale. */
+  minMax?: number;
 }) {
   const all = series.flatMap((s) => s.points);
   const values = all.map((p) => p[1]).filter((v): v is number => v !== null);
   const now = all.length ? Math.max(...all.map((p) => p[0])) : Date.now();
   const t0 = Math.min(now - 5 * 60_000, ...all.map((p) => p[0]));
-  const yMax = niceMax(Math.max(0, ...values) * 1.1);
+  const yMax = niceMax(Math.max(minMax, ...values) * 1.1);
   const x = (t: number) => PAD.l + ((t - t0) / Math.max(1, now - t0)) * (WIDTH - PAD.l - PAD.r);
   const y = (v: number) => HEIGHT - PAD.b - (v / yMax) * (HEIGHT - PAD.t - PAD.b);
   const segments = (pts: [number, number | null][]) => {

@@ -15,7 +15,13 @@ export function HistoryCharts({ registrations = true }: { registrations?: boolea
     );
   return (
     <div className="grid gap-4 lg:grid-cols-2">
-      <LineChart title="Replication lag, last hour (heartbeat)" series={data.lag} unit="" format={ms} />
+      <LineChart
+        title="Replication lag, last hour (heartbeat)"
+        series={data.lag}
+        unit=""
+        format={ms}
+        minMax={100}
+      />
       {registrations && (
         <LineChart
           title="Registrations per SIP server, last hour"

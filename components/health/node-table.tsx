@@ -51,7 +51,11 @@ export function NodeTable({ nodes, replication }: { nodes: NodeStatus[]; replica
                   <div>applied: {r?.gtidSlavePos ?? '—'}</div>
                 </td>
                 <td className="px-3 py-2 text-xs">
-                  {r?.heartbeatSkipped ? `not written (${r.heartbeatSkipped})` : 'written every second'}
+                  {!up
+                    ? '— (node not answering)'
+                    : r?.heartbeatSkipped
+                      ? `not written (${r.heartbeatSkipped})`
+                      : 'written every second'}
                 </td>
               </tr>
             );

@@ -30,7 +30,15 @@ export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSum
       </dl>
       {rpc?.configured && (
         <div className="mt-3 border-t border-slate-100 pt-2 text-sm">
-          <p className="font-medium">Kamailio says</p>
+          <p className="font-medium">
+            Kamailio says
+            {rpc.checkedAt ? (
+              <span className="font-normal text-slate-500">
+                {' '}
+                (JSON-RPC, {new Date(rpc.checkedAt).toLocaleTimeString('en-GB', { hour12: false })})
+              </span>
+            ) : null}
+          </p>
           <ul className="ml-4 list-disc">
             {rpc.lines.map((l) => (
               <li key={l}>{l}</li>

@@ -71,7 +71,9 @@ export function RegistrationsTable({
               <td className="max-w-48 truncate px-3 py-2 text-xs" title={r.userAgent}>
                 {r.userAgent || '—'}
               </td>
-              <td className="px-3 py-2">{r.q.toFixed(2)}</td>
+              <td className="px-3 py-2">
+                {r.q < 0 ? <span title="not set by the phone">—</span> : r.q.toFixed(2)}
+              </td>
               <td className="max-w-56 break-all px-3 py-2 font-mono text-xs text-slate-600">
                 {[r.received, r.path, r.socket].map((v) => v || '—').join(' · ')}
               </td>

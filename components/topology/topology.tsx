@@ -35,9 +35,11 @@ export function Topology({
 }) {
   const index = new Map(nodes.map((n, i) => [n.name, i]));
   const answering = (n: NodeStatus) => n.reachable !== false;
+  // Room under the boxes only when a ring's closing arrow needs it.
+  const far = directions.some((d) => Math.abs((index.get(d.from) ?? 0) - (index.get(d.to) ?? 0)) > 1);
   return (
     <svg
-      viewBox={`0 0 ${W} 310`}
+      viewBox={`0 0 ${W} ${far ? 310 : 250}`}
       role="img"
       aria-labelledby="topo-title"
       className="w-full max-w-4xl rounded-lg border border-slate-200 bg-white"
@@ -184,7 +186,7 @@ export function Topology({
               fill={n.reachable === false ? '#dc2626' : '#475569'}
             >
               {n.reachable === false
-                ? `down: ${n.lastError ?? 'unreachable'}`.slice(0, 24)
+                ? `down · ${(n.lastError ?? 'unreachable').replace(/\s*\(.*\)$/, '')}`.slice(0, 22)
                 : `read_only ${n.readOnly ? 'ON' : 'OFF'} · ${n.latencyMs ?? '?'} ms`}
             </text>
           </g>

@@ -15,7 +15,7 @@ import type { DirectionStatus, KamailioSummary, NodeReplication, RegistrationCou
 
 const HOUR = 3600_000;
 const COUNTS_EVERY_MS = 5000;
-const RPC_EVERY_MS = 5000;
+const RPC_EVERY_MS = 2000;
 
 export class Monitor {
   readonly sampler: ReplicationSampler;

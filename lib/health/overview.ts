@@ -39,7 +39,10 @@ export async function getOverview(): Promise<Overview> {
           preferred: preferred.name,
           // While it is unreachable, "down" is the news; once back, it stays fenced until restored.
           reason: preferred.reachable === false ? ('down' as const) : ('fenced' as const),
-          since: preferred.reachable === false ? (preferred.downSince ?? preferred.fencedSince) : preferred.fencedSince,
+          since:
+            preferred.reachable === false
+              ? (preferred.downSince ?? preferred.fencedSince)
+              : preferred.fencedSince,
         };
   const monitor = await getMonitor();
   return {

@@ -92,9 +92,12 @@ export function buildDirections({
       if (hist)
         base.lagMs = lagMs({ seen: s.facts.beats.get(from), readerNow: s.facts.readerNow, history: hist });
       if (!s.answering) {
-        // The replica stopped answering: what we knew is history, and says so.
+        // The replica stopped answering: its last threads and lag are history, not shown as current.
         out.push({
           ...base,
+          ioRunning: null,
+          sqlRunning: null,
+          secondsBehind: null,
           lagMs: null,
           health: 'unknown',
           summary: `${to.name} is not answering; state unknown`,

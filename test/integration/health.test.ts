@@ -10,7 +10,7 @@ import { useLab } from '../helpers/lab';
 // Health against a real lab: heartbeat lag, a killed SIP server, a hung (SIGSTOP) database node
 // and replication broken on purpose with a duplicate key.
 
-const lab = useLab({ nodes: 2 });
+let lab: ReturnType<typeof useLab>;
 
 /** Fails (rather than waits) when the health call takes longer than the page may. */
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -37,6 +37,7 @@ const dir = (h: HealthDetail, from: string, to: string) =>
   h.directions.find((d) => d.from === from && d.to === to);
 
 describe('health', () => {
+  lab = useLab({ nodes: 2 });
   beforeAll(async () => {
     process.env.SIPHA_CONFIG = lab().state.configPath;
     await getConnectionList();

@@ -9,7 +9,7 @@ import { useLab } from '../helpers/lab';
 // Registrations as Kamailio writes them: sipp registers real users through p1 (usrloc
 // db_mode=3), and the console reads `location` on the active node.
 
-const lab = useLab({ nodes: 2 });
+let lab: ReturnType<typeof useLab>;
 
 async function allPages(args: Parameters<typeof listRegistrations>[0]): Promise<Registration[]> {
   const rows: Registration[] = [];
@@ -34,6 +34,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 1
 }
 
 describe('registrations', () => {
+  lab = useLab({ nodes: 2 });
   beforeAll(async () => {
     process.env.SIPHA_CONFIG = lab().state.configPath;
     await getConnectionList();
