@@ -1,0 +1,110 @@
+'use server';
+
+import { z } from 'zod';
+import type { ActionState } from '@/lib/action-state';
+import { validatedAction } from '@/lib/auth/guard';
+import { getConfig } from '@/lib/config/load';
+import { getConnectionList } from '@/lib/db';
+import { AppError } from '@/lib/errors';
+import { wizardContext } from '@/lib/replication/wizard/app-context';
+import { applyPreflightFixes, createRun, startStep, teardown } from '@/lib/replication/wizard/runner';
+import { STEP_TITLES, STEPS } from '@/lib/replication/wizard/types';
+
+// Server actions of the replication wizard: each starts one lib call; long steps continue in
+// the background and the page follows them by polling /replication/state.
+
+async function stateNode(): Promise<string> {
+  return (await getConnectionList()).active()?.handle.name ?? 'none';
+}
+
+const ADDR_RE = /^([A-Za-z0-9.:-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
+
+export const createRunAction = validatedAction({
+  role: 'admin',
+  action: 'wizard.start',
+  schema: z.record(z.string(), z.string()),
+  run: async (form, { user }) => {
+    const cfg = getConfig();
+    const chosen = cfg.nodes.filter((n) => form[`node_${n.name}`] === 'on');
+    const fields: Record<string, string[]> = {};
+    if (chosen.length < 2) fields.nodes = ['Pick at least two nodes.'];
+    const nodes = chosen.map((n) => {
+      const raw = (form[`addr_${n.name}`] ?? '').trim() || `${n.host}:${n.port}`;
+      const m = ADDR_RE.exec(raw);
+      if (!m || Number(m[2]) > 65535) fields[`addr_${n.name}`] = ['Use host:port, e.g. 10.0.0.5:3306.'];
+      return { name: n.name, replicationHost: m?.[1] ?? n.host, replicationPort: Number(m?.[2] ?? n.port) };
+    });
+    if (Object.keys(fields).length)
+      throw new AppError('bad_request:input', 'Check the highlighted fields.', { fields });
+    const run = await createRun({ ctx: await wizardContext({ actor: user.actor }), nodes });
+    await startStep({ ctx: await wizardContext({ actor: user.actor }), runId: run.runId, step: 'nodes' });
+    return {
+      status: 'saved',
+      message: `Wizard started for ${nodes.map((n) => n.name).join(', ')}.`,
+      node: await stateNode(),
+    };
+  },
+});
+
+export const startStepAction = validatedAction({
+  role: 'admin',
+  action: 'wizard.step.start',
+  schema: z.object({
+    runId: z.string().uuid(),
+    step: z.enum(STEPS),
+    mode: z.enum(['copy', 'operator', 'identical']).optional(),
+  }),
+  target: (i) => `run ${i.runId} step ${i.step}`,
+  run: async (input, { user }): Promise<ActionState> => {
+    await startStep({
+      ctx: await wizardContext({ actor: user.actor }),
+      runId: input.runId,
+      step: input.step,
+      input: input.mode ? { mode: input.mode } : {},
+    });
+    return { status: 'saved', message: `${STEP_TITLES[input.step]} started.`, node: await stateNode() };
+  },
+});
+
+export const applyFixAction = validatedAction({
+  role: 'admin',
+  action: 'wizard.preflight.apply.request',
+  schema: z.object({
+    runId: z.string().uuid(),
+    node: z.string().max(32).optional(),
+    checkId: z.string().max(32).optional(),
+  }),
+  target: (i) => `run ${i.runId} ${i.node ?? 'all nodes'} ${i.checkId ?? 'all fixes'}`,
+  run: async (input, { user }): Promise<ActionState> => {
+    const ctx = await wizardContext({ actor: user.actor });
+    const { applied } = await applyPreflightFixes({
+      ctx,
+      runId: input.runId,
+      ...(input.node ? { node: input.node } : {}),
+      ...(input.checkId ? { checkId: input.checkId } : {}),
+    });
+    return {
+      status: 'saved',
+      message: applied ? `Applied ${applied} fix(es) and checked again.` : 'Nothing to apply; checked again.',
+      node: await stateNode(),
+    };
+  },
+});
+
+export const teardownAction = validatedAction({
+  role: 'admin',
+  action: 'wizard.teardown.request',
+  schema: z.object({
+    runId: z.string().uuid(),
+    confirm: z.literal('on', { message: 'Tick the box to confirm.' }),
+  }),
+  target: (i) => `run ${i.runId}`,
+  run: async (input, { user }): Promise<ActionState> => {
+    await teardown({ ctx: await wizardContext({ actor: user.actor }), runId: input.runId });
+    return {
+      status: 'saved',
+      message: 'Replication stopped and reset on every node. Run the initial-data step again.',
+      node: await stateNode(),
+    };
+  },
+});

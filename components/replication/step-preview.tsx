@@ -1,0 +1,47 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { LogEntry, StepId } from '@/lib/replication/wizard/types';
+import { StatementList } from './statement-list';
+
+// "Every statement shown before it runs": the step computes its own statements with writes
+// held back, on the server; fetched once per step/mode, not polled.
+
+export function StepPreview({ runId, step, mode }: { runId: string; step: StepId; mode?: string }) {
+  const q = useQuery({
+    queryKey: ['wizard-preview', runId, step, mode ?? ''],
+    queryFn: async () => {
+      const p = new URLSearchParams({ runId, step, ...(mode ? { mode } : {}) });
+      const res = await fetch(`/replication/preview?${p}`);
+      if (!res.ok) throw new Error((await res.json()).error?.message ?? 'preview failed');
+      return (await res.json()) as { log: LogEntry[]; error?: string; commands: string[] };
+    },
+    refetchInterval: false,
+    staleTime: 5_000,
+  });
+  if (q.isPending) return <p className="text-sm text-slate-500">Working out the statements…</p>;
+  if (q.isError) return <p className="text-sm text-red-700">{q.error.message}</p>;
+  return (
+    <div className="space-y-2">
+      {q.data.commands.length > 0 && (
+        <div className="text-sm">
+          <p className="mb-1">Make the copy yourself with (run on a host that reaches both nodes):</p>
+          {q.data.commands.map((c) => (
+            <pre
+              key={c}
+              className="whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-xs text-slate-100"
+            >
+              {c}
+            </pre>
+          ))}
+          <p className="text-slate-600">
+            Then press Run: the wizard compares CHECKSUM TABLE of every SIP table on both nodes before it goes
+            on.
+          </p>
+        </div>
+      )}
+      {q.data.error && <p className="text-sm text-amber-700">This step would stop now: {q.data.error}</p>}
+      <StatementList entries={q.data.log} caption="Statements this step will run (passwords masked)" />
+    </div>
+  );
+}
