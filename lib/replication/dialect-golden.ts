@@ -50,6 +50,9 @@ export function renderGolden(version: string): string {
   for (const [i, s] of d.setReadOnly({ on: true }).entries()) stmt(`read_only_on.${i + 1}`, s);
   for (const [i, s] of d.setReadOnly({ on: false }).entries()) stmt(`read_only_off.${i + 1}`, s);
   stmt('read_only_bypass_accounts', d.readOnlyBypassAccounts());
+  stmt('semi_sync_source_wait_on', d.setSemiSyncSourceWait({ on: true }));
+  stmt('semi_sync_source_wait_off', d.setSemiSyncSourceWait({ on: false }));
+  stmt('semi_sync_replica_enabled', d.semiSyncReplicaEnabled());
   const account = { user: 'repl', host: '10.0.0.%', password: 'pw' };
   for (const [i, s] of d.createReplicationUser(account).entries())
     stmt(`create_replication_user.${i + 1}`, s);

@@ -94,6 +94,10 @@ export function mariadbDialect(version: ServerVersion): Dialect {
     // MariaDB has no SET PERSIST: the change is lost on restart unless my.cnf says the same.
     setGlobalPersistent: ({ name, value }) => plain(`SET GLOBAL ${variableAssignment(name, value)}`),
     setReadOnly: ({ on }) => [plain(`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`)],
+    // Built into the server since 10.3: no plugin to check for.
+    setSemiSyncSourceWait: ({ on }) =>
+      plain(`SET GLOBAL rpl_semi_sync_master_enabled = ${on ? 'ON' : 'OFF'}`),
+    semiSyncReplicaEnabled: () => plain('SELECT @@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled'),
     readOnlyBypassAccounts: () =>
       plain(
         'SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES ' +

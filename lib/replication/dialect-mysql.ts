@@ -102,6 +102,18 @@ export function mysqlDialect(version: ServerVersion): Dialect {
       on
         ? [plain('SET GLOBAL read_only = ON'), plain('SET GLOBAL super_read_only = ON')]
         : [plain('SET GLOBAL super_read_only = OFF'), plain('SET GLOBAL read_only = OFF')],
+    // 8.0.26 renamed the plugin variables (rpl_semi_sync_source_*, rpl_semi_sync_replica_*); the
+    // plugin must be installed, otherwise the statement fails and the caller reports it.
+    setSemiSyncSourceWait: ({ on }) =>
+      plain(
+        `SET GLOBAL rpl_semi_sync_${atLeast(version, 8, 0, 26) ? 'source' : 'master'}_enabled = ${on ? 'ON' : 'OFF'}`,
+      ),
+    semiSyncReplicaEnabled: () =>
+      plain(
+        atLeast(version, 8, 0, 26)
+          ? "SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_replica_enabled') AS replica_enabled"
+          : "SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_slave_enabled') AS replica_enabled",
+      ),
     // CONNECTION_ADMIN (or the deprecated SUPER) bypasses read_only, not super_read_only.
     readOnlyBypassAccounts: () =>
       plain(

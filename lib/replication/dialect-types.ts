@@ -59,6 +59,10 @@ export interface Dialect {
   enableGtid(args: { gtidDomainId: number }): Statement[];
   setGlobalPersistent(args: { name: string; value: string | number | boolean }): Statement;
   setReadOnly(args: { on: boolean }): Statement[];
+  /** Semi-synchronous source wait on/off (restore turns it back on after a failover turned it off). */
+  setSemiSyncSourceWait(args: { on: boolean }): Statement;
+  /** One row, column `replica_enabled` (1/0/NULL): whether this node acknowledges as a semi-sync replica. */
+  semiSyncReplicaEnabled(): Statement;
   /** Lists grantees (column `grantee`) whose privileges let them write despite read_only. */
   readOnlyBypassAccounts(): Statement;
   createReplicationUser(account: ReplicationAccount): Statement[];

@@ -17,6 +17,9 @@ set_global_persistent: SET GLOBAL auto_increment_increment = 2
 read_only_on.1: SET GLOBAL read_only = ON
 read_only_off.1: SET GLOBAL read_only = OFF
 read_only_bypass_accounts: SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE IN ('READ_ONLY ADMIN') ORDER BY grantee
+semi_sync_source_wait_on: SET GLOBAL rpl_semi_sync_master_enabled = ON
+semi_sync_source_wait_off: SET GLOBAL rpl_semi_sync_master_enabled = OFF
+semi_sync_replica_enabled: SELECT @@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled
 create_replication_user.1: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'

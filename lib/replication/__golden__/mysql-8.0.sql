@@ -24,6 +24,9 @@ read_only_on.2: SET GLOBAL super_read_only = ON
 read_only_off.1: SET GLOBAL super_read_only = OFF
 read_only_off.2: SET GLOBAL read_only = OFF
 read_only_bypass_accounts: SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE IN ('CONNECTION_ADMIN', 'SUPER') ORDER BY grantee
+semi_sync_source_wait_on: SET GLOBAL rpl_semi_sync_source_enabled = ON
+semi_sync_source_wait_off: SET GLOBAL rpl_semi_sync_source_enabled = OFF
+semi_sync_replica_enabled: SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_replica_enabled') AS replica_enabled
 create_replication_user.1: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
