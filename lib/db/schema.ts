@@ -114,6 +114,23 @@ export interface SiphaWizardProbeTable {
   written_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface SiphaRestoreTable {
+  run_id: string;
+  kind: 'restore' | 'switchover';
+  procedure_mode: 'sipha' | 'paper';
+  target: string;
+  survivor: string;
+  status: 'running' | 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'rolled_back';
+  phase: string;
+  steps: string;
+  lock_window_ms: number | null;
+  detail: ColumnType<string, string | undefined, string>;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Date | null;
+}
+
 export interface DB {
   subscriber: SubscriberTable;
   location: LocationTable;
@@ -125,4 +142,5 @@ export interface DB {
   sipha_heartbeat: SiphaHeartbeatTable;
   sipha_wizard: SiphaWizardTable;
   sipha_wizard_probe: SiphaWizardProbeTable;
+  sipha_restore: SiphaRestoreTable;
 }
