@@ -55,10 +55,11 @@ export class Monitor {
   private views(): Map<string, SampleView> {
     const now = Date.now();
     const out = new Map<string, SampleView>();
-    for (const [name, s] of this.sampler.samples)
+    for (const [name, s] of this.sampler.samples) {
       // The connection list's prober may notice a dead node before this sample goes stale.
       const reachable = this.list.nodes.find((n) => n.handle.name === name)?.reachable !== false;
       out.set(name, { ...s, answering: reachable && this.sampler.answering(name, now) });
+    }
     return out;
   }
 
