@@ -40,7 +40,7 @@ export async function importUsers(opts: {
   const rules = userRules({ domains: cfg.domains, passwordMinLength: cfg.users.passwordMinLength });
   const list = await getConnectionList();
   const defaultDomain = opts.defaultDomain ?? cfg.domains[0]!;
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? 2000;
   const maxErrors = opts.maxErrors ?? 1000;
   const s: ImportSummary = {
     bytes: 0,
@@ -65,11 +65,10 @@ export async function importUsers(opts: {
     if (s.errors.length < maxErrors) s.errors.push({ line, reason });
     else s.errorsTruncated = true;
   };
-  const flush = async () => {
-    if (!batch.length) return;
+  const write = async (rows: BatchRow[]) => {
     const { value, node } = await writeBatch({
       list,
-      rows: batch,
+      rows,
       storePlaintext: cfg.users.storePlaintextPasswords,
     });
     nodes.add(node);
@@ -78,8 +77,19 @@ export async function importUsers(opts: {
     s.unchanged += value.unchanged;
     s.confirmed += value.confirmed;
     for (const c of value.conflicts) reject(c.line, c.reason);
-    batch = [];
     await opts.onProgress?.({ ...s, errors: undefined } as ImportProgress);
+  };
+  // One batch is written while the next one is read and hashed; never more than two in the air,
+  // so memory stays bounded by two batches whatever the file size.
+  let inflight: Promise<void> | undefined;
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    const p = write(rows);
+    p.catch(() => undefined); // observed when awaited below; not an unhandled rejection meanwhile
+    if (inflight) await inflight;
+    inflight = p;
   };
 
   for await (const rec of readCsv(opts.input)) {
@@ -134,6 +144,7 @@ export async function importUsers(opts: {
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await inflight;
   s.nodes = [...nodes];
   const firstNode = list.nodes[0]?.handle.name;
   const other = s.nodes.filter((n) => n !== firstNode);
