@@ -1,7 +1,7 @@
 import 'server-only';
 import { plain } from '../dialect';
 import type { AdminConn } from './admin';
-import type { StepIO } from './io';
+import { StatementError, type StepIO } from './io';
 
 // Everything preflight looks at on one node, read once. Only reads: preflight changes nothing.
 
@@ -32,6 +32,16 @@ export interface NodeFacts {
 
 const on = (v: unknown) => v === 1 || v === '1' || String(v).toUpperCase() === 'ON';
 
+// An account short of privileges cannot run every read; the privileges check then says why.
+async function tryRead(io: StepIO, c: AdminConn, stmt: Parameters<StepIO['read']>[1]) {
+  try {
+    return await io.read(c, stmt);
+  } catch (err) {
+    if (err instanceof StatementError && [1044, 1142, 1227].includes(err.errno ?? 0)) return [];
+    throw err;
+  }
+}
+
 export async function readFacts({
   c,
   io,
@@ -50,13 +60,13 @@ export async function readFacts({
       '@@GLOBAL.character_set_server AS cs, @@GLOBAL.collation_server AS coll, @@GLOBAL.time_zone AS tz, ' +
       '@@GLOBAL.system_time_zone AS stz, @@GLOBAL.read_only AS ro',
   );
-  const anon = await io.read(c, "SELECT User AS user, Host AS host FROM mysql.user WHERE User = ''");
+  const anon = await tryRead(io, c, "SELECT User AS user, Host AS host FROM mysql.user WHERE User = ''");
   const db = await io.read(
     c,
     plain('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]),
   );
   const privs = await io.read(c, c.dialect.currentPrivileges());
-  const [status] = await io.read(c, c.dialect.replicaStatus());
+  const [status] = await tryRead(io, c, c.dialect.replicaStatus());
   const tz = String(v.tz) === 'SYSTEM' ? `SYSTEM (${v.stz})` : String(v.tz);
   return {
     name: c.name,
