@@ -4,7 +4,16 @@
 // every node, with the console's peak RSS (VmHWM, a fresh console per run). Baseline in the
 // same run, alternating: LOAD DATA LOCAL INFILE of the same rows with precomputed hashes into
 // d1, timed until replicated to d2.
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -149,6 +158,13 @@ export async function run(): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   // This process needs the react-server condition (set at its start); `next start` must not get it.
   delete process.env.NODE_OPTIONS;
+  // A private copy of the production build: other engineers rebuild .next while this runs.
+  if (!existsSync('.next/BUILD_ID'))
+    throw new Error('no production build in .next: run `npx next build` first');
+  const dist = 'bench/.work/next-import';
+  rmSync(dist, { recursive: true, force: true });
+  cpSync('.next', dist, { recursive: true, filter: (src) => !/^\.next\/(cache|dev)(\/|$)/.test(src) });
+  process.env.NEXT_DIST_DIR = dist;
   const sipha: number[] = [];
   const rss: number[] = [];
   const baseline: number[] = [];
