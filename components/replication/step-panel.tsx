@@ -4,6 +4,7 @@ import { useState } from 'react';
 import {
   type DataMode,
   type RunState,
+  STEP_HELP,
   STEP_TITLES,
   STEPS,
   type StepId,
@@ -61,6 +62,7 @@ export function StepPanel({
           {s.finishedAt ? `last run ${new Date(s.finishedAt).toLocaleString()}` : ''}
         </span>
       </header>
+      <p className="text-sm text-slate-600">{STEP_HELP[step]}</p>
       <div aria-live="polite" className="space-y-2">
         {s.message && (
           <p

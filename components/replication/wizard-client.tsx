@@ -66,7 +66,7 @@ export function WizardClient({
           </button>
         </aside>
         <div className="space-y-4">
-          <StepPanel run={run} step={step} actions={actions} busy={busy} />
+          <StepPanel key={`${run.runId}-${step}`} run={run} step={step} actions={actions} busy={busy} />
           {['directions', 'verify', 'harden'].includes(step) && (
             <TeardownForm
               runId={run.runId}

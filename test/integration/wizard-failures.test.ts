@@ -46,6 +46,7 @@ describe('wizard preflight refuses a broken node', () => {
     const bin = find(s.result.checks, 'd2', 'log_bin');
     expect(bin.ok).toBe(false);
     expect(bin.apply).toBeUndefined(); // static: no Apply button
+    // d2 has no binary log yet, so the block proposes the default name.
     expect(bin.myCnf).toMatch(/\[mariadbd\]\nserver_id = 2\nlog_bin = mariadb-bin/);
   });
 

@@ -46,6 +46,7 @@ describe('replication wizard on a fresh pair', () => {
     );
     expect(gtid.apply).toEqual(['SET GLOBAL gtid_domain_id = 2']);
     expect(gtid.myCnf).toContain('gtid_domain_id = 2');
+    expect(gtid.myCnf).toContain('log_bin = mysql-bin'); // keeps the binlog's current name
 
     const { applied } = await applyPreflightFixes({ ctx: h.ctx, runId });
     expect(applied).toBeGreaterThanOrEqual(4);

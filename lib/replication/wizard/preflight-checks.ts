@@ -42,7 +42,13 @@ export function buildChecks({
     const d = dialects[i]!;
     const serverId = p.serverId[i]!;
     const gtidDomainId = f.gtidDomainId !== undefined && p.domainOk(i) ? f.gtidDomainId : i + 1;
-    const cnf = d.myCnfLines({ serverId, gtidDomainId, nodeCount: n, nodeIndex: i + 1 });
+    const cnf = d.myCnfLines({
+      serverId,
+      gtidDomainId,
+      nodeCount: n,
+      nodeIndex: i + 1,
+      ...(f.logBinBasename ? { logBinBasename: f.logBinBasename } : {}),
+    });
     const add = (c: Omit<CheckWithFix, 'node'>) => {
       const check: CheckWithFix = { ...c, node: f.name };
       if (c.statements) check.apply = c.statements.map((s) => s.display);

@@ -10,6 +10,8 @@ export interface NodeFacts {
   index: number;
   serverId: number;
   logBin: boolean;
+  /** File name part of log_bin_basename, so my.cnf keeps the binlog's current name. */
+  logBinBasename?: string;
   binlogFormat: string;
   replicaUpdates: boolean;
   /** MariaDB; undefined on MySQL. */
@@ -58,7 +60,7 @@ export async function readFacts({
     c,
     'SELECT @@GLOBAL.auto_increment_increment AS inc, @@GLOBAL.auto_increment_offset AS off, ' +
       '@@GLOBAL.character_set_server AS cs, @@GLOBAL.collation_server AS coll, @@GLOBAL.time_zone AS tz, ' +
-      '@@GLOBAL.system_time_zone AS stz, @@GLOBAL.read_only AS ro',
+      '@@GLOBAL.system_time_zone AS stz, @@GLOBAL.read_only AS ro, @@GLOBAL.log_bin_basename AS lbb',
   );
   const anon = await tryRead(io, c, "SELECT User AS user, Host AS host FROM mysql.user WHERE User = ''");
   const db = await io.read(
@@ -73,6 +75,7 @@ export async function readFacts({
     index,
     serverId: Number(g.server_id),
     logBin: on(g.log_bin),
+    ...(v.lbb ? { logBinBasename: String(v.lbb).split('/').pop() } : {}),
     binlogFormat: String(g.binlog_format ?? ''),
     replicaUpdates: on(g.log_replica_updates),
     ...(g.gtid_domain_id !== undefined ? { gtidDomainId: Number(g.gtid_domain_id) } : {}),

@@ -14,6 +14,19 @@ export const STEP_TITLES: Record<StepId, string> = {
   harden: 'Harden and finish',
 };
 
+export const STEP_HELP: Record<StepId, string> = {
+  nodes: 'Connects to every chosen node with the configured account and detects flavour and version.',
+  preflight:
+    'Checks each node: server_id, binary log, GTID, auto_increment, accounts, character set, time zone. Changes nothing until you press Apply.',
+  user: 'Creates on each source an account with REPLICATION SLAVE only, for its replica’s address, with a new random password that is never shown or stored.',
+  data: 'Gives each replica the data of the node it will read from, and the exact binlog/GTID position it starts at.',
+  directions:
+    'Points each node at its source (CHANGE MASTER … MASTER_USE_GTID=slave_pos), starts it and waits for both threads to run without errors.',
+  verify:
+    'Writes a probe row on each node, measures when it appears on every other node, and compares CHECKSUM TABLE subscriber.',
+  harden: 'Removes anonymous accounts (the paper’s last step) and closes the run with a summary.',
+};
+
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
 
 /** One statement as the operator sees it: secrets already masked. */
