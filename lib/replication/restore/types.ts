@@ -1,0 +1,100 @@
+// Shapes shared by the restore engine, its store, the polling route and the page.
+// Plain data only (JSON-safe), so a run's view can be persisted and sent to the browser as is.
+
+export type RestoreKind = 'restore' | 'switchover';
+/** sipha: catch up while the survivor takes writes, then a short lock. paper: lock first (Appendix A). */
+export type RestoreProcedure = 'sipha' | 'paper';
+
+export type StepId =
+  | 'replicate'
+  | 'catch_up'
+  | 'precheck'
+  | 'blockers'
+  | 'lock'
+  | 'final_wait'
+  | 'verify'
+  | 'switch'
+  | 'unlock';
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface StepView {
+  id: StepId;
+  title: string;
+  /** What the step will do, shown before the run starts. */
+  plan: string;
+  /** Statements the step runs, secrets masked. */
+  statements: string[];
+  status: StepStatus;
+  detail: string;
+  startedAt: number | null;
+  ms: number | null;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'rolled_back';
+
+export interface GapView {
+  /** The survivor's binlog position and the target's executed position. */
+  survivor: string;
+  target: string;
+  /** Transactions the target still misses (sum over GTID domains). */
+  behind: number;
+  /** At the start of catch-up, for a progress bar. */
+  initial: number;
+}
+
+export interface BlockerView {
+  kind: 'long_transaction' | 'bypass_session';
+  id: number;
+  user: string;
+  seconds: number;
+  info: string;
+}
+
+export interface TableCheck {
+  table: 'subscriber' | 'location';
+  survivor: string | null;
+  target: string | null;
+  equal: boolean;
+}
+
+export interface RowDiff {
+  table: 'subscriber' | 'location';
+  /** Primary key for subscriber (id), ruid for location. */
+  key: string;
+  survivor: Record<string, unknown> | null;
+  target: Record<string, unknown> | null;
+}
+
+export interface VerifyView {
+  ok: boolean;
+  gtidSurvivor: string;
+  gtidTarget: string;
+  gtidOk: boolean;
+  tables: TableCheck[];
+  /** Differing rows (capped), only when a check failed. */
+  diffs: RowDiff[];
+  diffsTruncated: boolean;
+}
+
+export interface RunView {
+  runId: string;
+  kind: RestoreKind;
+  procedure: RestoreProcedure;
+  target: string;
+  survivor: string;
+  status: RunStatus;
+  phase: StepId | 'done';
+  steps: StepView[];
+  gap: GapView | null;
+  blockers: BlockerView[];
+  verify: VerifyView | null;
+  lockWindowMs: number | null;
+  /** Set while the survivor is read-locked: when the lease ends on its own. */
+  lockLeaseEndsAt: number | null;
+  message: string;
+  warnings: string[];
+  createdBy: string;
+  createdAt: number;
+  finishedAt: number | null;
+}
