@@ -38,7 +38,19 @@ async function reportChanges(dir: string): Promise<void> {
   }
 }
 
+const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
+  (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
+  up [--nodes N] [--fresh] [--no-console] [--detach]
+  status [--json]
+  kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
+  load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
+  down                      stop everything this lab started`;
+
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    log(USAGE);
+    return 0;
+  }
   const a = parseArgs(process.argv.slice(2), REPO_ROOT);
   const f = a.flags;
   switch (a.verb) {
