@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { adminQuery, down, signal, up } from '../lab/index.ts';
+import { openList } from '../test/helpers/console-list.ts';
 import { type Attempt, baselineWriter, type Writer } from './lib/failover-baseline.ts';
 import { report, row } from './lib/report.ts';
-import { openList } from '../test/helpers/console-list.ts';
 
-export const description = 'write unavailability when d1 is SIGKILLed / SIGSTOPped (sipha vs mysql2 d1-then-d2)';
+export const description =
+  'write unavailability when d1 is SIGKILLed / SIGSTOPped (sipha vs mysql2 d1-then-d2)';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const CAP_MS = 15_000;
@@ -24,7 +25,9 @@ async function siphaWriter(configPath: string): Promise<Writer> {
         .write({
           run: (db) => sql`INSERT INTO bench_failover (k) VALUES (${k})`.execute(db).then(() => k),
           verify: async (db) => {
-            const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM bench_failover WHERE k = ${k}`.execute(db);
+            const r = await sql<{
+              n: number;
+            }>`SELECT COUNT(*) AS n FROM bench_failover WHERE k = ${k}`.execute(db);
             return Number(r.rows[0]?.n) > 0 ? k : undefined;
           },
         })
@@ -37,7 +40,11 @@ async function oneRun(kind: 'sipha' | 'baseline', fault: 'sigkill' | 'sigstop') 
   const dir = mkdtempSync(join(tmpdir(), 'bfo-'));
   try {
     const state = await up({ dir, nodes: 2, sip: false });
-    await adminQuery(dir, 'd1', 'CREATE TABLE kamailio.bench_failover (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))');
+    await adminQuery(
+      dir,
+      'd1',
+      'CREATE TABLE kamailio.bench_failover (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))',
+    );
     await new Promise((r) => setTimeout(r, 300)); // let the table replicate
     const writer = kind === 'sipha' ? await siphaWriter(state.configPath) : await baselineWriter(state);
     const attempts: Attempt[] = [];
@@ -78,7 +85,9 @@ async function oneRun(kind: 'sipha' | 'baseline', fault: 'sigkill' | 'sigstop') 
     const lastBefore = Math.max(...before.map((a) => a.end!));
     const firstAfter = after.length ? Math.min(...after.map((a) => a.end!)) : faultAt + CAP_MS;
     const detected = firstAfter;
-    const laterRequests = attempts.filter((a) => a.start >= detected && a.end !== null && a.start < detected + 1500);
+    const laterRequests = attempts.filter(
+      (a) => a.start >= detected && a.end !== null && a.start < detected + 1500,
+    );
     const maxAfter = laterRequests.length ? Math.max(...laterRequests.map((a) => a.end! - a.start)) : CAP_MS;
     return { unavailable: firstAfter - lastBefore, maxAfter };
   } finally {
@@ -98,12 +107,34 @@ export async function run(): Promise<void> {
         const into = kind === 'sipha' ? s : b;
         into.unavailable.push(r.unavailable);
         into.maxAfter.push(r.maxAfter);
-        console.log(`${fault} run ${i + 1} ${kind}: unavailable ${r.unavailable.toFixed(0)} ms, max request after detection ${r.maxAfter.toFixed(0)} ms`);
+        console.log(
+          `${fault} run ${i + 1} ${kind}: unavailable ${r.unavailable.toFixed(0)} ms, max request after detection ${r.maxAfter.toFixed(0)} ms`,
+        );
       }
     }
     const baselineName = 'mysql2 defaults, try D1 then D2 per request';
-    rows.push(row({ case: fault, metric: 'write_unavailable_ms', unit: 'ms', sipha: s.unavailable, baseline: b.unavailable, baselineName, target: fault === 'sigkill' ? '<= 250' : '<= 1500' }));
-    rows.push(row({ case: fault, metric: 'max_request_ms_after_detection', unit: 'ms', sipha: s.maxAfter, baseline: b.maxAfter, baselineName, target: '<= 100' }));
+    rows.push(
+      row({
+        case: fault,
+        metric: 'write_unavailable_ms',
+        unit: 'ms',
+        sipha: s.unavailable,
+        baseline: b.unavailable,
+        baselineName,
+        target: fault === 'sigkill' ? '<= 250' : '<= 1500',
+      }),
+    );
+    rows.push(
+      row({
+        case: fault,
+        metric: 'max_request_ms_after_detection',
+        unit: 'ms',
+        sipha: s.maxAfter,
+        baseline: b.maxAfter,
+        baselineName,
+        target: '<= 100',
+      }),
+    );
   }
   report('failover', rows);
 }

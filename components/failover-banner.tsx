@@ -2,7 +2,8 @@
 
 import { useOverview } from './use-overview';
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour12: false }) : 'an unknown time');
+const time = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleTimeString('en-GB', { hour12: false }) : 'an unknown time';
 
 /** Says, on every page, that writes are not going to the preferred node, and why. */
 export function FailoverBanner() {
@@ -13,7 +14,10 @@ export function FailoverBanner() {
     ? `Writing to ${f.active}: ${f.preferred} is ${f.reason === 'fenced' ? 'fenced (it missed writes while down; restore it to switch back)' : 'down'} since ${time(f.since)}`
     : `No database node can take writes: ${f.preferred} is ${f.reason} since ${time(f.since)}`;
   return (
-    <div role="alert" className={`px-6 py-2 text-sm font-medium text-white ${f.active ? 'bg-amber-600' : 'bg-red-700'}`}>
+    <div
+      role="alert"
+      className={`px-6 py-2 text-sm font-medium text-white ${f.active ? 'bg-amber-600' : 'bg-red-700'}`}
+    >
       {text}
     </div>
   );

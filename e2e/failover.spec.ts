@@ -7,7 +7,9 @@ test.describe('failover', () => {
     await recoverD1({ labDir, request: page.request });
   });
 
-  test('killing d1 shows the failover banner within 5 s and d1 fenced after it returns', async ({ page }, testInfo) => {
+  test('killing d1 shows the failover banner within 5 s and d1 fenced after it returns', async ({
+    page,
+  }, testInfo) => {
     await signIn(page, 'admin');
     await expect(page.getByRole('article', { name: 'database node d1' })).toContainText('active');
     await signal(labDir, 'd1', 'kill');
@@ -15,6 +17,9 @@ test.describe('failover', () => {
     await expect(banner).toContainText(/Writing to d2: d1 is down since \d\d:\d\d:\d\d/, { timeout: 5000 });
     await expect(page.getByRole('article', { name: 'database node d2' })).toContainText('active');
     await page.screenshot({ path: testInfo.outputPath('failover-banner.png'), fullPage: true });
-    await testInfo.attach('failover-banner', { path: testInfo.outputPath('failover-banner.png'), contentType: 'image/png' });
+    await testInfo.attach('failover-banner', {
+      path: testInfo.outputPath('failover-banner.png'),
+      contentType: 'image/png',
+    });
   });
 });

@@ -1,13 +1,17 @@
 import { adminQuery } from '../lab/index.ts';
 import { expect, labDir, signIn, test } from './support/fixtures';
 
-test('a viewer sees no fence control, and a forged POST from its session is refused (403) and audited', async ({ page }) => {
+test('a viewer sees no fence control, and a forged POST from its session is refused (403) and audited', async ({
+  page,
+}) => {
   await signIn(page, 'viewer');
   await expect(page.getByRole('article', { name: 'database node d1' })).toHaveAttribute('data-state', 'up');
   await expect(page.getByRole('button', { name: /Fence d1/ })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Replication' })).toHaveCount(0);
 
-  const res = await page.request.post('/api/nodes/d1/fence', { data: { fenced: true, reason: 'forged by a viewer', confirm: 'yes' } });
+  const res = await page.request.post('/api/nodes/d1/fence', {
+    data: { fenced: true, reason: 'forged by a viewer', confirm: 'yes' },
+  });
   expect(res.status()).toBe(403);
   const body = await res.json();
   expect(body.error.code).toBe('forbidden:role');
@@ -19,7 +23,11 @@ test('a viewer sees no fence control, and a forged POST from its session is refu
     "SELECT COUNT(*) AS n FROM kamailio.sipha_audit WHERE actor = 'e2e-viewer' AND action = 'node.fence' AND outcome = 'refused'",
   );
   expect(Number(rows[0]!.n)).toBeGreaterThan(0);
-  const fence = await adminQuery<{ fenced: number }>(labDir, 'd1', "SELECT fenced FROM kamailio.sipha_node_state WHERE node = 'd1'");
+  const fence = await adminQuery<{ fenced: number }>(
+    labDir,
+    'd1',
+    "SELECT fenced FROM kamailio.sipha_node_state WHERE node = 'd1'",
+  );
   expect(fence.every((r) => Number(r.fenced) === 0)).toBe(true);
 });
 

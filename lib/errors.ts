@@ -36,7 +36,11 @@ export class AppError extends Error {
   /** The original error, logged on the server and never sent to a client. */
   readonly cause?: unknown;
 
-  constructor(code: ErrorCode, message: string, opts: { fields?: Record<string, string[]>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { fields?: Record<string, string[]>; cause?: unknown } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
@@ -50,10 +54,19 @@ export class AppError extends Error {
 }
 
 /** What a browser or API client may see of any error. */
-export function publicError(err: unknown): { code: ErrorCode; message: string; status: number; fields?: Record<string, string[]> } {
+export function publicError(err: unknown): {
+  code: ErrorCode;
+  message: string;
+  status: number;
+  fields?: Record<string, string[]>;
+} {
   if (err instanceof AppError) {
     return { code: err.code, message: err.message, status: err.status, fields: err.fields };
   }
   console.error('[sipha] unexpected error', err);
-  return { code: 'failed:internal', message: 'Something went wrong on the server; it has been logged.', status: 500 };
+  return {
+    code: 'failed:internal',
+    message: 'Something went wrong on the server; it has been logged.',
+    status: 500,
+  };
 }

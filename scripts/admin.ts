@@ -3,10 +3,10 @@
 //   npm run admin -- token create --role ROLE [--name NAME] [--json]
 // Runs with the react-server condition (see package.json) so lib/ modules load outside Next.
 import { parseArgs } from 'node:util';
+import { audit } from '@/lib/audit/log';
 import { createAccount } from '@/lib/auth/accounts';
 import { isRole } from '@/lib/auth/roles';
 import { createToken } from '@/lib/auth/tokens';
-import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { publicError } from '@/lib/errors';
 
@@ -25,22 +25,41 @@ async function main(): Promise<number> {
   const role = values.role;
   if (!isRole(role)) throw new Error(`--role must be admin, operator or viewer`);
   if (positionals[0] === 'create') {
-    if (!values.user || !/^[A-Za-z0-9._-]{1,64}$/.test(values.user)) throw new Error('--user NAME is required (letters, digits, . _ -)');
+    if (!values.user || !/^[A-Za-z0-9._-]{1,64}$/.test(values.user))
+      throw new Error('--user NAME is required (letters, digits, . _ -)');
     const r = await createAccount({ username: values.user, role, reset: values.reset });
-    await audit({ actor: 'cli', action: values.reset ? 'account.reset' : 'account.create', target: r.username, node: r.node, outcome: 'ok' });
+    await audit({
+      actor: 'cli',
+      action: values.reset ? 'account.reset' : 'account.create',
+      target: r.username,
+      node: r.node,
+      outcome: 'ok',
+    });
     if (values.json) console.log(JSON.stringify({ user: r.username, password: r.password, role: r.role }));
-    else console.log(`Account ${r.username} (${r.role}) ready on ${r.node}. Password (shown once): ${r.password}`);
+    else
+      console.log(
+        `Account ${r.username} (${r.role}) ready on ${r.node}. Password (shown once): ${r.password}`,
+      );
     return 0;
   }
   if (positionals[0] === 'token' && positionals[1] === 'create') {
     const name = values.name ?? `${role}-${new Date().toISOString().slice(0, 10)}`;
     const r = await createToken({ name, role, createdBy: 'cli' });
-    await audit({ actor: 'cli', action: 'token.create', target: name, node: r.node, outcome: 'ok', detail: `role ${role}` });
+    await audit({
+      actor: 'cli',
+      action: 'token.create',
+      target: name,
+      node: r.node,
+      outcome: 'ok',
+      detail: `role ${role}`,
+    });
     if (values.json) console.log(JSON.stringify({ name, role, token: r.token }));
     else console.log(`Token ${name} (${role}). Shown once, keep it safe:\n${r.token}`);
     return 0;
   }
-  console.error('usage: admin create --user NAME [--role ROLE] [--reset] | admin token create --role ROLE [--name NAME]');
+  console.error(
+    'usage: admin create --user NAME [--role ROLE] [--reset] | admin token create --role ROLE [--name NAME]',
+  );
   return 2;
 }
 

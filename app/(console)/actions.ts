@@ -14,7 +14,9 @@ export const setFenceAction = validatedAction({
     return {
       status: 'saved',
       node: recordedOn,
-      message: fenced ? `${node} is fenced: no writes go to it.` : `${node} is no longer fenced and can take writes again.`,
+      message: fenced
+        ? `${node} is fenced: no writes go to it.`
+        : `${node} is no longer fenced and can take writes again.`,
     };
   },
 });

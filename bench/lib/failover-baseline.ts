@@ -17,7 +17,9 @@ export interface Writer {
 
 export async function baselineWriter(state: LabState): Promise<Writer> {
   const { user, password } = state.db.sipha;
-  const pools = state.nodes.map((n) => createPool({ host: n.host, port: n.port, user, password, database: 'kamailio' }));
+  const pools = state.nodes.map((n) =>
+    createPool({ host: n.host, port: n.port, user, password, database: 'kamailio' }),
+  );
   return {
     async write(k) {
       for (const [i, pool] of pools.entries()) {

@@ -25,7 +25,15 @@ export function median(xs: number[]): number {
 const round = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
 /** One row from per-run samples of sipha and (optionally) the baseline. */
-export function row(opts: { case: string; metric: string; unit: string; sipha: number[]; baseline?: number[]; baselineName?: string; target: string }): Row {
+export function row(opts: {
+  case: string;
+  metric: string;
+  unit: string;
+  sipha: number[];
+  baseline?: number[];
+  baselineName?: string;
+  target: string;
+}): Row {
   return {
     case: opts.case,
     metric: opts.metric,
@@ -42,7 +50,10 @@ export function row(opts: { case: string; metric: string; unit: string; sipha: n
 
 function mariadbVersion(): string {
   try {
-    return execFileSync('/usr/sbin/mariadbd', ['--version'], { encoding: 'utf8' }).match(/Ver\s+(\S+)/)?.[1] ?? 'unknown';
+    return (
+      execFileSync('/usr/sbin/mariadbd', ['--version'], { encoding: 'utf8' }).match(/Ver\s+(\S+)/)?.[1] ??
+      'unknown'
+    );
   } catch {
     return 'unknown';
   }

@@ -16,7 +16,9 @@ export function FenceControl({ node, fenced, action }: { node: string; fenced: b
         <button type="button" onClick={() => setOpen(true)} className="text-blue-700 underline">
           {fenced ? `Let ${node} take writes again…` : `Fence ${node}…`}
         </button>
-        <p aria-live="polite" className="text-emerald-700">{state.status === 'saved' ? state.message : ''}</p>
+        <p aria-live="polite" className="text-emerald-700">
+          {state.status === 'saved' ? state.message : ''}
+        </p>
       </div>
     );
   return (
@@ -38,12 +40,20 @@ export function FenceControl({ node, fenced, action }: { node: string; fenced: b
       </label>
       <p className="text-red-700">{errors.confirm?.join(' ')}</p>
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-60"
+        >
           {fenced ? 'Unfence' : 'Fence'}
         </button>
-        <button type="button" onClick={() => setOpen(false)} className="rounded border px-3 py-1">Cancel</button>
+        <button type="button" onClick={() => setOpen(false)} className="rounded border px-3 py-1">
+          Cancel
+        </button>
       </div>
-      <p aria-live="polite" className="text-red-700">{state.status === 'failed' ? state.message : ''}</p>
+      <p aria-live="polite" className="text-red-700">
+        {state.status === 'failed' ? state.message : ''}
+      </p>
     </form>
   );
 }

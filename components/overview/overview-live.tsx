@@ -13,25 +13,38 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
   const { data, error, dataUpdatedAt } = useOverview();
   // Fencing the only node that can take writes would stop all writes: not offered.
   const writable = data?.nodes.filter((n) => n.role === 'active' || n.role === 'standby').length ?? 0;
-  if (!data) return <p className="text-slate-500">{error ? 'The console cannot read the status right now.' : 'Loading status…'}</p>;
+  if (!data)
+    return (
+      <p className="text-slate-500">
+        {error ? 'The console cannot read the status right now.' : 'Loading status…'}
+      </p>
+    );
   return (
     <div className="space-y-8">
       <section aria-labelledby="nodes-h">
-        <h2 id="nodes-h" className="mb-3 text-lg font-semibold">Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span></h2>
+        <h2 id="nodes-h" className="mb-3 text-lg font-semibold">
+          Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span>
+        </h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {data.nodes.map((n) => (
             <NodeCard key={n.name} node={n}>
-              {fenceAction && n.reachable && (n.role === 'fenced' || (n.role === 'active' && writable > 1)) && (
-                <FenceControl node={n.name} fenced={n.role === 'fenced'} action={fenceAction} />
-              )}
+              {fenceAction &&
+                n.reachable &&
+                (n.role === 'fenced' || (n.role === 'active' && writable > 1)) && (
+                  <FenceControl node={n.name} fenced={n.role === 'fenced'} action={fenceAction} />
+                )}
             </NodeCard>
           ))}
         </div>
       </section>
       <section aria-labelledby="sip-h">
-        <h2 id="sip-h" className="mb-3 text-lg font-semibold">SIP servers</h2>
+        <h2 id="sip-h" className="mb-3 text-lg font-semibold">
+          SIP servers
+        </h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {data.sip.map((s) => <SipCard key={s.name} server={s} />)}
+          {data.sip.map((s) => (
+            <SipCard key={s.name} server={s} />
+          ))}
         </div>
       </section>
       <p className="text-xs text-slate-500">

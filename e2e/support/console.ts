@@ -5,7 +5,11 @@ import { openSync } from 'node:fs';
  * The console's production build (`next start`) pointed at one lab's config. Specs that need a
  * lab of their own (a fresh one for the wizard, say) start one with this and the lab library.
  */
-export async function startConsole(opts: { configPath: string; port: number; logFile: string }): Promise<ChildProcess> {
+export async function startConsole(opts: {
+  configPath: string;
+  port: number;
+  logFile: string;
+}): Promise<ChildProcess> {
   const out = openSync(opts.logFile, 'a');
   const child = spawn('npx', ['next', 'start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     env: { ...process.env, SIPHA_CONFIG: opts.configPath, NEXT_TELEMETRY_DISABLED: '1' },
@@ -14,7 +18,8 @@ export async function startConsole(opts: { configPath: string; port: number; log
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`console exited with ${child.exitCode}; see ${opts.logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`console exited with ${child.exitCode}; see ${opts.logFile}`);
     const ok = await fetch(`http://127.0.0.1:${opts.port}/api/health`, { signal: AbortSignal.timeout(2000) })
       .then((r) => r.ok)
       .catch(() => false);

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Page, test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { E2E_LAB_DIR } from '../../playwright.config';
 import type { Credentials } from './accounts';
 
 export const labDir = E2E_LAB_DIR;
 
 export function credentials(role: 'admin' | 'operator' | 'viewer'): Credentials {
-  const all = JSON.parse(readFileSync(join(labDir, 'credentials.json'), 'utf8')) as Record<string, Credentials>;
+  const all = JSON.parse(readFileSync(join(labDir, 'credentials.json'), 'utf8')) as Record<
+    string,
+    Credentials
+  >;
   return all[role]!;
 }
 

@@ -13,7 +13,9 @@ export async function recoverD1(opts: { labDir: string; request: APIRequestConte
   await adminQuery(opts.labDir, 'd1', 'SELECT MASTER_GTID_WAIT(?, 20)', [pos]);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const res = await opts.request.post('/api/nodes/d1/fence', { data: { fenced: false, reason: 'e2e clean-up after catch-up', confirm: 'yes' } });
+    const res = await opts.request.post('/api/nodes/d1/fence', {
+      data: { fenced: false, reason: 'e2e clean-up after catch-up', confirm: 'yes' },
+    });
     if (res.ok()) return;
     const body = await res.json();
     // The console may not have seen d1 come back yet.

@@ -13,7 +13,10 @@ await down(dir).catch(() => undefined); // a lab left over from an interrupted r
 const state = await up({ dir, nodes: 2, log: (l) => console.log(l) });
 // Accounts first: Playwright starts the specs as soon as the console answers.
 const credentials = Object.fromEntries(
-  (['admin', 'operator', 'viewer'] as const).map((role) => [role, createAccount({ configPath: state.configPath, user: `e2e-${role}`, role })]),
+  (['admin', 'operator', 'viewer'] as const).map((role) => [
+    role,
+    createAccount({ configPath: state.configPath, user: `e2e-${role}`, role }),
+  ]),
 );
 writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
 const child = await startConsole({ configPath: state.configPath, port, logFile: join(dir, 'console.log') });

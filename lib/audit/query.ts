@@ -14,7 +14,11 @@ export async function listAudit(filter: AuditFilter) {
   const list = await getConnectionList();
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const { value, node } = await list.read((db) => {
-    let q = db.selectFrom('sipha_audit').selectAll().orderBy('id', 'desc').limit(limit + 1);
+    let q = db
+      .selectFrom('sipha_audit')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
     if (filter.actor) q = q.where('actor', 'like', `${filter.actor.replace(/[\\%_]/g, '\\$&')}%`);
     if (filter.action) q = q.where('action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`);
     if (filter.outcome) q = q.where('outcome', '=', filter.outcome);

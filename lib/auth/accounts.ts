@@ -21,8 +21,13 @@ export async function createAccount(opts: { username: string; role: Role; reset?
   const list = await getConnectionList();
   const { node } = await list.write({
     run: async (db) => {
-      const existing = await db.selectFrom('sipha_account').select('id').where('username', '=', opts.username).executeTakeFirst();
-      if (existing && !opts.reset) throw new AppError('conflict:user', `Account ${opts.username} already exists`);
+      const existing = await db
+        .selectFrom('sipha_account')
+        .select('id')
+        .where('username', '=', opts.username)
+        .executeTakeFirst();
+      if (existing && !opts.reset)
+        throw new AppError('conflict:user', `Account ${opts.username} already exists`);
       if (existing) {
         await db
           .updateTable('sipha_account')
@@ -31,7 +36,10 @@ export async function createAccount(opts: { username: string; role: Role; reset?
           .execute();
         await db.deleteFrom('sipha_session').where('account_id', '=', existing.id).execute();
       } else {
-        await db.insertInto('sipha_account').values({ username: opts.username, password_hash, role: opts.role }).execute();
+        await db
+          .insertInto('sipha_account')
+          .values({ username: opts.username, password_hash, role: opts.role })
+          .execute();
       }
     },
   });
@@ -57,7 +65,11 @@ export async function checkLogin(opts: { username: string; password: string }): 
   }
   const now = Date.now();
   if (account.locked_until && new Date(account.locked_until).getTime() > now) {
-    return { ok: false, reason: 'locked', retryAfterSec: Math.ceil((new Date(account.locked_until).getTime() - now) / 1000) };
+    return {
+      ok: false,
+      reason: 'locked',
+      retryAfterSec: Math.ceil((new Date(account.locked_until).getTime() - now) / 1000),
+    };
   }
   const good = await verifyPassword(opts.password, account.password_hash);
   const failures = good ? 0 : account.failed_logins + 1;
@@ -70,6 +82,9 @@ export async function checkLogin(opts: { username: string; password: string }): 
         .where('id', '=', account.id)
         .execute(),
   });
-  if (!good) return lockMs ? { ok: false, reason: 'locked', retryAfterSec: Math.ceil(lockMs / 1000) } : { ok: false, reason: 'invalid' };
+  if (!good)
+    return lockMs
+      ? { ok: false, reason: 'locked', retryAfterSec: Math.ceil(lockMs / 1000) }
+      : { ok: false, reason: 'invalid' };
   return { ok: true, accountId: account.id, username: account.username, role: account.role };
 }

@@ -27,9 +27,22 @@ export async function requestUser(request: Request): Promise<SessionUser | null>
   return sessionFromToken(m?.[1] ? decodeURIComponent(m[1]) : undefined);
 }
 
+/** zod issues as { field: [messages] }, keyed by the top-level field name. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    out[key] = [...(out[key] ?? []), issue.message];
+  }
+  return out;
+}
+
 export function jsonError(err: unknown): Response {
   const e = publicError(err);
-  return Response.json({ error: { code: e.code, message: e.message, fields: e.fields ?? {} } }, { status: e.status });
+  return Response.json(
+    { error: { code: e.code, message: e.message, fields: e.fields ?? {} } },
+    { status: e.status },
+  );
 }
 
 type Handler<C> = (request: Request, ctx: C & { user: SessionUser }) => Promise<Response>;
@@ -44,7 +57,14 @@ export function withRoute<C>(role: Role, action: string | null, handler: Handler
       const user = await requestUser(request);
       if (!user) throw new AppError('unauthorized:session', 'Sign in or send a valid bearer token.');
       if (!hasRole(user.role, role)) {
-        if (action) await audit({ actor: user.actor, action, target: new URL(request.url).pathname, outcome: 'refused', detail: `role ${user.role} lacks ${role}` });
+        if (action)
+          await audit({
+            actor: user.actor,
+            action,
+            target: new URL(request.url).pathname,
+            outcome: 'refused',
+            detail: `role ${user.role} lacks ${role}`,
+          });
         throw new AppError('forbidden:role', `This needs the ${role} role; you have ${user.role}.`);
       }
       return await handler(request, { ...ctx, user });
@@ -75,17 +95,17 @@ export function validatedAction<S extends z.ZodType>(opts: {
     const user = await currentSession();
     if (!user) redirect('/login');
     if (!hasRole(user.role, opts.role)) {
-      await audit({ actor: user.actor, action: opts.action, outcome: 'refused', detail: `role ${user.role} lacks ${opts.role}; from ${(await headers()).get('x-forwarded-for') ?? 'local'}` });
+      await audit({
+        actor: user.actor,
+        action: opts.action,
+        outcome: 'refused',
+        detail: `role ${user.role} lacks ${opts.role}; from ${(await headers()).get('x-forwarded-for') ?? 'local'}`,
+      });
       forbidden();
     }
     const parsed = opts.schema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = String(issue.path[0] ?? 'form');
-        (fieldErrors[key] ??= []).push(issue.message);
-      }
-      return { status: 'invalid', fieldErrors };
+      return { status: 'invalid', fieldErrors: fieldErrorsOf(parsed.error) };
     }
     const target = opts.target?.(parsed.data) ?? '';
     try {
@@ -102,7 +122,13 @@ export function validatedAction<S extends z.ZodType>(opts: {
       return state;
     } catch (err) {
       const e = publicError(err);
-      await audit({ actor: user.actor, action: opts.action, target, outcome: 'failed', detail: `${e.code}: ${e.message}` });
+      await audit({
+        actor: user.actor,
+        action: opts.action,
+        target,
+        outcome: 'failed',
+        detail: `${e.code}: ${e.message}`,
+      });
       if (e.fields) return { status: 'invalid', fieldErrors: e.fields, message: e.message };
       return { status: 'failed', message: e.message };
     }

@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 
 // scrypt with per-password salt; the parameters are stored with the hash so they can be raised
 // later without breaking existing accounts.
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: object,
+) => Promise<Buffer>;
 const N = 16384;
 const r = 8;
 const p = 1;

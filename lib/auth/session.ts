@@ -26,7 +26,11 @@ export async function createSession(accountId: number): Promise<void> {
   const expires = new Date(Date.now() + cfg.session.maxAgeHours * 3600_000);
   const list = await getConnectionList();
   await list.write({
-    run: (db) => db.insertInto('sipha_session').values({ id_hash: sha256(token), account_id: accountId, expires_at: expires }).execute(),
+    run: (db) =>
+      db
+        .insertInto('sipha_session')
+        .values({ id_hash: sha256(token), account_id: accountId, expires_at: expires })
+        .execute(),
   });
   (await cookies()).set(SESSION_COOKIE, token, {
     httpOnly: true,
@@ -61,7 +65,9 @@ export async function destroySession(): Promise<void> {
   const token = jar.get(SESSION_COOKIE)?.value;
   if (token) {
     const list = await getConnectionList();
-    await list.write({ run: (db) => db.deleteFrom('sipha_session').where('id_hash', '=', sha256(token)).execute() }).catch(() => undefined);
+    await list
+      .write({ run: (db) => db.deleteFrom('sipha_session').where('id_hash', '=', sha256(token)).execute() })
+      .catch(() => undefined);
   }
   jar.delete(SESSION_COOKIE);
 }

@@ -11,7 +11,10 @@ export async function createToken(opts: { name: string; role: Role; createdBy: s
   const list = await getConnectionList();
   const { node } = await list.write({
     run: (db) =>
-      db.insertInto('sipha_api_token').values({ name: opts.name, token_hash: sha256(token), role: opts.role, created_by: opts.createdBy }).execute(),
+      db
+        .insertInto('sipha_api_token')
+        .values({ name: opts.name, token_hash: sha256(token), role: opts.role, created_by: opts.createdBy })
+        .execute(),
   });
   return { token, node };
 }
@@ -20,7 +23,11 @@ export async function tokenUser(token: string): Promise<SessionUser | null> {
   if (!token.startsWith('sipha_') || token.length > 100) return null;
   const list = await getConnectionList();
   const { value: row } = await list.read((db) =>
-    db.selectFrom('sipha_api_token').select(['id', 'name', 'role', 'revoked_at']).where('token_hash', '=', sha256(token)).executeTakeFirst(),
+    db
+      .selectFrom('sipha_api_token')
+      .select(['id', 'name', 'role', 'revoked_at'])
+      .where('token_hash', '=', sha256(token))
+      .executeTakeFirst(),
   );
   if (!row || row.revoked_at) return null;
   return { accountId: 0, username: `token:${row.name}`, role: row.role, actor: `token:${row.name}` };
@@ -29,7 +36,11 @@ export async function tokenUser(token: string): Promise<SessionUser | null> {
 export async function listTokens() {
   const list = await getConnectionList();
   const { value } = await list.read((db) =>
-    db.selectFrom('sipha_api_token').select(['id', 'name', 'role', 'created_by', 'created_at', 'revoked_at', 'last_used_at']).orderBy('id', 'desc').execute(),
+    db
+      .selectFrom('sipha_api_token')
+      .select(['id', 'name', 'role', 'created_by', 'created_at', 'revoked_at', 'last_used_at'])
+      .orderBy('id', 'desc')
+      .execute(),
   );
   return value;
 }
@@ -37,6 +48,12 @@ export async function listTokens() {
 export async function revokeToken(id: number) {
   const list = await getConnectionList();
   return list.write({
-    run: (db) => db.updateTable('sipha_api_token').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst(),
+    run: (db) =>
+      db
+        .updateTable('sipha_api_token')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
   });
 }

@@ -14,9 +14,15 @@ export function configPath(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.SIPHA_CONFIG ?? 'sipha.config.json');
 }
 
-function applyEnv(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {
+function applyEnv(
+  raw: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): Record<string, unknown> {
   const out = structuredClone(raw);
-  if (env.SIPHA_DOMAINS) out.domains = env.SIPHA_DOMAINS.split(',').map((d) => d.trim()).filter(Boolean);
+  if (env.SIPHA_DOMAINS)
+    out.domains = env.SIPHA_DOMAINS.split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
   const nodes = Array.isArray(out.nodes) ? (out.nodes as Record<string, unknown>[]) : [];
   for (const node of nodes) {
     const prefix = `SIPHA_NODE_${String(node.name).toUpperCase()}_`;

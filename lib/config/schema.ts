@@ -51,7 +51,12 @@ export const configSchema = z
     session: z
       .object({
         /** Absolute lifetime of a console session. */
-        maxAgeHours: z.coerce.number().int().min(1).max(24 * 30).default(12),
+        maxAgeHours: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(12),
         secureCookie: z.boolean().optional(),
       })
       .prefault({}),

@@ -47,13 +47,17 @@ export function isConnectionError(err: unknown): boolean {
   if (errno !== undefined && CONNECTION_ERRNOS.has(errno)) return true;
   // mysql2 reports a closed pool and some socket states only in the message.
   const message = err instanceof Error ? err.message : '';
-  return /Pool is closed|Connection lost|Can't add new command when connection is in closed state/i.test(message);
+  return /Pool is closed|Connection lost|Can't add new command when connection is in closed state/i.test(
+    message,
+  );
 }
 
 /** True when the error happened before the statement could have reached the server. */
 export function isBeforeSend(err: unknown): boolean {
   const code = errorCode(err);
-  return code === 'ECONNREFUSED' || code === 'SIPHA_NODE_DOWN' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH';
+  return (
+    code === 'ECONNREFUSED' || code === 'SIPHA_NODE_DOWN' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH'
+  );
 }
 
 export class NodeDownError extends Error {

@@ -3,7 +3,13 @@ import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
 import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
-import { emptyFenceState, type FenceState, newestFenceState, readFenceState, writeFenceState } from './fence-store';
+import {
+  emptyFenceState,
+  type FenceState,
+  newestFenceState,
+  readFenceState,
+  writeFenceState,
+} from './fence-store';
 import { AcquireError, createNodeHandle, type NodeHandle, withQueryTimeout } from './node';
 import { describeConnectionError, probeNode } from './probe';
 import { drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
@@ -53,10 +59,17 @@ export class ConnectionList {
   private lastFenceRead = 0;
   private readyPromise: Promise<void> | null = null;
 
-  constructor(config: Pick<SiphaConfig, 'nodes' | 'connection'>, readonly actor = 'console') {
+  constructor(
+    config: Pick<SiphaConfig, 'nodes' | 'connection'>,
+    readonly actor = 'console',
+  ) {
     this.cfg = config.connection;
     this.nodes = config.nodes.map((n) => ({
-      handle: createNodeHandle({ config: n, connectTimeoutMs: this.cfg.connectTimeoutMs, queryTimeoutMs: this.cfg.queryTimeoutMs }),
+      handle: createNodeHandle({
+        config: n,
+        connectTimeoutMs: this.cfg.connectTimeoutMs,
+        queryTimeoutMs: this.cfg.queryTimeoutMs,
+      }),
       reachable: null,
       downSince: null,
       lastError: null,
@@ -124,7 +137,8 @@ export class ConnectionList {
         }
         if (!opts.readOnly && !(err instanceof AcquireError)) {
           // The statement may have committed before the connection broke.
-          if (!opts.verify) throw new AppError('unknown_outcome:database', this.unknownMessage(name), { cause: err });
+          if (!opts.verify)
+            throw new AppError('unknown_outcome:database', this.unknownMessage(name), { cause: err });
           unknownOutcome = true;
         }
       }
@@ -142,7 +156,12 @@ export class ConnectionList {
     } catch (err) {
       if (errorCode(err) === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         const probe = await probeNode(n.handle.config, this.probeTimeoutMs());
-        if (probe.ok) throw new AppError('failed:database', `The statement on ${n.handle.name} took longer than ${t} ms`, { cause: err });
+        if (probe.ok)
+          throw new AppError(
+            'failed:database',
+            `The statement on ${n.handle.name} took longer than ${t} ms`,
+            { cause: err },
+          );
       }
       throw err;
     }
@@ -182,7 +201,8 @@ export class ConnectionList {
       if (this.isFenced(from.handle.name)) return;
       const next = this.active();
       // Another console may have changed the state meanwhile: build on the newest epoch.
-      if (next) this.fence = newestFenceState([this.fence, await readFenceState(next.handle).catch(() => null)]);
+      if (next)
+        this.fence = newestFenceState([this.fence, await readFenceState(next.handle).catch(() => null)]);
       if (this.isFenced(from.handle.name)) return;
       const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
       state.nodes.set(from.handle.name, {
@@ -193,10 +213,14 @@ export class ConnectionList {
       });
       this.fence = state; // in memory first: no write may go to the old node from now on
       if (!next) return;
-      console.warn(`[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`);
+      console.warn(
+        `[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`,
+      );
       await stopSemiSyncWait(next.handle).catch(() => undefined);
       await drainRelayLog(next.handle, 2).catch(() => undefined);
-      await writeFenceState(next.handle, state).catch((e) => console.error('[sipha] could not persist fence state', e));
+      await writeFenceState(next.handle, state).catch((e) =>
+        console.error('[sipha] could not persist fence state', e),
+      );
     };
     const p = this.failoverChain.then(run, run);
     this.failoverChain = p;
@@ -208,14 +232,16 @@ export class ConnectionList {
     await this.ready();
     const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
     state.nodes.set(name, { fenced, reason, changedAt: new Date(), changedBy: actor });
-    const target = this.nodes.find((n) => n.reachable !== false && !(state.nodes.get(n.handle.name)?.fenced ?? false));
+    const target = this.nodes.find(
+      (n) => n.reachable !== false && !(state.nodes.get(n.handle.name)?.fenced ?? false),
+    );
     if (!target) throw new AppError('unavailable:database', this.unavailableMessage());
     await writeFenceState(target.handle, state);
     this.fence = state;
-    if (!fenced && this.cfg.fenceReadOnly) await setReadOnly(this.node(name).handle, false).catch(() => undefined);
+    if (!fenced && this.cfg.fenceReadOnly)
+      await setReadOnly(this.node(name).handle, false).catch(() => undefined);
     return target.handle.name;
   }
-
 
   startProber(): void {
     if (this.timer) return;

@@ -5,7 +5,11 @@ import * as m004 from './migrations/004-wizard';
 import * as m005 from './migrations/005-restore';
 
 // Migrations are listed in code (not read from a folder) so the bundled server finds them.
-const migrations: Record<string, Migration> = { '001-console': m001, '004-wizard': m004, '005-restore': m005 };
+const migrations: Record<string, Migration> = {
+  '001-console': m001,
+  '004-wizard': m004,
+  '005-restore': m005,
+};
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({

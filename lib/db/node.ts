@@ -34,7 +34,12 @@ export interface NodeHandle {
   close(): Promise<void>;
 }
 
-export function createNodeHandle(opts: { config: NodeConfig; connectTimeoutMs: number; queryTimeoutMs: number; poolSize?: number }): NodeHandle {
+export function createNodeHandle(opts: {
+  config: NodeConfig;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  poolSize?: number;
+}): NodeHandle {
   const { config } = opts;
   const pool = createPool({
     host: config.host,
@@ -64,7 +69,10 @@ export function createNodeHandle(opts: { config: NodeConfig; connectTimeoutMs: n
       pool.getConnection((err, conn) => {
         if (err) return cb(new AcquireError(err));
         inFlight.add(conn);
-        cb(null, wrapConnection(conn, opts.queryTimeoutMs, () => inFlight.delete(conn)));
+        cb(
+          null,
+          wrapConnection(conn, opts.queryTimeoutMs, () => inFlight.delete(conn)),
+        );
       });
     },
     end(cb: (err: unknown) => void) {

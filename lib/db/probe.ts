@@ -53,7 +53,9 @@ export function probeNode(config: NodeConfig, timeoutMs: number): Promise<ProbeR
       resolve({ ...r, latencyMs: Math.round((performance.now() - started) * 10) / 10 });
     };
     const timer = setTimeout(() => finish({ ok: false, error: 'no answer (timed out)' }), timeoutMs);
-    conn.on('error', (err) => finish({ ok: false, error: describeConnectionError(err), errno: errorErrno(err) }));
+    conn.on('error', (err) =>
+      finish({ ok: false, error: describeConnectionError(err), errno: errorErrno(err) }),
+    );
     conn.query(
       { sql: 'SELECT VERSION() AS version, @@global.read_only AS ro', timeout: timeoutMs },
       (err, rows: unknown) => {

@@ -29,7 +29,9 @@ export async function setReadOnly(node: NodeHandle, on: boolean): Promise<void> 
  * turns it back on. Returns whether it was on.
  */
 export async function stopSemiSyncWait(node: NodeHandle): Promise<boolean> {
-  const r = await sql<{ v: number | null }>`SELECT @@global.rpl_semi_sync_master_enabled AS v`.execute(node.db).catch(() => null);
+  const r = await sql<{ v: number | null }>`SELECT @@global.rpl_semi_sync_master_enabled AS v`
+    .execute(node.db)
+    .catch(() => null);
   if (!r || Number(r.rows[0]?.v) !== 1) return false;
   await sql.raw('SET GLOBAL rpl_semi_sync_master_enabled = OFF').execute(node.db);
   return true;

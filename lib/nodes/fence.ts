@@ -7,11 +7,17 @@ import { AppError } from '@/lib/errors';
  * writes again, or fences a node by hand (e.g. before maintenance). Returns the node that
  * recorded the change.
  */
-export async function setNodeFence(opts: { node: string; fenced: boolean; reason: string; actor: string }): Promise<string> {
+export async function setNodeFence(opts: {
+  node: string;
+  fenced: boolean;
+  reason: string;
+  actor: string;
+}): Promise<string> {
   const list = await getConnectionList();
   const n = list.node(opts.node);
   if (list.isFenced(opts.node) === opts.fenced)
     throw new AppError('conflict:state', `${opts.node} is already ${opts.fenced ? 'fenced' : 'not fenced'}.`);
-  if (!opts.fenced && n.reachable === false) throw new AppError('conflict:state', `${opts.node} is unreachable; it cannot take writes.`);
+  if (!opts.fenced && n.reachable === false)
+    throw new AppError('conflict:state', `${opts.node} is unreachable; it cannot take writes.`);
   return list.setFenced(opts.node, opts.fenced, opts.reason, opts.actor);
 }

@@ -19,7 +19,11 @@ describe('connection list with a hung master', () => {
   it('bounds every request and stops paying d1’s timeout after detection', async () => {
     const { dir, state } = lab();
     list = await openList(state.configPath);
-    await adminQuery(dir, 'd1', 'CREATE TABLE kamailio.sipha_test_hang (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))');
+    await adminQuery(
+      dir,
+      'd1',
+      'CREATE TABLE kamailio.sipha_test_hang (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))',
+    );
     const cfg = { query: 3000, connect: 1000 };
     const bound = cfg.query + cfg.connect;
 
@@ -30,7 +34,9 @@ describe('connection list with a hung master', () => {
         const r = await list!.write({
           run: (db) => sql`INSERT INTO sipha_test_hang (k) VALUES (${k})`.execute(db).then(() => k),
           verify: async (db) => {
-            const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM sipha_test_hang WHERE k = ${k}`.execute(db);
+            const r = await sql<{
+              n: number;
+            }>`SELECT COUNT(*) AS n FROM sipha_test_hang WHERE k = ${k}`.execute(db);
             return Number(r.rows[0]?.n) > 0 ? k : undefined;
           },
         });
@@ -62,7 +68,8 @@ describe('connection list with a hung master', () => {
       }
       const onD2 = await adminQuery<{ k: string }>(dir, 'd2', 'SELECT k FROM kamailio.sipha_test_hang');
       const keys = new Set(onD2.map((r) => r.k));
-      for (const r of results) if (r.node) expect(keys.has(r.k), `${r.k} acknowledged on ${r.node}`).toBe(true);
+      for (const r of results)
+        if (r.node) expect(keys.has(r.k), `${r.k} acknowledged on ${r.node}`).toBe(true);
     } finally {
       await signal(dir, 'd1', 'cont');
     }

@@ -12,7 +12,11 @@ const TABLE = 'sipha_test_write';
 
 async function createTable(dir: string) {
   // A non-unique key column, so a write applied twice would show as two rows.
-  await adminQuery(dir, 'd1', `CREATE TABLE IF NOT EXISTS kamailio.${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))`);
+  await adminQuery(
+    dir,
+    'd1',
+    `CREATE TABLE IF NOT EXISTS kamailio.${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))`,
+  );
 }
 
 function writeKey(list: ConnectionList, k: string) {
@@ -22,7 +26,9 @@ function writeKey(list: ConnectionList, k: string) {
       return k;
     },
     verify: async (db) => {
-      const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(TABLE)} WHERE k = ${k}`.execute(db);
+      const r = await sql<{
+        n: number;
+      }>`SELECT COUNT(*) AS n FROM ${sql.table(TABLE)} WHERE k = ${k}`.execute(db);
       return Number(r.rows[0]?.n) > 0 ? k : undefined;
     },
   });
@@ -33,7 +39,11 @@ function writeKey(list: ConnectionList, k: string) {
  * events replicated from d2 move d2's domain in d1's binlog, a write made on d1 moves d1's.
  */
 async function ownBinlogPos(dir: string, node: string): Promise<string> {
-  const rows = await adminQuery<{ p: string; d: number }>(dir, node, 'SELECT @@gtid_binlog_pos AS p, @@gtid_domain_id AS d');
+  const rows = await adminQuery<{ p: string; d: number }>(
+    dir,
+    node,
+    'SELECT @@gtid_binlog_pos AS p, @@gtid_domain_id AS d',
+  );
   const { p, d } = rows[0]!;
   return p.split(',').find((g) => g.startsWith(`${d}-`)) ?? '';
 }
@@ -60,7 +70,11 @@ describe('connection list', () => {
     const { dir, state } = lab();
     list = await openList(state.configPath);
     await createTable(dir);
-    await adminQuery(dir, 'd1', `CREATE TABLE IF NOT EXISTS kamailio.sipha_test_unique (k VARCHAR(8) PRIMARY KEY)`);
+    await adminQuery(
+      dir,
+      'd1',
+      `CREATE TABLE IF NOT EXISTS kamailio.sipha_test_unique (k VARCHAR(8) PRIMARY KEY)`,
+    );
     await list.write({ run: (db) => sql`INSERT INTO sipha_test_unique VALUES ('a')`.execute(db) });
     const dup = list.write({ run: (db) => sql`INSERT INTO sipha_test_unique VALUES ('a')`.execute(db) });
     await expect(dup).rejects.toMatchObject({ errno: 1062 });
@@ -100,7 +114,11 @@ describe('connection list', () => {
     await Promise.all(writers);
 
     expect(acked.filter((a) => a.node === 'd2').length).toBeGreaterThan(200);
-    const rows = await adminQuery<{ k: string; n: number }>(dir, 'd2', `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`);
+    const rows = await adminQuery<{ k: string; n: number }>(
+      dir,
+      'd2',
+      `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`,
+    );
     const onD2 = new Map(rows.map((r) => [r.k, Number(r.n)]));
     for (const a of acked) expect(onD2.get(a.k), `acknowledged ${a.k} (${a.node})`).toBe(1);
     for (const [k, n] of onD2) expect(n, `${k} twice`).toBe(1);
@@ -111,7 +129,10 @@ describe('connection list', () => {
 
     // d1 comes back: it stays fenced, read_only, and the console writes nothing to it.
     await start(dir, 'd1');
-    await waitFor(async () => list!.nodes[0]!.reachable === true && list!.nodes[0]!.readOnly === true, 10_000);
+    await waitFor(
+      async () => list!.nodes[0]!.reachable === true && list!.nodes[0]!.readOnly === true,
+      10_000,
+    );
     const before = await ownBinlogPos(dir, 'd1');
     for (let i = 0; i < 20; i++) expect((await writeKey(list, `after-restart-${i}`)).node).toBe('d2');
     await new Promise((r) => setTimeout(r, 1500)); // several probe rounds against d1

@@ -3,8 +3,8 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
-import { checkLogin } from '@/lib/auth/accounts';
 import { audit } from '@/lib/audit/log';
+import { checkLogin } from '@/lib/auth/accounts';
 import { createSession, destroySession } from '@/lib/auth/session';
 import { publicError } from '@/lib/errors';
 
@@ -16,14 +16,27 @@ const loginSchema = z.object({
 // The one action without a session check: it is how a session starts.
 export async function login(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const parsed = loginSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid', fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
+  if (!parsed.success)
+    return {
+      status: 'invalid',
+      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+    };
   const { username } = parsed.data;
   try {
     const result = await checkLogin(parsed.data);
     if (!result.ok) {
-      await audit({ actor: username, action: 'login', target: username, outcome: 'refused', detail: result.reason });
+      await audit({
+        actor: username,
+        action: 'login',
+        target: username,
+        outcome: 'refused',
+        detail: result.reason,
+      });
       return result.reason === 'locked'
-        ? { status: 'failed', message: `Too many failed attempts. Try again in ${result.retryAfterSec ?? 30} s.` }
+        ? {
+            status: 'failed',
+            message: `Too many failed attempts. Try again in ${result.retryAfterSec ?? 30} s.`,
+          }
         : { status: 'failed', message: 'Wrong user name or password.' };
     }
     await createSession(result.accountId);

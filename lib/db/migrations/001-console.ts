@@ -63,7 +63,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('detail', 'varchar(1024)', (c) => c.notNull().defaultTo(''))
     .execute();
   await db.schema.createIndex('sipha_audit_at').ifNotExists().on('sipha_audit').column('at').execute();
-  await db.schema.createIndex('sipha_audit_actor').ifNotExists().on('sipha_audit').columns(['actor', 'at']).execute();
+  await db.schema
+    .createIndex('sipha_audit_actor')
+    .ifNotExists()
+    .on('sipha_audit')
+    .columns(['actor', 'at'])
+    .execute();
 
   await db.schema
     .createTable('sipha_heartbeat')
@@ -75,6 +80,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['sipha_heartbeat', 'sipha_audit', 'sipha_api_token', 'sipha_session', 'sipha_account', 'sipha_node_state'])
+  for (const t of [
+    'sipha_heartbeat',
+    'sipha_audit',
+    'sipha_api_token',
+    'sipha_session',
+    'sipha_account',
+    'sipha_node_state',
+  ])
     await db.schema.dropTable(t).ifExists().execute();
 }

@@ -1,5 +1,5 @@
-import { withRoute } from '@/lib/auth/guard';
 import { audit } from '@/lib/audit/log';
+import { fieldErrorsOf, withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { setNodeFence } from '@/lib/nodes/fence';
 import { fenceSchema } from '@/lib/nodes/schema';
@@ -7,22 +7,36 @@ import { fenceSchema } from '@/lib/nodes/schema';
 export const dynamic = 'force-dynamic';
 
 // POST {"fenced": false, "reason": "...", "confirm": "yes"}: the audited operator override.
-export const POST = withRoute<{ params: Promise<{ name: string }> }>('admin', 'node.fence', async (request, { params, user }) => {
-  const { name } = await params;
-  const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
-  const parsed = fenceSchema.safeParse({ ...body, fenced: String(body?.fenced), node: name });
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fields[String(i.path[0] ?? 'body')] ??= []).push(i.message);
-    throw new AppError('bad_request:input', 'Invalid request', { fields });
-  }
-  const { node, fenced, reason } = parsed.data;
-  try {
-    const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });
-    await audit({ actor: user.actor, action: fenced ? 'node.fence' : 'node.unfence', target: node, node: recordedOn, outcome: 'ok', detail: reason });
-    return Response.json({ node, fenced, recordedOn });
-  } catch (err) {
-    await audit({ actor: user.actor, action: fenced ? 'node.fence' : 'node.unfence', target: node, outcome: 'failed', detail: err instanceof AppError ? err.message : 'error' });
-    throw err;
-  }
-});
+export const POST = withRoute<{ params: Promise<{ name: string }> }>(
+  'admin',
+  'node.fence',
+  async (request, { params, user }) => {
+    const { name } = await params;
+    const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+    const parsed = fenceSchema.safeParse({ ...body, fenced: String(body?.fenced), node: name });
+    if (!parsed.success)
+      throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrorsOf(parsed.error) });
+    const { node, fenced, reason } = parsed.data;
+    try {
+      const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });
+      await audit({
+        actor: user.actor,
+        action: fenced ? 'node.fence' : 'node.unfence',
+        target: node,
+        node: recordedOn,
+        outcome: 'ok',
+        detail: reason,
+      });
+      return Response.json({ node, fenced, recordedOn });
+    } catch (err) {
+      await audit({
+        actor: user.actor,
+        action: fenced ? 'node.fence' : 'node.unfence',
+        target: node,
+        outcome: 'failed',
+        detail: err instanceof AppError ? err.message : 'error',
+      });
+      throw err;
+    }
+  },
+);
