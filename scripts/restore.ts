@@ -35,7 +35,9 @@ function show(v: RunView, last: { key: string }) {
   last.key = key;
   if (values.json) return console.log(JSON.stringify(v));
   const s = v.steps.find((x) => x.id === v.phase);
-  console.log(`${v.status} ${v.phase} ${s?.status ?? ''} ${s?.detail ?? ''}${v.gap ? ` (behind ${v.gap.behind})` : ''}`);
+  console.log(
+    `${v.status} ${v.phase} ${s?.status ?? ''} ${s?.detail ?? ''}${v.gap ? ` (behind ${v.gap.behind})` : ''}`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -55,7 +57,15 @@ async function main(): Promise<number> {
     if (!values.target) throw new Error('--target NODE is required');
     const procedure = values.procedure === 'paper' ? 'paper' : 'sipha';
     const kind = values.kind === 'switchover' ? 'switchover' : 'restore';
-    const r = await startRun({ list, kind, procedure, target: values.target, actor, leaseMs: Number(values['lease-ms']), audit: sink });
+    const r = await startRun({
+      list,
+      kind,
+      procedure,
+      target: values.target,
+      actor,
+      leaseMs: Number(values['lease-ms']),
+      audit: sink,
+    });
     runId = r.runId;
   }
   const { liveRun, getRun } = await import('@/lib/replication/restore/runner');
@@ -70,7 +80,8 @@ async function main(): Promise<number> {
     }
     show(v, last);
     if (v.status !== 'running') {
-      if (!values.json) console.log(`${v.message}${v.lockWindowMs !== null ? ` [lock window ${v.lockWindowMs} ms]` : ''}`);
+      if (!values.json)
+        console.log(`${v.message}${v.lockWindowMs !== null ? ` [lock window ${v.lockWindowMs} ms]` : ''}`);
       return v.status === 'succeeded' ? 0 : 1;
     }
     await new Promise((r) => setTimeout(r, 20));

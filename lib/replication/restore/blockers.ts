@@ -1,7 +1,7 @@
 import 'server-only';
 import { CompiledQuery } from 'kysely';
-import type { BlockerView } from './types';
 import { type NodeCtx, onCtx } from './io';
+import type { BlockerView } from './types';
 
 // Step b: what would stall or defeat the read-lock on the survivor, shown before locking.
 // - a long-running transaction: FLUSH TABLES WITH READ LOCK waits for it (and every writer then
@@ -12,7 +12,13 @@ import { type NodeCtx, onCtx } from './io';
 
 const LONG_TRX_SECONDS = 2;
 
-export async function findBlockers({ survivor, target }: { survivor: NodeCtx; target: NodeCtx }): Promise<BlockerView[]> {
+export async function findBlockers({
+  survivor,
+  target,
+}: {
+  survivor: NodeCtx;
+  target: NodeCtx;
+}): Promise<BlockerView[]> {
   const out: BlockerView[] = [];
   const trx = await survivor.list.onNode(survivor.node, (db) =>
     db.executeQuery<{ id: number; user: string; secs: number; info: string | null }>(
@@ -26,7 +32,14 @@ export async function findBlockers({ survivor, target }: { survivor: NodeCtx; ta
       ),
     ),
   );
-  for (const r of trx.rows) out.push({ kind: 'long_transaction', id: Number(r.id), user: r.user, seconds: Number(r.secs), info: r.info ?? '' });
+  for (const r of trx.rows)
+    out.push({
+      kind: 'long_transaction',
+      id: Number(r.id),
+      user: r.user,
+      seconds: Number(r.secs),
+      info: r.info ?? '',
+    });
   for (const c of [survivor, target]) {
     const grantees = await onCtx<{ grantee: string }>(c, c.dialect.readOnlyBypassAccounts());
     const users = new Set(grantees.map((g) => /^'([^']*)'/.exec(g.grantee)?.[1] ?? '').filter(Boolean));
@@ -41,7 +54,14 @@ export async function findBlockers({ survivor, target }: { survivor: NodeCtx; ta
         ),
       ),
     );
-    for (const r of sessions.rows) out.push({ kind: 'bypass_session', id: Number(r.id), user: `${r.user} on ${c.name}`, seconds: Number(r.secs), info: r.info ?? '' });
+    for (const r of sessions.rows)
+      out.push({
+        kind: 'bypass_session',
+        id: Number(r.id),
+        user: `${r.user} on ${c.name}`,
+        seconds: Number(r.secs),
+        info: r.info ?? '',
+      });
   }
   return out;
 }

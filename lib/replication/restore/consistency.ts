@@ -16,12 +16,25 @@ export type CheckedTable = (typeof CHECKED_TABLES)[number];
 const KEY: Record<CheckedTable, string> = { subscriber: 'id', location: 'ruid' };
 const CHUNK = 2000;
 
-const q = async <R>(db: Kysely<DB>, sql: string, params: unknown[] = []) => (await db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows;
+const q = async <R>(db: Kysely<DB>, sql: string, params: unknown[] = []) =>
+  (await db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows;
 const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
-export async function checksumTables({ c, timeoutMs }: { c: NodeCtx; timeoutMs?: number }): Promise<Map<string, string | null>> {
-  const rows = await c.list.onNode(c.node, (db) => q<{ Table: string; Checksum: unknown }>(db, `CHECKSUM TABLE ${CHECKED_TABLES.join(', ')}`), timeoutMs);
-  return new Map(rows.map((r) => [String(r.Table).split('.').pop()!, r.Checksum === null ? null : String(r.Checksum)]));
+export async function checksumTables({
+  c,
+  timeoutMs,
+}: {
+  c: NodeCtx;
+  timeoutMs?: number;
+}): Promise<Map<string, string | null>> {
+  const rows = await c.list.onNode(
+    c.node,
+    (db) => q<{ Table: string; Checksum: unknown }>(db, `CHECKSUM TABLE ${CHECKED_TABLES.join(', ')}`),
+    timeoutMs,
+  );
+  return new Map(
+    rows.map((r) => [String(r.Table).split('.').pop()!, r.Checksum === null ? null : String(r.Checksum)]),
+  );
 }
 
 export function compareChecksums(a: Map<string, string | null>, b: Map<string, string | null>): TableCheck[] {
@@ -34,16 +47,38 @@ export function compareChecksums(a: Map<string, string | null>, b: Map<string, s
 
 async function columnsOf(c: NodeCtx, table: string): Promise<string[]> {
   const rows = await c.list.onNode(c.node, (db) =>
-    q<{ c: string }>(db, 'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [table]),
+    q<{ c: string }>(
+      db,
+      'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [table],
+    ),
   );
   return rows.map((r) => r.c);
 }
 
-const norm = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v);
-const normRow = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)]));
+const norm = (v: unknown): unknown =>
+  v instanceof Date
+    ? v.toISOString()
+    : Buffer.isBuffer(v)
+      ? v.toString('hex')
+      : typeof v === 'bigint'
+        ? String(v)
+        : v;
+const normRow = (r: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)]));
 
 /** Rows that differ between the two nodes, key by key; at most `limit` of them. */
-export async function diffTable({ survivor, target, table, limit }: { survivor: NodeCtx; target: NodeCtx; table: CheckedTable; limit: number }): Promise<{ diffs: RowDiff[]; truncated: boolean }> {
+export async function diffTable({
+  survivor,
+  target,
+  table,
+  limit,
+}: {
+  survivor: NodeCtx;
+  target: NodeCtx;
+  table: CheckedTable;
+  limit: number;
+}): Promise<{ diffs: RowDiff[]; truncated: boolean }> {
   const key = KEY[table];
   const cols = await columnsOf(survivor, table);
   const crcExpr = `BIT_XOR(CRC32(CONCAT_WS('#', ${cols.map((c) => `${ident(c)}, ISNULL(${ident(c)})`).join(', ')})))`;
@@ -52,16 +87,37 @@ export async function diffTable({ survivor, target, table, limit }: { survivor: 
   for (;;) {
     // The chunk's upper bound comes from the survivor; the last chunk is open-ended on both sides.
     const [bound] = await survivor.list.onNode(survivor.node, (db) =>
-      q<{ k: unknown }>(db, `SELECT ${ident(key)} AS k FROM ${ident(table)} ${lo === null ? '' : `WHERE ${ident(key)} > ?`} ORDER BY ${ident(key)} LIMIT 1 OFFSET ${CHUNK - 1}`, lo === null ? [] : [lo]),
+      q<{ k: unknown }>(
+        db,
+        `SELECT ${ident(key)} AS k FROM ${ident(table)} ${lo === null ? '' : `WHERE ${ident(key)} > ?`} ORDER BY ${ident(key)} LIMIT 1 OFFSET ${CHUNK - 1}`,
+        lo === null ? [] : [lo],
+      ),
     );
     const hi = bound?.k ?? null;
-    const where = [lo === null ? '' : `${ident(key)} > ?`, hi === null ? '' : `${ident(key)} <= ?`].filter(Boolean);
+    const where = [lo === null ? '' : `${ident(key)} > ?`, hi === null ? '' : `${ident(key)} <= ?`].filter(
+      Boolean,
+    );
     const params = [...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const crc = (c: NodeCtx) => c.list.onNode(c.node, (db) => q<{ n: number; x: unknown }>(db, `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${ident(table)} ${whereSql}`, params), 30_000);
+    const crc = (c: NodeCtx) =>
+      c.list.onNode(
+        c.node,
+        (db) =>
+          q<{ n: number; x: unknown }>(
+            db,
+            `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${ident(table)} ${whereSql}`,
+            params,
+          ),
+        30_000,
+      );
     const [a, b] = await Promise.all([crc(survivor), crc(target)]);
     if (Number(a[0]?.n) !== Number(b[0]?.n) || String(a[0]?.x) !== String(b[0]?.x)) {
-      const rows = (c: NodeCtx) => c.list.onNode(c.node, (db) => q<Record<string, unknown>>(db, `SELECT * FROM ${ident(table)} ${whereSql}`, params), 30_000);
+      const rows = (c: NodeCtx) =>
+        c.list.onNode(
+          c.node,
+          (db) => q<Record<string, unknown>>(db, `SELECT * FROM ${ident(table)} ${whereSql}`, params),
+          30_000,
+        );
       const [ra, rb] = await Promise.all([rows(survivor), rows(target)]);
       const ma = new Map(ra.map((r) => [String(r[key]), normRow(r)]));
       const mb = new Map(rb.map((r) => [String(r[key]), normRow(r)]));

@@ -1,12 +1,12 @@
 import 'server-only';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
+import { findBlockers } from './blockers';
 import { waitTarget } from './gtid';
 import { exec, type NodeCtx, nodeCtx, onCtx, positions } from './io';
 import { ReadLock } from './lock';
 import { planRun } from './plan';
-import { ensureReplicating, type ReplicationCredentials } from './replicate';
-import { findBlockers } from './blockers';
+import { ensureReplicating, ensureReverse, type ReplicationCredentials } from './replicate';
 import { catchUp, explainMismatch, precheckSubscriber, verifyLocked, waitFor } from './steps';
 import { saveRun } from './store';
 import type { RestoreKind, RestoreProcedure, RunView, StepId } from './types';
@@ -15,9 +15,13 @@ import type { RestoreKind, RestoreProcedure, RunView, StepId } from './types';
 // recorded (view + audit) before and after it runs. The survivor's lock is taken only in the
 // `lock` step and always released in a finally, by UNLOCK TABLES or by dropping the session.
 
-export interface AuditSink {
-  (e: { action: string; target: string; node: string | null; outcome: 'ok' | 'failed'; detail: string }): Promise<void>;
-}
+export type AuditSink = (e: {
+  action: string;
+  target: string;
+  node: string | null;
+  outcome: 'ok' | 'failed';
+  detail: string;
+}) => Promise<void>;
 
 export interface RunOptions {
   list: ConnectionList;
@@ -41,7 +45,15 @@ export const DEFAULT_LEASE_MS = 30_000;
 
 export async function runRestore(o: RunOptions): Promise<RunView> {
   const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
-  const view = await planRun({ list: o.list, kind: o.kind, procedure: o.procedure, target: o.target, actor: o.actor, leaseMs, runId: o.runId });
+  const view = await planRun({
+    list: o.list,
+    kind: o.kind,
+    procedure: o.procedure,
+    target: o.target,
+    actor: o.actor,
+    leaseMs,
+    runId: o.runId,
+  });
   const run = new Run(o, view, leaseMs);
   return run.execute();
 }
@@ -54,21 +66,33 @@ class Run {
   private pending: Parameters<AuditSink>[0][] = [];
   private survivorPos = '';
 
-  constructor(private readonly o: RunOptions, readonly view: RunView, private readonly leaseMs: number) {}
+  constructor(
+    private readonly o: RunOptions,
+    readonly view: RunView,
+    private readonly leaseMs: number,
+  ) {}
 
   private emit() {
     this.o.onProgress?.(structuredClone(this.view));
   }
 
   private async record(action: string, node: string | null, outcome: 'ok' | 'failed', detail: string) {
-    const e = { action, target: this.view.target, node, outcome, detail: `[${this.view.runId.slice(0, 8)}] ${detail}` };
+    const e = {
+      action,
+      target: this.view.target,
+      node,
+      outcome,
+      detail: `[${this.view.runId.slice(0, 8)}] ${detail}`,
+    };
     if (this.lock) this.pending.push(e);
     else await this.o.audit?.(e).catch(() => undefined);
   }
 
   private async persist() {
     if (this.lock) return; // never write to the locked survivor
-    await saveRun({ list: this.o.list, view: this.view }).catch((err) => this.view.warnings.push(`run state not saved: ${publicError(err).message}`));
+    await saveRun({ list: this.o.list, view: this.view }).catch((err) =>
+      this.view.warnings.push(`run state not saved: ${publicError(err).message}`),
+    );
   }
 
   private async step(id: StepId, node: string, fn: () => Promise<string>): Promise<void> {
@@ -96,9 +120,17 @@ class Run {
 
   async execute(): Promise<RunView> {
     const { list } = this.o;
-    [this.t, this.s] = await Promise.all([nodeCtx({ list, name: this.view.target }), nodeCtx({ list, name: this.view.survivor })]);
+    [this.t, this.s] = await Promise.all([
+      nodeCtx({ list, name: this.view.target }),
+      nodeCtx({ list, name: this.view.survivor }),
+    ]);
     this.view.message = `Restoring ${this.view.target} from ${this.view.survivor} (${this.view.procedure} procedure).`;
-    await this.record('restore.start', null, 'ok', `${this.view.kind} of ${this.view.target}, survivor ${this.view.survivor}, ${this.view.procedure} procedure, lease ${this.leaseMs} ms`);
+    await this.record(
+      'restore.start',
+      null,
+      'ok',
+      `${this.view.kind} of ${this.view.target}, survivor ${this.view.survivor}, ${this.view.procedure} procedure, lease ${this.leaseMs} ms`,
+    );
     try {
       for (const st of this.view.steps) await this.runStep(st.id);
       this.view.status = 'succeeded';
@@ -107,7 +139,9 @@ class Run {
     } catch (err) {
       const aborted = err instanceof AppError && err.code === 'conflict:state';
       this.view.status = aborted ? 'aborted' : 'failed';
-      this.view.message = this.lock?.expired ? `The ${this.leaseMs} ms lease ran out: the survivor unlocked itself and the run stopped.` : publicError(err).message;
+      this.view.message = this.lock?.expired
+        ? `The ${this.leaseMs} ms lease ran out: the survivor unlocked itself and the run stopped.`
+        : publicError(err).message;
       for (const s of this.view.steps) if (s.status === 'pending') s.status = 'skipped';
     } finally {
       await this.unlock();
@@ -115,8 +149,14 @@ class Run {
       this.view.lockLeaseEndsAt = null;
       for (const e of this.pending.splice(0)) await this.o.audit?.(e).catch(() => undefined);
     }
-    if (this.view.verify && !this.view.verify.ok && this.view.verify.diffs.length === 0) await this.fillDiffs();
-    await this.record('restore.finish', null, this.view.status === 'succeeded' ? 'ok' : 'failed', `${this.view.status}: ${this.view.message}`);
+    if (this.view.verify && !this.view.verify.ok && this.view.verify.diffs.length === 0)
+      await this.fillDiffs();
+    await this.record(
+      'restore.finish',
+      null,
+      this.view.status === 'succeeded' ? 'ok' : 'failed',
+      `${this.view.status}: ${this.view.message}`,
+    );
     await this.persist();
     this.emit();
     return this.view;
@@ -140,21 +180,36 @@ class Run {
   private async fillDiffs(): Promise<void> {
     try {
       const sp = await positions(this.s);
-      await waitFor({ target: this.t, pos: waitTarget({ survivor: sp.binlog, target: (await positions(this.t)).binlog }), seconds: 3 });
-      this.view.verify = await explainMismatch({ target: this.t, survivor: this.s, verify: this.view.verify! });
+      await waitFor({
+        target: this.t,
+        pos: waitTarget({ survivor: sp.binlog, target: (await positions(this.t)).binlog }),
+        seconds: 3,
+      });
+      this.view.verify = await explainMismatch({
+        target: this.t,
+        survivor: this.s,
+        verify: this.view.verify!,
+      });
     } catch (err) {
       this.view.warnings.push(`could not list the differing rows: ${publicError(err).message}`);
     }
   }
 
   private async semiSyncBack(): Promise<void> {
-    if (this.semiSyncDone || this.view.kind !== 'restore' || this.view.steps.find((s) => s.id === 'switch')?.status !== 'done') return;
+    if (
+      this.semiSyncDone ||
+      this.view.kind !== 'restore' ||
+      this.view.steps.find((s) => s.id === 'switch')?.status !== 'done'
+    )
+      return;
     try {
       const [r] = await onCtx<{ replica_enabled: unknown }>(this.t, this.t.dialect.semiSyncReplicaEnabled());
       if (Number(r?.replica_enabled) !== 1) return;
       await onCtx(this.s, this.s.dialect.setSemiSyncSourceWait({ on: true }));
     } catch (err) {
-      this.view.warnings.push(`semi-sync wait on ${this.view.survivor} not turned back on: ${publicError(err).message}`);
+      this.view.warnings.push(
+        `semi-sync wait on ${this.view.survivor} not turned back on: ${publicError(err).message}`,
+      );
     }
   }
 
@@ -162,10 +217,23 @@ class Run {
     const { t, s } = this;
     switch (id) {
       case 'replicate':
-        return this.step(id, t.name, () => ensureReplicating({ target: t, survivor: s, credentials: this.o.credentials }));
+        return this.step(id, t.name, async () => {
+          const fwd = await ensureReplicating({ target: t, survivor: s, credentials: this.o.credentials });
+          const back = await ensureReverse({ target: t, survivor: s, waitMs: 10_000 });
+          if (back.includes('does not')) this.view.warnings.push(back);
+          return `${fwd}; ${back}`;
+        });
       case 'catch_up':
         return this.step(id, t.name, async () => {
-          const g = await catchUp({ target: t, survivor: s, timeoutMs: this.o.catchUpTimeoutMs ?? 600_000, onGap: (gap) => { this.view.gap = gap; this.emit(); } });
+          const g = await catchUp({
+            target: t,
+            survivor: s,
+            timeoutMs: this.o.catchUpTimeoutMs ?? 600_000,
+            onGap: (gap) => {
+              this.view.gap = gap;
+              this.emit();
+            },
+          });
           this.view.gap = g;
           return `${t.name} reached ${s.name}'s position ${g.survivor}`;
         });
@@ -173,8 +241,19 @@ class Run {
         return this.step(id, t.name, async () => {
           const r = await precheckSubscriber({ target: t, survivor: s });
           if (!r.ok) {
-            this.view.verify = { ok: false, gtidSurvivor: '', gtidTarget: '', gtidOk: true, tables: [{ table: 'subscriber', survivor: null, target: null, equal: false }], diffs: r.diffs, diffsTruncated: r.truncated };
-            throw new AppError('conflict:state', `${r.detail}: the run stopped before locking anything. Nothing was changed.`);
+            this.view.verify = {
+              ok: false,
+              gtidSurvivor: '',
+              gtidTarget: '',
+              gtidOk: true,
+              tables: [{ table: 'subscriber', survivor: null, target: null, equal: false }],
+              diffs: r.diffs,
+              diffsTruncated: r.truncated,
+            };
+            throw new AppError(
+              'conflict:state',
+              `${r.detail}: the run stopped before locking anything. Nothing was changed.`,
+            );
           }
           return r.detail;
         });
@@ -182,7 +261,9 @@ class Run {
         return this.step(id, s.name, async () => {
           this.view.blockers = await findBlockers({ survivor: s, target: t });
           const n = this.view.blockers.length;
-          return n === 0 ? 'nothing would stall the lock' : `${n} session(s) listed below; the lease bounds any wait they cause`;
+          return n === 0
+            ? 'nothing would stall the lock'
+            : `${n} session(s) listed below; the lease bounds any wait they cause`;
         });
       case 'lock':
         return this.lockStep();
@@ -190,16 +271,36 @@ class Run {
         return this.step(id, t.name, async () => {
           const pos = waitTarget({ survivor: this.survivorPos, target: (await positions(t)).binlog });
           const seconds = this.requireLock().remainingMs() / 1000;
-          if (!(await waitFor({ target: t, pos, seconds }))) throw new AppError('failed:database', `${t.name} did not reach ${this.survivorPos} before the lease ran out.`);
+          if (!(await waitFor({ target: t, pos, seconds })))
+            throw new AppError(
+              'failed:database',
+              `${t.name} did not reach ${this.survivorPos} before the lease ran out.`,
+            );
           this.requireLock();
-          return pos ? `${t.name} applied up to ${this.survivorPos}` : `${t.name} already had ${this.survivorPos}`;
+          return pos
+            ? `${t.name} applied up to ${this.survivorPos}`
+            : `${t.name} already had ${this.survivorPos}`;
         });
       case 'verify':
         return this.step(id, t.name, async () => {
-          const v = await verifyLocked({ target: t, survivor: s, survivorPos: this.survivorPos, timeoutMs: this.requireLock().remainingMs() + 500 });
+          const v = await verifyLocked({
+            target: t,
+            survivor: s,
+            survivorPos: this.survivorPos,
+            timeoutMs: this.requireLock().remainingMs() + 500,
+          });
           this.view.verify = v;
           this.requireLock();
-          if (!v.ok) throw new AppError('conflict:state', `Verification failed (${v.gtidOk ? '' : 'GTID positions differ; '}${v.tables.filter((x) => !x.equal).map((x) => x.table).join(', ') || 'tables equal'}): aborted and unlocked. Nothing was deleted.`);
+          if (!v.ok)
+            throw new AppError(
+              'conflict:state',
+              `Verification failed (${v.gtidOk ? '' : 'GTID positions differ; '}${
+                v.tables
+                  .filter((x) => !x.equal)
+                  .map((x) => x.table)
+                  .join(', ') || 'tables equal'
+              }): aborted and unlocked. Nothing was deleted.`,
+            );
           return `GTID ${v.gtidTarget} contains ${v.gtidSurvivor}; ${v.tables.map((x) => `${x.table} ${x.survivor}`).join(', ')} equal`;
         });
       case 'switch':
@@ -213,7 +314,11 @@ class Run {
   }
 
   private requireLock(): ReadLock {
-    if (!this.lock || this.lock.expired) throw new AppError('failed:database', `The lease of ${this.leaseMs} ms ran out: ${this.view.survivor} unlocked itself.`);
+    if (!this.lock || this.lock.expired)
+      throw new AppError(
+        'failed:database',
+        `The lease of ${this.leaseMs} ms ran out: ${this.view.survivor} unlocked itself.`,
+      );
     return this.lock;
   }
 
@@ -221,8 +326,16 @@ class Run {
     const { t, s } = this;
     // Everything that can be prepared is, before FTWRL: the lock session is connected, both
     // pools hold a warm connection, the dialects are known.
-    const lock = await ReadLock.prepare({ node: s.node.handle.config, leaseMs: this.leaseMs, connectTimeoutMs: 2000, onLeaseExpired: () => this.emit() });
-    await Promise.all([onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }), onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' })]);
+    const lock = await ReadLock.prepare({
+      node: s.node.handle.config,
+      leaseMs: this.leaseMs,
+      connectTimeoutMs: 2000,
+      onLeaseExpired: () => this.emit(),
+    });
+    await Promise.all([
+      onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }),
+      onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' }),
+    ]);
     // step() persists the run first: the last write to the survivor before it is locked.
     await this.step('lock', s.name, async () => {
       await lock.acquire();
@@ -240,22 +353,37 @@ class Run {
     const { t, s, o } = this;
     this.requireLock();
     if (this.view.kind === 'restore') {
-      const wrote = await o.list.setFenced(t.name, false, `restored from ${s.name} (run ${this.view.runId.slice(0, 8)})`, o.actor);
+      const wrote = await o.list.setFenced(
+        t.name,
+        false,
+        `restored from ${s.name} (run ${this.view.runId.slice(0, 8)})`,
+        o.actor,
+      );
       for (const st of t.dialect.setReadOnly({ on: false })) await onCtx(t, st);
       // Enable the survivor's semi-sync wait while writers are still held: the first commit
       // after the unlock is lossless again. The target is connected and caught up.
       await this.semiSyncBackNow();
       return `${t.name} is active (fence state written on ${wrote}); read_only OFF`;
     }
-    const wrote = await o.list.setFenced(s.name, true, `planned switchover to ${t.name} (run ${this.view.runId.slice(0, 8)})`, o.actor);
+    const wrote = await o.list.setFenced(
+      s.name,
+      true,
+      `planned switchover to ${t.name} (run ${this.view.runId.slice(0, 8)})`,
+      o.actor,
+    );
     return `${s.name} fenced for maintenance, ${t.name} is active (fence state written on ${wrote})`;
   }
 
   private semiSyncDone = false;
   private async semiSyncBackNow(): Promise<void> {
-    const [r] = await onCtx<{ replica_enabled: unknown }>(this.t, this.t.dialect.semiSyncReplicaEnabled()).catch(() => [undefined]);
+    const [r] = await onCtx<{ replica_enabled: unknown }>(
+      this.t,
+      this.t.dialect.semiSyncReplicaEnabled(),
+    ).catch(() => [undefined]);
     if (Number(r?.replica_enabled) !== 1) return;
-    await this.o.list.onNode(this.s.node, (db) => exec(db, this.s.dialect.setSemiSyncSourceWait({ on: true })));
+    await this.o.list.onNode(this.s.node, (db) =>
+      exec(db, this.s.dialect.setSemiSyncSourceWait({ on: true })),
+    );
     this.semiSyncDone = true;
   }
 }

@@ -19,7 +19,9 @@ export async function nodeCtx({ list, name }: { list: ConnectionList; name: stri
   const node = list.node(name);
   let version = node.version;
   if (!version) {
-    const r = await list.onNode(node, (db) => db.executeQuery<{ v: string }>(CompiledQuery.raw('SELECT VERSION() AS v')));
+    const r = await list.onNode(node, (db) =>
+      db.executeQuery<{ v: string }>(CompiledQuery.raw('SELECT VERSION() AS v')),
+    );
     version = r.rows[0]?.v ?? '';
   }
   return { list, node, name, dialect: dialectFor(version) };
@@ -30,7 +32,11 @@ export async function exec<R = Record<string, unknown>>(db: Kysely<DB>, s: State
   return r.rows;
 }
 
-export function onCtx<R = Record<string, unknown>>(c: NodeCtx, s: Statement, timeoutMs?: number): Promise<R[]> {
+export function onCtx<R = Record<string, unknown>>(
+  c: NodeCtx,
+  s: Statement,
+  timeoutMs?: number,
+): Promise<R[]> {
   return c.list.onNode(c.node, (db) => exec<R>(db, s), timeoutMs);
 }
 
@@ -50,6 +56,8 @@ export async function replicaStatus(c: NodeCtx): Promise<ReplicaStatus | null> {
 }
 
 export async function readOnlyOf(c: NodeCtx): Promise<boolean> {
-  const r = await c.list.onNode(c.node, (db) => db.executeQuery<{ v: number }>(CompiledQuery.raw('SELECT @@GLOBAL.read_only AS v')));
+  const r = await c.list.onNode(c.node, (db) =>
+    db.executeQuery<{ v: number }>(CompiledQuery.raw('SELECT @@GLOBAL.read_only AS v')),
+  );
   return Number(r.rows[0]?.v) === 1;
 }

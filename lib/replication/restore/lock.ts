@@ -1,5 +1,5 @@
 import 'server-only';
-import { createConnection, type Connection } from 'mysql2/promise';
+import { type Connection, createConnection } from 'mysql2/promise';
 import type { NodeConfig } from '@/lib/config/schema';
 
 // Step c: the read-lock on the survivor.

@@ -14,7 +14,8 @@ import type { RestoreKind, RestoreProcedure, RunView } from './types';
 // a restart: the operator resumes or rolls it back. Its lock died with the old process.
 
 const g = globalThis as unknown as { __siphaRestore?: Map<string, RunView> };
-const live = (g.__siphaRestore ??= new Map());
+g.__siphaRestore ??= new Map();
+const live = g.__siphaRestore;
 
 export function liveRun(runId: string): RunView | undefined {
   return live.get(runId);
@@ -28,11 +29,22 @@ export async function interruptedRuns({ list }: { list: ConnectionList }): Promi
   return (await recentRuns({ list, limit: 20 })).filter((r) => r.status === 'running' && !live.has(r.runId));
 }
 
-export async function getRun({ list, runId }: { list: ConnectionList; runId: string }): Promise<RunView | null> {
+export async function getRun({
+  list,
+  runId,
+}: {
+  list: ConnectionList;
+  runId: string;
+}): Promise<RunView | null> {
   const v = live.get(runId);
   if (v) return v;
   const stored = await loadRun({ list, runId });
-  if (stored && stored.status === 'running') return { ...stored, status: 'interrupted', message: 'The console stopped during this run: resume or roll back.' };
+  if (stored && stored.status === 'running')
+    return {
+      ...stored,
+      status: 'interrupted',
+      message: 'The console stopped during this run: resume or roll back.',
+    };
   return stored;
 }
 
@@ -52,7 +64,11 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
   const running = busy();
   if (running) throw new AppError('conflict:state', `A restore of ${running.target} is already running.`);
   const open = await interruptedRuns({ list: input.list });
-  if (open.length) throw new AppError('conflict:state', `An interrupted restore of ${open[0]!.target} must be resumed or rolled back first.`);
+  if (open.length)
+    throw new AppError(
+      'conflict:state',
+      `An interrupted restore of ${open[0]!.target} must be resumed or rolled back first.`,
+    );
   const runId = randomUUID();
   const hold = Number(process.env.SIPHA_RESTORE_TEST_HOLD_MS ?? 0);
   let first!: () => void;
@@ -85,9 +101,12 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
 }
 
 /** After a restart: complete what the old run had done, or start the remaining work again. */
-export async function resumeRun(input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string }): Promise<{ runId: string }> {
+export async function resumeRun(
+  input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string },
+): Promise<{ runId: string }> {
   const old = await loadRun({ list: input.list, runId: input.runId });
-  if (!old || old.status !== 'running' || live.has(old.runId)) throw new AppError('conflict:state', 'That run is not interrupted.');
+  if (!old || old.status !== 'running' || live.has(runIdOf(old)))
+    throw new AppError('conflict:state', 'That run is not interrupted.');
   const { list } = input;
   await list.refreshFence(true);
   const switched = old.kind === 'restore' ? !list.isFenced(old.target) : list.isFenced(old.survivor);
@@ -97,18 +116,49 @@ export async function resumeRun(input: Omit<StartInput, 'kind' | 'procedure' | '
       const t = await nodeCtx({ list, name: old.target });
       for (const st of t.dialect.setReadOnly({ on: false })) await onCtx(t, st);
     }
-    await saveRun({ list, view: { ...old, status: 'succeeded', phase: 'done', finishedAt: Date.now(), message: `Completed after a console restart: the switch had been made; ${old.survivor} was unlocked when the old console stopped.` } });
+    await saveRun({
+      list,
+      view: {
+        ...old,
+        status: 'succeeded',
+        phase: 'done',
+        finishedAt: Date.now(),
+        message: `Completed after a console restart: the switch had been made; ${old.survivor} was unlocked when the old console stopped.`,
+      },
+    });
     return { runId: old.runId };
   }
-  await saveRun({ list, view: { ...old, status: 'interrupted', finishedAt: Date.now(), message: 'Interrupted by a console restart; resumed as a new run.' } });
-  const { runId } = await startRun({ ...input, kind: old.kind, procedure: old.procedure, target: old.target });
+  await saveRun({
+    list,
+    view: {
+      ...old,
+      status: 'interrupted',
+      finishedAt: Date.now(),
+      message: 'Interrupted by a console restart; resumed as a new run.',
+    },
+  });
+  const { runId } = await startRun({
+    ...input,
+    kind: old.kind,
+    procedure: old.procedure,
+    target: old.target,
+  });
   return { runId };
 }
 
 /** Puts the fence state back to what it was before the run; the survivor is not locked any more. */
-export async function rollbackRun({ list, runId, actor }: { list: ConnectionList; runId: string; actor: string }): Promise<{ runId: string; detail: string }> {
+export async function rollbackRun({
+  list,
+  runId,
+  actor,
+}: {
+  list: ConnectionList;
+  runId: string;
+  actor: string;
+}): Promise<{ runId: string; detail: string }> {
   const old = await loadRun({ list, runId });
-  if (!old || old.status !== 'running' || live.has(old.runId)) throw new AppError('conflict:state', 'That run is not interrupted.');
+  if (!old || old.status !== 'running' || live.has(runIdOf(old)))
+    throw new AppError('conflict:state', 'That run is not interrupted.');
   await list.refreshFence(true);
   let detail = 'nothing had been switched';
   try {
@@ -116,12 +166,27 @@ export async function rollbackRun({ list, runId, actor }: { list: ConnectionList
       await list.setFenced(old.target, true, `rollback of interrupted restore ${runId.slice(0, 8)}`, actor);
       detail = `${old.target} fenced again`;
     } else if (old.kind === 'switchover' && list.isFenced(old.survivor)) {
-      await list.setFenced(old.survivor, false, `rollback of interrupted switchover ${runId.slice(0, 8)}`, actor);
+      await list.setFenced(
+        old.survivor,
+        false,
+        `rollback of interrupted switchover ${runId.slice(0, 8)}`,
+        actor,
+      );
       detail = `${old.survivor} unfenced again`;
     }
   } catch (err) {
     throw new AppError('failed:database', `Rollback failed: ${publicError(err).message}`);
   }
-  await saveRun({ list, view: { ...old, status: 'rolled_back', finishedAt: Date.now(), message: `Rolled back after a console restart: ${detail}. The survivor's lock had died with the old console.` } });
+  await saveRun({
+    list,
+    view: {
+      ...old,
+      status: 'rolled_back',
+      finishedAt: Date.now(),
+      message: `Rolled back after a console restart: ${detail}. The survivor's lock had died with the old console.`,
+    },
+  });
   return { runId, detail };
 }
+
+const runIdOf = (v: RunView) => v.runId;

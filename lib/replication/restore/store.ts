@@ -24,7 +24,12 @@ export async function saveRun({ list, view }: { list: ConnectionList; view: RunV
     run: (db) =>
       db
         .insertInto('sipha_restore')
-        .values({ ...row, run_id: view.runId, created_by: view.createdBy.slice(0, 96), created_at: new Date(view.createdAt) })
+        .values({
+          ...row,
+          run_id: view.runId,
+          created_by: view.createdBy.slice(0, 96),
+          created_at: new Date(view.createdAt),
+        })
         .onDuplicateKeyUpdate(row)
         .execute(),
   });
@@ -38,14 +43,35 @@ function parse(steps: string): RunView | null {
   }
 }
 
-export async function loadRun({ list, runId }: { list: ConnectionList; runId: string }): Promise<RunView | null> {
-  const { value } = await list.read((db) => db.selectFrom('sipha_restore').select(['steps', 'status']).where('run_id', '=', runId).executeTakeFirst());
+export async function loadRun({
+  list,
+  runId,
+}: {
+  list: ConnectionList;
+  runId: string;
+}): Promise<RunView | null> {
+  const { value } = await list.read((db) =>
+    db.selectFrom('sipha_restore').select(['steps', 'status']).where('run_id', '=', runId).executeTakeFirst(),
+  );
   const v = value ? parse(value.steps) : null;
   return v && value ? { ...v, status: value.status } : null;
 }
 
-export async function recentRuns({ list, limit }: { list: ConnectionList; limit: number }): Promise<RunView[]> {
-  const { value } = await list.read((db) => db.selectFrom('sipha_restore').select(['steps', 'status']).orderBy('created_at', 'desc').limit(limit).execute());
+export async function recentRuns({
+  list,
+  limit,
+}: {
+  list: ConnectionList;
+  limit: number;
+}): Promise<RunView[]> {
+  const { value } = await list.read((db) =>
+    db
+      .selectFrom('sipha_restore')
+      .select(['steps', 'status'])
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute(),
+  );
   return value.flatMap((r) => {
     const v = parse(r.steps);
     return v ? [{ ...v, status: r.status }] : [];

@@ -1,0 +1,64 @@
+import type { ConnectionList } from '@/lib/db/connection-list';
+import { adminQuery, signal, start } from '../../lab/index.ts';
+
+// Shared by the restore tests: a real failover of d1 and its return, fenced.
+
+export async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function addUser(list: ConnectionList, username: string): Promise<string> {
+  const r = await list.write({
+    run: (db) =>
+      db
+        .insertInto('subscriber')
+        .values({ username, domain: 'lab.sipha.test', password: '', ha1: 'x', ha1b: 'y' })
+        .execute(),
+  });
+  return r.node;
+}
+
+/** Kills d1, lets the list fail over (d1 fenced), writes `writes` users on d2, starts d1 again. */
+export async function failD1({
+  dir,
+  list,
+  writes,
+  prefix,
+}: {
+  dir: string;
+  list: ConnectionList;
+  writes: number;
+  prefix: string;
+}): Promise<void> {
+  // Semi-sync protects d1's commits only once d2 is connected to it again (after a previous
+  // restart of d1 its IO thread reconnects within a second or so).
+  await until(
+    'd2 connected to d1',
+    async () => (await adminQuery(dir, 'd2', 'SHOW SLAVE STATUS'))[0]?.Slave_IO_Running === 'Yes',
+  );
+  const [p] = await adminQuery<{ b: string }>(dir, 'd1', 'SELECT @@gtid_binlog_pos AS b');
+  await adminQuery(dir, 'd2', 'SELECT MASTER_GTID_WAIT(?, 5)', [p?.b]);
+  await signal(dir, 'd1', 'kill');
+  await until('failover to d2', () => list.isFenced('d1') && list.active()?.handle.name === 'd2');
+  for (let i = 0; i < writes; i++) await addUser(list, `${prefix}${i}`);
+  await start(dir, 'd1');
+  await until('d1 back, fenced and read-only', async () => {
+    const n = list.node('d1');
+    if (!n.reachable) return false;
+    const [r] = await adminQuery<{ ro: number }>(dir, 'd1', 'SELECT @@read_only AS ro');
+    return Number(r?.ro) === 1;
+  });
+}
+
+export async function checksums(dir: string, node: string): Promise<string> {
+  const rows = await adminQuery<{ Table: string; Checksum: number }>(
+    dir,
+    node,
+    'CHECKSUM TABLE kamailio.subscriber, kamailio.location',
+  );
+  return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+}
