@@ -154,6 +154,7 @@ export async function run(): Promise<void> {
     await down(dir).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
+    rmSync('bench/.work/next-import', { recursive: true, force: true });
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   // This process needs the react-server condition (set at its start); `next start` must not get it.

@@ -47,7 +47,14 @@ export default async function TokensPage() {
               <td>{fmt(t.created_at)}</td>
               <td>{t.created_by}</td>
               <td>{t.revoked_at ? `revoked ${fmt(t.revoked_at)}` : 'active'}</td>
-              <td>{!t.revoked_at && <RevokeButton action={revokeTokenAction} id={t.id} name={t.name} />}</td>
+              <td>
+                <RevokeButton
+                  action={revokeTokenAction}
+                  id={t.id}
+                  name={t.name}
+                  revoked={Boolean(t.revoked_at)}
+                />
+              </td>
             </tr>
           ))}
         </tbody>

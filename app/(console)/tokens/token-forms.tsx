@@ -63,20 +63,33 @@ export function CreateTokenForm({ action }: { action: Action }) {
   );
 }
 
-export function RevokeButton({ action, id, name }: { action: Action; id: number; name: string }) {
+/** Stays mounted after the revoke (the page re-renders) so its result, with the node, stays visible. */
+export function RevokeButton({
+  action,
+  id,
+  name,
+  revoked,
+}: {
+  action: Action;
+  id: number;
+  name: string;
+  revoked: boolean;
+}) {
   const [state, formAction, pending] = useActionState(action, idle);
   return (
     <form action={formAction} className="flex items-center gap-2">
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="name" value={name} />
-      <button
-        type="submit"
-        disabled={pending}
-        aria-label={`Revoke ${name}`}
-        className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800"
-      >
-        Revoke
-      </button>
+      {!revoked && (
+        <button
+          type="submit"
+          disabled={pending}
+          aria-label={`Revoke ${name}`}
+          className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800"
+        >
+          Revoke
+        </button>
+      )}
       <WriteResult state={state} />
     </form>
   );
