@@ -109,13 +109,20 @@ export class ConnectionList {
   }
 
   async read<T>(run: (db: Kysely<DB>, node: string) => Promise<T>, timeoutMs?: number): Promise<Served<T>> {
-    return this.write({ run, verify: undefined, timeoutMs, readOnly: true } as WriteOptions<T>);
+    return this.execute({ run, timeoutMs }, true);
   }
 
-  async write<T>(opts: WriteOptions<T> & { readOnly?: boolean }): Promise<Served<T>> {
+  async write<T>(opts: WriteOptions<T>): Promise<Served<T>> {
+    return this.execute(opts, false);
+  }
+
+  private async execute<T>(opts: WriteOptions<T>, isRead: boolean): Promise<Served<T>> {
     await this.ready();
     let unknownOutcome = false;
-    for (let attempt = 0; attempt < this.nodes.length + 1; attempt++) {
+    let transient = 0;
+    for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
+      // A failover in progress first lets the new node drain its relay log: wait for it.
+      await this.failoverChain;
       const n = this.active();
       if (!n) throw new AppError('unavailable:database', this.unavailableMessage());
       const name = n.handle.name;
@@ -132,10 +139,17 @@ export class ConnectionList {
         if (readOnlyRefusal) {
           await this.refreshFence(true);
           if (!this.isFenced(name)) throw err; // read_only for another reason: the caller's error
+        } else if (n.reachable !== false && (await probeNode(n.handle.config, this.probeTimeoutMs())).ok) {
+          // One broken connection (a stale pooled socket, a killed thread) on a node that
+          // answers a fresh probe is no reason to fence it: try the same node again, once.
+          if (transient++ > 0)
+            throw new AppError('failed:database', `The connection to ${name} keeps breaking.`, {
+              cause: err,
+            });
         } else {
           await this.markDown(n, err);
         }
-        if (!opts.readOnly && !(err instanceof AcquireError)) {
+        if (!isRead && !(err instanceof AcquireError)) {
           // The statement may have committed before the connection broke.
           if (!opts.verify)
             throw new AppError('unknown_outcome:database', this.unknownMessage(name), { cause: err });
@@ -223,8 +237,9 @@ export class ConnectionList {
       );
     };
     const p = this.failoverChain.then(run, run);
-    this.failoverChain = p;
-    return p;
+    // Never rejects: a failed step is logged and writes go on against the new node.
+    this.failoverChain = p.catch((e) => console.error('[sipha] failover step failed', e));
+    return this.failoverChain.then(() => undefined);
   }
 
   /** Operator action (audited by the caller): lets a fenced node take writes again. */

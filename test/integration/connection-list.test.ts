@@ -87,6 +87,44 @@ describe('connection list', () => {
     expect((await writeKey(list, 'after-errors')).node).toBe('d1');
   });
 
+  it('a killed connection on a live d1 is retried on d1, not failed over', async () => {
+    const { dir, state } = lab();
+    list = await openList(state.configPath);
+    await createTable(dir);
+    // A write whose connection is killed mid-transaction: outcome unknown, so verified on d1
+    // (a fresh probe says d1 is alive) and applied there exactly once.
+    const k = 'killed-mid-write';
+    let kills = 0;
+    const result = await list.write({
+      run: (db) =>
+        db.transaction().execute(async (trx) => {
+          if (kills++ === 0) {
+            const id = await sql<{ id: number }>`SELECT CONNECTION_ID() AS id`.execute(trx);
+            await adminQuery(dir, 'd1', `KILL CONNECTION ${Number(id.rows[0]!.id)}`);
+          }
+          await sql`INSERT INTO ${sql.table(TABLE)} (k) VALUES (${k})`.execute(trx);
+          return k;
+        }),
+      verify: async (db) => {
+        const r = await sql<{
+          n: number;
+        }>`SELECT COUNT(*) AS n FROM ${sql.table(TABLE)} WHERE k = ${k}`.execute(db);
+        return Number(r.rows[0]?.n) > 0 ? k : undefined;
+      },
+    });
+    expect(kills).toBe(2);
+    expect(result.node).toBe('d1');
+    expect(list.active()?.handle.name).toBe('d1');
+    expect(list.isFenced('d1')).toBe(false);
+    const rows = await adminQuery<{ n: number }>(
+      dir,
+      'd1',
+      `SELECT COUNT(*) AS n FROM kamailio.${TABLE} WHERE k = '${k}'`,
+    );
+    expect(Number(rows[0]!.n)).toBe(1);
+    expect((await writeKey(list, 'after-kill')).node).toBe('d1');
+  });
+
   it('SIGKILL of d1 under 4 writers: every acknowledged write is on d2 once, failures are absent or flagged', async () => {
     const { dir, state } = lab();
     list = await openList(state.configPath);
