@@ -185,5 +185,22 @@ describe('connection list', () => {
     expect(list.isFenced('d1')).toBe(true);
     expect(list.active()?.handle.name).toBe('d2');
     expect((await writeKey(list, 'after-console-restart')).node).toBe('d2');
+
+    // Two console processes agree: when one lifts the fence (after d1 caught up), the other
+    // follows within a few seconds and writes to d1 again.
+    const other = await openList(state.configPath);
+    try {
+      expect(other.isFenced('d1')).toBe(true);
+      const [{ pos }] = (await adminQuery<{ pos: string }>(dir, 'd2', 'SELECT @@gtid_binlog_pos AS pos')) as [
+        { pos: string },
+      ];
+      await adminQuery(dir, 'd1', 'SELECT MASTER_GTID_WAIT(?, 10)', [pos]);
+      await list.setFenced('d1', false, 'test: caught up', 'test');
+      expect(list.active()?.handle.name).toBe('d1');
+      await waitFor(async () => !other.isFenced('d1'), 5000);
+      expect((await writeKey(other, 'other-console-after-unfence')).node).toBe('d1');
+    } finally {
+      await other.close();
+    }
   });
 });
