@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, register } from '../../lab/index.ts';
+import { adminQuery, register, signal } from '../../lab/index.ts';
 import { type Lab, useLab } from '../helpers/lab';
 
 // Kamailio accepts what sipha writes: users created, changed and deleted through lib/users and
@@ -148,5 +148,20 @@ describe('Kamailio accepts what sipha writes', () => {
     await expect(
       users.createUser({ username: 'it-bob', domain: lab().state.domain, password: 'whatever1' }),
     ).rejects.toMatchObject({ code: 'conflict:user', fields: { username: ['already exists'] } });
+  });
+
+  // Last: it fails d1 over for good (fenced until restored).
+  it('with d1 killed, an add lands on d2, says so with a warning, and registers at p2', async () => {
+    await signal(lab().dir, 'd1', 'kill');
+    const r = await users.createUser({
+      username: 'it-dave',
+      domain: lab().state.domain,
+      password: 'davepass1',
+    });
+    expect(r.node).toBe('d2');
+    expect(r.warning).toBe('Written to d2, not the first node d1: d1 is down or fenced.');
+    expect(
+      await register(lab().dir, { site: 'p2', users: [{ username: 'it-dave', password: 'davepass1' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
   });
 });
