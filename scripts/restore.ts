@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   for (;;) {
     const v = liveRun(runId) ?? (await getRun({ list, runId }));
     if (!v) break;
-    if (!lockedShown && v.steps.find((s) => s.id === 'lock')?.status === 'done' && v.lockLeaseEndsAt) {
+    if (!lockedShown && v.lockLeaseEndsAt) {
       lockedShown = true;
       console.log('locked');
     }

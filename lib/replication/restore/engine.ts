@@ -343,6 +343,7 @@ class Run {
       this.view.lockLeaseEndsAt = lock.leaseEndsAt;
       const row = await lock.finalPosition(s.dialect.gtidPositions().sql);
       this.survivorPos = String(row.gtid_binlog_pos ?? row.gtid_executed ?? '').replace(/\s/g, '');
+      this.emit();
       this.o.onLocked?.();
       if (this.o.testHoldMs) await new Promise((r) => setTimeout(r, this.o.testHoldMs));
       return `${s.name} read-locked at ${this.survivorPos}`;

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { runRestore } from '@/lib/replication/restore/engine';
+import { adminQuery } from '../../lab/index.ts';
+import { openList } from '../helpers/console-list.ts';
+import { useLab } from '../helpers/lab.ts';
+import { failD1 } from '../helpers/restore.ts';
+
+// Divergence planted by hand on the fenced d1, outside replication (sql_log_bin = 0).
+
+describe('restore finds a planted divergence', () => {
+  const lab = useLab({ nodes: 2 });
+
+  it('a subscriber row changed on d1 stops the run before any lock, row shown, nothing deleted', async () => {
+    const { dir, state } = lab();
+    const list = await openList(state.configPath, { probeIntervalMs: 100 });
+    try {
+      await failD1({ dir, list, writes: 5, prefix: 'rd-' });
+      await adminQuery(
+        dir,
+        'd1',
+        "SET sql_log_bin = 0; UPDATE kamailio.subscriber SET ha1 = 'tampered' WHERE username = 'user1000'; SET sql_log_bin = 1",
+      );
+      const [{ id }] = await adminQuery(
+        dir,
+        'd1',
+        "SELECT id FROM kamailio.subscriber WHERE username = 'user1000'",
+      );
+      const v = await runRestore({
+        list,
+        kind: 'restore',
+        procedure: 'sipha',
+        target: 'd1',
+        actor: 'test',
+        runId: 'div-s',
+      });
+      expect(v.status).toBe('aborted');
+      expect(v.steps.find((s) => s.id === 'lock')?.status).toBe('skipped');
+      expect(v.lockWindowMs).toBeNull();
+      expect(v.verify?.diffs).toHaveLength(1);
+      expect(v.verify?.diffs[0]).toMatchObject({
+        table: 'subscriber',
+        key: String(id),
+        target: { ha1: 'tampered' },
+      });
+      expect(v.verify?.diffs[0]?.survivor?.ha1).not.toBe('tampered');
+      expect(list.isFenced('d1')).toBe(true);
+      for (const n of ['d1', 'd2']) {
+        const [r] = await adminQuery(
+          dir,
+          n,
+          "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username = 'user1000'",
+        );
+        expect(Number(r.n)).toBe(1);
+      }
+      // Operator's fix (by hand, on d1), then the restore goes through.
+      const [good] = await adminQuery(
+        dir,
+        'd2',
+        "SELECT ha1 FROM kamailio.subscriber WHERE username = 'user1000'",
+      );
+      await adminQuery(
+        dir,
+        'd1',
+        "SET sql_log_bin = 0; UPDATE kamailio.subscriber SET ha1 = ? WHERE username = 'user1000'; SET sql_log_bin = 1",
+        [good.ha1],
+      );
+
+      // A location row only d1 has: found inside the lock by CHECKSUM TABLE, aborted, unlocked.
+      await adminQuery(
+        dir,
+        'd1',
+        `SET sql_log_bin = 0; INSERT INTO kamailio.location (ruid, username, domain, contact, expires, callid, cseq, last_modified, user_agent)
+           VALUES ('planted-ruid-1', 'user1001', 'lab.sipha.test', 'sip:user1001@10.9.9.9', NOW() + INTERVAL 1 HOUR, 'planted', 1, NOW(), 'by hand'); SET sql_log_bin = 1`,
+      );
+      const w = await runRestore({
+        list,
+        kind: 'restore',
+        procedure: 'sipha',
+        target: 'd1',
+        actor: 'test',
+        runId: 'div-l',
+      });
+      expect(w.status).toBe('aborted');
+      expect(w.steps.find((s) => s.id === 'lock')?.status).toBe('done');
+      expect(w.steps.find((s) => s.id === 'switch')?.status).toBe('skipped');
+      expect(w.lockWindowMs).not.toBeNull();
+      expect(w.verify?.tables.find((t) => t.table === 'location')?.equal).toBe(false);
+      expect(w.verify?.diffs.map((d) => [d.table, d.key, d.survivor])).toEqual([
+        ['location', 'planted-ruid-1', null],
+      ]);
+      expect(list.isFenced('d1')).toBe(true);
+      await adminQuery(
+        dir,
+        'd2',
+        "SET SESSION lock_wait_timeout = 1; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES ('rd-unlocked', 'lab.sipha.test', '', 'x', 'y')",
+      );
+      const [kept] = await adminQuery(
+        dir,
+        'd1',
+        "SELECT COUNT(*) AS n FROM kamailio.location WHERE ruid = 'planted-ruid-1'",
+      );
+      expect(Number(kept.n)).toBe(1);
+    } finally {
+      await list.close();
+    }
+  }, 90_000);
+});
