@@ -78,7 +78,9 @@ test('add, find by prefix, change password, import with two bad lines, export, d
   // The same file again changes nothing, and says so.
   await page.getByRole('button', { name: 'Import' }).click();
   await expect(page.getByText(/Nothing changed: every valid line is already there/)).toBeVisible();
-  await expect(page.getByText(/Import finished on d1: 0 added, 0 updated, 3 unchanged, 2 invalid/)).toBeVisible();
+  await expect(
+    page.getByText(/Import finished on d1: 0 added, 0 updated, 3 unchanged, 2 invalid/),
+  ).toBeVisible();
   const rows = await adminQuery(
     labDir,
     'd1',
