@@ -150,6 +150,26 @@ describe('Kamailio accepts what sipha writes', () => {
     ).rejects.toMatchObject({ code: 'conflict:user', fields: { username: ['already exists'] } });
   });
 
+  it('lists with keyset pages (next and back), prefix and domain filters, and counts', async () => {
+    const { listUsers } = await import('@/lib/users/queries');
+    const seen: string[] = [];
+    let page = await listUsers({ prefix: 'user1', limit: 30 });
+    expect(page.prev).toBeNull();
+    expect(page.matching).toBe(100); // the lab seeds user1000..user1099
+    for (;;) {
+      seen.push(...page.users.map((u) => u.username));
+      if (!page.next) break;
+      page = await listUsers({ prefix: 'user1', limit: 30, after: page.next });
+    }
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => `user${1000 + i}`));
+    const back = await listUsers({ prefix: 'user1', limit: 30, before: page.prev });
+    expect(back.users.map((u) => u.username)).toEqual(seen.slice(60, 90));
+    expect(back.next).not.toBeNull();
+    expect((await listUsers({ prefix: 'user10_', limit: 5 })).matching).toBe(0); // _ is literal, not a wildcard
+    expect((await listUsers({ prefix: 'user105', domain: lab().state.domain })).users).toHaveLength(10);
+    expect((await listUsers({ prefix: 'user105', domain: 'other.test' })).matching).toBe(0);
+  });
+
   // Last: it fails d1 over for good (fenced until restored).
   it('with d1 killed, an add lands on d2, says so with a warning, and registers at p2', async () => {
     await signal(lab().dir, 'd1', 'kill');
