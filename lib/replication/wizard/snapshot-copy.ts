@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { plain } from '../dialect';
 import type { AdminConn } from './admin';
 import type { StepIO } from './io';
+import { deferKeys } from './snapshot-keys';
 
 // A consistent copy of one database over SQL, without a global lock on MariaDB: the source
 // opens START TRANSACTION WITH CONSISTENT SNAPSHOT, which also pins the binlog coordinates, and
@@ -53,6 +54,55 @@ async function openSnapshot({ source, io }: { source: AdminConn; io: StepIO }): 
   const byPos = source.dialect.gtidFromBinlogPos({ file, position });
   if (byPos) gtid = String((await io.exec(source, byPos))[0]?.gtid ?? '');
   return { file, position, gtid };
+}
+
+/** Streams one table's rows as SQL tuples into multi-row INSERTs; one INSERT in flight. */
+async function streamRows({
+  source,
+  target,
+  select,
+  table,
+  batchBytes,
+  onBatch,
+}: {
+  source: AdminConn;
+  target: AdminConn;
+  select: string;
+  table: string;
+  batchBytes: number;
+  onBatch: (rows: number) => void;
+}): Promise<{ rows: number; statements: number }> {
+  const head = `INSERT INTO ${ident(table)} VALUES `;
+  let parts: string[] = [];
+  let size = 0;
+  let rows = 0;
+  let statements = 0;
+  let pending: Promise<unknown> | null = null;
+  const send = async () => {
+    if (pending) await pending;
+    const sql = head + parts.join(',');
+    const n = parts.length;
+    parts = [];
+    size = 0;
+    statements++;
+    const p = target.conn.query(sql).then(() => onBatch(n));
+    p.catch(() => undefined); // awaited (and thrown) at the next send or at the end
+    pending = p;
+  };
+  const raw = (
+    source.conn as unknown as { connection: { query(o: object): { stream(o: object): Readable } } }
+  ).connection;
+  const stream = raw.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: 2000 });
+  for await (const row of stream as AsyncIterable<string[]>) {
+    const tuple = row[0]!;
+    parts.push(tuple);
+    size += tuple.length;
+    rows++;
+    if (size >= batchBytes) await send();
+  }
+  if (parts.length) await send();
+  if (pending) await pending;
+  return { rows, statements };
 }
 
 export async function copySnapshot({
@@ -126,54 +176,38 @@ export async function copySnapshot({
         { quiet: true },
       );
       await io.exec(target, plain(`DROP TABLE IF EXISTS ${ident(t.name)}`));
-      await io.exec(target, plain(String(create?.['Create Table'])));
+      const { create: bare, keys } = deferKeys(String(create?.['Create Table']));
+      await io.exec(target, plain(bare));
       const select = `SELECT ${tupleExpression(cols.map((c) => ({ name: String(c.name), type: String(c.type).toLowerCase() })))} FROM ${ident(database)}.${ident(t.name)}`;
       io.note(
         source.name,
         `SELECT <row as SQL tuple> FROM ${ident(database)}.${ident(t.name)} (streamed inside the snapshot)`,
       );
-      if (io.dryRun) {
-        copied.push({ name: t.name, rows: 0 });
-        continue;
+      const { rows, statements } = io.dryRun
+        ? { rows: 0, statements: 0 }
+        : await streamRows({
+            source,
+            target,
+            select,
+            table: t.name,
+            batchBytes,
+            onBatch: (n) => {
+              done += n;
+              onRows?.(done, Math.max(total, done), t.name);
+            },
+          });
+      if (!io.dryRun)
+        io.note(
+          target.name,
+          `INSERT INTO ${ident(t.name)} VALUES … : ${rows} rows in ${statements} statements`,
+        );
+      if (keys.length) {
+        onRows?.(done, Math.max(total, done), `${t.name} (building ${keys.length} indexes)`);
+        await io.exec(
+          target,
+          plain(`ALTER TABLE ${ident(t.name)} ${keys.map((k) => `ADD ${k}`).join(', ')}`),
+        );
       }
-      const head = `INSERT INTO ${ident(t.name)} VALUES `;
-      let parts: string[] = [];
-      let size = 0;
-      let rows = 0;
-      let statements = 0;
-      let pending: Promise<unknown> | null = null;
-      const send = async () => {
-        if (pending) await pending;
-        const sql = head + parts.join(',');
-        const n = parts.length;
-        parts = [];
-        size = 0;
-        statements++;
-        const p = target.conn.query(sql).then(() => {
-          done += n;
-          onRows?.(done, Math.max(total, done), t.name);
-        });
-        p.catch(() => undefined); // awaited (and thrown) at the next send or at the end
-        pending = p;
-      };
-      const stream = (
-        source.conn as unknown as { connection: { query(o: object): { stream(o: object): Readable } } }
-      ).connection
-        .query({ sql: select, rowsAsArray: true })
-        .stream({ highWaterMark: 2000 });
-      for await (const row of stream as AsyncIterable<string[]>) {
-        const tuple = row[0]!;
-        parts.push(tuple);
-        size += tuple.length;
-        rows++;
-        if (size >= batchBytes) await send();
-      }
-      if (parts.length) await send();
-      if (pending) await pending;
-      io.note(
-        target.name,
-        `INSERT INTO ${ident(t.name)} VALUES … : ${rows} rows in ${statements} statements`,
-      );
       copied.push({ name: t.name, rows });
     }
   } finally {
