@@ -1,7 +1,7 @@
 import 'server-only';
 import { type Kysely, sql } from 'kysely';
 import type { ConnectionList, NodeRuntime } from '@/lib/db';
-import { isConnectionError } from '@/lib/db/classify';
+import { errorErrno, isConnectionError } from '@/lib/db/classify';
 import { describeConnectionError } from '@/lib/db/probe';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -90,7 +90,15 @@ export class ReplicationSampler {
         n,
         async (db) => {
           sample.heartbeatSkipped = this.skipReason(n);
-          if (!sample.heartbeatSkipped) await writeBeat({ db, node: name, seq: this.nextSeq() });
+          if (!sample.heartbeatSkipped) {
+            // A refused beat (read_only for an account without the bypass privilege, say) must not
+            // hide the node's replication status: it is reported, and the reads go on.
+            await writeBeat({ db, node: name, seq: this.nextSeq() }).catch((err) => {
+              if (isConnectionError(err)) throw err;
+              sample.heartbeatSkipped = `the write was refused (${errorErrno(err) === 1290 ? 'read_only' : 'see the console log'})`;
+              console.error('[sipha] heartbeat write refused on', name, err);
+            });
+          }
           return readNodeFacts({ db, version: n.version ?? (await versionOf(db)) });
         },
         DEADLINE_MS,
