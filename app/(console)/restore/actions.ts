@@ -1,0 +1,88 @@
+'use server';
+
+import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
+import { validatedAction } from '@/lib/auth/guard';
+import { getConnectionList } from '@/lib/db';
+import type { AuditSink } from '@/lib/replication/restore/engine';
+import { resumeRun, rollbackRun, startRun } from '@/lib/replication/restore/runner';
+
+// The run itself goes on in the background; these actions only start, resume or roll back.
+// The replication password, when typed, is passed to the run and dropped: never stored,
+// logged or audited (the audit rows name the target and procedure only).
+
+const sinkFor =
+  (actor: string): AuditSink =>
+  (e) =>
+    audit({ ...e, actor });
+
+const startSchema = z.object({
+  target: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Choose a node.'),
+  kind: z.enum(['restore', 'switchover']),
+  procedure: z.enum(['sipha', 'paper']),
+  leaseSeconds: z.coerce.number().int().min(1, 'At least 1 s.').max(300, 'At most 300 s.').default(30),
+  replUser: z.string().max(80).optional(),
+  replPassword: z.string().max(200).optional(),
+});
+
+export const startRestoreAction = validatedAction({
+  role: 'admin',
+  action: 'restore.request',
+  schema: startSchema,
+  target: (i) => `${i.kind} ${i.target} (${i.procedure})`,
+  revalidate: '/restore',
+  run: async (i, { user }) => {
+    const list = await getConnectionList();
+    const credentials = i.replPassword ? { user: i.replUser || 'repl', password: i.replPassword } : undefined;
+    const { runId } = await startRun({
+      list,
+      kind: i.kind,
+      procedure: i.procedure,
+      target: i.target,
+      actor: user.actor,
+      leaseMs: i.leaseSeconds * 1000,
+      credentials,
+      audit: sinkFor(user.actor),
+    });
+    return {
+      status: 'saved',
+      message: `Started: ${i.kind} of ${i.target} (run ${runId.slice(0, 8)}).`,
+      node: i.target,
+    };
+  },
+});
+
+const runSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9-]{1,36}$/, 'Not a run id.') });
+
+export const resumeRestoreAction = validatedAction({
+  role: 'admin',
+  action: 'restore.resume',
+  schema: runSchema,
+  target: (i) => i.runId,
+  revalidate: '/restore',
+  run: async (i, { user }) => {
+    const list = await getConnectionList();
+    const r = await resumeRun({ list, runId: i.runId, actor: user.actor, audit: sinkFor(user.actor) });
+    return {
+      status: 'saved',
+      message:
+        r.runId === i.runId
+          ? 'The switch had been made: run completed.'
+          : `Resumed as run ${r.runId.slice(0, 8)}.`,
+      node: list.active()?.handle.name ?? '',
+    };
+  },
+});
+
+export const rollbackRestoreAction = validatedAction({
+  role: 'admin',
+  action: 'restore.rollback',
+  schema: runSchema,
+  target: (i) => i.runId,
+  revalidate: '/restore',
+  run: async (i, { user }) => {
+    const list = await getConnectionList();
+    const r = await rollbackRun({ list, runId: i.runId, actor: user.actor });
+    return { status: 'saved', message: `Rolled back: ${r.detail}.`, node: list.active()?.handle.name ?? '' };
+  },
+});

@@ -1,0 +1,57 @@
+import type { RunView } from '@/lib/replication/restore/types';
+
+// The rows that differ, side by side, and what the operator can do. sipha never deletes or
+// overwrites rows on its own.
+
+const show = (r: Record<string, unknown> | null) =>
+  r
+    ? Object.entries(r)
+        .map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`)
+        .join(', ')
+    : '(missing)';
+
+export function DiffTable({ run }: { run: RunView }) {
+  const v = run.verify;
+  if (!v) return null;
+  return (
+    <div className="mt-2 space-y-2">
+      <table className="w-full table-fixed border-collapse text-xs">
+        <caption className="text-left font-medium">
+          Differing rows (subscriber by id, location by ruid){v.diffsTruncated ? ', first 50' : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th className="w-24 border px-1 text-left">table</th>
+            <th className="w-40 border px-1 text-left">key</th>
+            <th className="border px-1 text-left">on {run.survivor} (survivor)</th>
+            <th className="border px-1 text-left">on {run.target}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.diffs.map((d) => (
+            <tr key={`${d.table}-${d.key}`}>
+              <td className="border px-1">{d.table}</td>
+              <td className="border px-1 font-mono break-all">{d.key}</td>
+              <td className="border px-1 font-mono break-all">{show(d.survivor)}</td>
+              <td className="border px-1 font-mono break-all">{show(d.target)}</td>
+            </tr>
+          ))}
+          {v.diffs.length === 0 && (
+            <tr>
+              <td colSpan={4} className="border px-1">
+                No differing rows found any more (they may have replicated since).
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <p>
+        Your options: correct the rows on {run.target} by hand (it is fenced and read-only; use an account
+        with SUPER/READ ONLY ADMIN and <code>SET sql_log_bin = 0</code>) and run the restore again; or, if{' '}
+        {run.target}&apos;s rows are the right ones, apply them on {run.survivor} through the console so they
+        replicate; or rebuild {run.target} from {run.survivor} with the replication wizard. Nothing was
+        deleted.
+      </p>
+    </div>
+  );
+}

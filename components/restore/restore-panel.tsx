@@ -1,0 +1,211 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useActionState, useState } from 'react';
+import type { ActionState } from '@/lib/action-state';
+import type { RestoreOverview } from '@/lib/replication/restore/overview';
+import { RunProgress } from './run-progress';
+
+type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
+const idle: ActionState = { status: 'idle' };
+
+export function RestorePanel({
+  initial,
+  start,
+  resume,
+  rollback,
+}: {
+  initial: RestoreOverview;
+  start: Action;
+  resume: Action;
+  rollback: Action;
+}) {
+  const { data } = useQuery({
+    queryKey: ['restore'],
+    queryFn: async () => {
+      const r = await fetch('/api/restore', { cache: 'no-store' });
+      if (!r.ok) throw new Error(`status ${r.status}`);
+      return (await r.json()) as RestoreOverview;
+    },
+    initialData: initial,
+    refetchInterval: 1000,
+  });
+  const [state, startAction, pending] = useActionState(start, idle);
+  const [rb, rollbackAction] = useActionState(rollback, idle);
+  const [rs, resumeAction] = useActionState(resume, idle);
+  const running = data.current?.status === 'running';
+  return (
+    <div className="space-y-6">
+      {data.interrupted.map((r) => (
+        <section
+          key={r.runId}
+          role="alert"
+          className="space-y-2 rounded border border-amber-500 bg-amber-50 p-4 text-sm"
+        >
+          <p>
+            A {r.kind} of {r.target} was interrupted by a console restart during “{r.phase}”. {r.survivor} is
+            not locked: the lock died with the old console process. Resume it or roll it back before starting
+            another.
+          </p>
+          <div className="flex gap-2">
+            <form action={resumeAction}>
+              <input type="hidden" name="runId" value={r.runId} />
+              <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">
+                Resume
+              </button>
+            </form>
+            <form action={rollbackAction}>
+              <input type="hidden" name="runId" value={r.runId} />
+              <button type="submit" className="rounded border border-slate-800 px-3 py-1">
+                Roll back
+              </button>
+            </form>
+          </div>
+          <p aria-live="polite">
+            {[rb, rs].map((s) => (s.status === 'saved' || s.status === 'failed' ? s.message : '')).join(' ')}
+          </p>
+        </section>
+      ))}
+      {data.candidates.length === 0 && (
+        <p className="text-sm">Every node is active or standby with nothing to restore.</p>
+      )}
+      {data.candidates.map((c) => (
+        <Candidate
+          key={c.node}
+          c={c}
+          disabled={running || pending || data.interrupted.length > 0}
+          action={startAction}
+          leaseSeconds={Math.round(data.leaseMs / 1000)}
+        />
+      ))}
+      <p
+        aria-live="polite"
+        className={
+          state.status === 'failed' || state.status === 'invalid' ? 'text-red-700' : 'text-slate-700'
+        }
+      >
+        {state.status === 'saved'
+          ? state.message
+          : state.status === 'failed'
+            ? state.message
+            : state.status === 'invalid'
+              ? (state.message ?? Object.values(state.fieldErrors).flat().join(' '))
+              : ''}
+      </p>
+      {data.current && <RunProgress run={data.current} />}
+    </div>
+  );
+}
+
+function Candidate({
+  c,
+  disabled,
+  action,
+  leaseSeconds,
+}: {
+  c: RestoreOverview['candidates'][number];
+  disabled: boolean;
+  action: (fd: FormData) => void;
+  leaseSeconds: number;
+}) {
+  const [showPlan, setShowPlan] = useState(true);
+  const plan = c.plan;
+  const needsPassword = plan?.steps.some(
+    (s) => s.id === 'replicate' && s.statements.some((x) => x.startsWith('CHANGE')),
+  );
+  const id = `cand-${c.node}`;
+  return (
+    <section aria-labelledby={id} className="space-y-3 rounded border border-slate-200 p-4">
+      <h2 id={id} className="font-semibold">
+        {c.node}: {c.role === 'fenced' ? 'fenced and stale' : c.role}
+        {c.role === 'fenced' && plan?.gap && (
+          <span className="ml-2 text-sm font-normal text-amber-800">
+            {plan.gap.behind} transaction(s) behind {plan.survivor}
+          </span>
+        )}
+      </h2>
+      {c.fenceReason && (
+        <p className="text-sm text-slate-600">
+          Fenced because: {c.fenceReason}
+          {c.readOnly ? ' · read_only=ON' : ''}
+        </p>
+      )}
+      {c.problem && <p className="text-sm text-red-700">{c.problem}</p>}
+      {plan && (
+        <>
+          <button
+            type="button"
+            className="text-sm text-blue-700 underline"
+            onClick={() => setShowPlan((x) => !x)}
+            aria-expanded={showPlan}
+          >
+            {showPlan ? 'Hide' : 'Show'} the plan
+          </button>
+          {showPlan && (
+            <ol className="list-decimal space-y-1 pl-5 text-sm">
+              {plan.steps.map((s) => (
+                <li key={s.id}>
+                  <span className="font-medium">{s.title}</span>: {s.plan}
+                  {s.statements.map((x) => (
+                    <code key={x} className="block text-xs text-slate-600">
+                      {x}
+                    </code>
+                  ))}
+                </li>
+              ))}
+            </ol>
+          )}
+          <form action={action} className="flex flex-wrap items-end gap-4 text-sm">
+            <input type="hidden" name="target" value={c.node} />
+            <input type="hidden" name="kind" value={c.kind} />
+            <fieldset className="flex gap-3">
+              <legend className="mb-1">Procedure</legend>
+              <label>
+                <input type="radio" name="procedure" value="sipha" defaultChecked /> sipha (catch up first,
+                short lock)
+              </label>
+              <label>
+                <input type="radio" name="procedure" value="paper" /> paper (lock first)
+              </label>
+            </fieldset>
+            <label className="flex flex-col">
+              Lease (s)
+              <input
+                name="leaseSeconds"
+                type="number"
+                min={1}
+                max={300}
+                defaultValue={leaseSeconds}
+                className="w-20 rounded border px-2 py-1"
+              />
+            </label>
+            {needsPassword && (
+              <>
+                <label className="flex flex-col">
+                  Replication user
+                  <input name="replUser" autoComplete="off" className="rounded border px-2 py-1" />
+                </label>
+                <label className="flex flex-col">
+                  Replication password (used once, never stored)
+                  <input
+                    name="replPassword"
+                    type="password"
+                    autoComplete="off"
+                    className="rounded border px-2 py-1"
+                  />
+                </label>
+              </>
+            )}
+            <button
+              type="submit"
+              disabled={disabled}
+              className="rounded bg-blue-700 px-4 py-2 text-white disabled:opacity-50"
+            >
+              {c.kind === 'restore' ? `Restore ${c.node}` : `Switch over to ${c.node}`}
+            </button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
