@@ -1,11 +1,13 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { idle } from '@/lib/action-state';
 import { login } from './actions';
 
 export function LoginForm() {
   const [state, action, pending] = useActionState(login, idle);
+  // Controlled, so a failed attempt keeps the user name (React resets uncontrolled fields).
+  const [username, setUsername] = useState('');
   const fieldErrors = state.status === 'invalid' ? state.fieldErrors : {};
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -16,6 +18,8 @@ export function LoginForm() {
         <input
           id="username"
           name="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
           autoComplete="username"
           required
           className="mt-1 w-full rounded border border-slate-300 px-3 py-2"

@@ -3,6 +3,9 @@ import { type Kysely, sql } from 'kysely';
 // sipha's own tables. All prefixed sipha_, all InnoDB so they replicate with the SIP data and
 // survive a failover; Kamailio's tables are never altered.
 
+// Kamailio's database is often latin1; sipha's own rows (audit details, names) need utf8mb4.
+export const UTF8 = sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sipha_node_state')
@@ -13,6 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('changed_at', sql`datetime(3)`, (c) => c.notNull())
     .addColumn('epoch', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('changed_by', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+    .modifyEnd(UTF8)
     .execute();
 
   await db.schema
@@ -26,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', sql`datetime(3)`)
     .addColumn('disabled', 'boolean', (c) => c.notNull().defaultTo(false))
+    .modifyEnd(UTF8)
     .execute();
 
   await db.schema
@@ -35,6 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('account_id', 'integer', (c) => c.notNull().unsigned())
     .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP(3)`))
     .addColumn('expires_at', sql`datetime(3)`, (c) => c.notNull())
+    .modifyEnd(UTF8)
     .execute();
 
   await db.schema
@@ -48,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP(3)`))
     .addColumn('revoked_at', sql`datetime(3)`)
     .addColumn('last_used_at', sql`datetime(3)`)
+    .modifyEnd(UTF8)
     .execute();
 
   await db.schema
@@ -61,6 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('node', 'varchar(32)')
     .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
     .addColumn('detail', 'varchar(1024)', (c) => c.notNull().defaultTo(''))
+    .modifyEnd(UTF8)
     .execute();
   await db.schema.createIndex('sipha_audit_at').ifNotExists().on('sipha_audit').column('at').execute();
   await db.schema
@@ -76,6 +84,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('node', 'varchar(32)', (c) => c.primaryKey())
     .addColumn('beat_at', sql`datetime(6)`, (c) => c.notNull())
     .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+    .modifyEnd(UTF8)
     .execute();
 }
 
