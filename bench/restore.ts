@@ -21,6 +21,8 @@ const GAP_S = 4;
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brs-'));
+  // Ctrl-C: stop the lab this benchmark started before leaving.
+  process.once('SIGINT', () => void down(dir).finally(() => process.exit(130)));
   const samples: Record<RestoreProcedure, { lock: number[]; failed: number[] }> = {
     sipha: { lock: [], failed: [] },
     paper: { lock: [], failed: [] },

@@ -332,10 +332,26 @@ class Run {
       connectTimeoutMs: 2000,
       onLeaseExpired: () => this.emit(),
     });
-    await Promise.all([
-      onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }),
-      onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' }),
-    ]);
+    try {
+      await Promise.all([
+        onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }),
+        onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' }),
+      ]);
+      // The steps since catch-up (precheck, blockers) let the survivor run ahead again: close
+      // that gap while it still takes writes, so the final wait under the lock is a few events.
+      if (this.o.procedure === 'sipha')
+        await catchUp({
+          target: t,
+          survivor: s,
+          timeoutMs: 30_000,
+          onGap: (gap) => {
+            this.view.gap = { ...gap, initial: Math.max(gap.initial, this.view.gap?.initial ?? 0) };
+          },
+        });
+    } catch (err) {
+      lock.destroy(); // never acquired: only the prepared session to drop
+      throw err;
+    }
     // step() persists the run first: the last write to the survivor before it is locked.
     await this.step('lock', s.name, async () => {
       await lock.acquire();
