@@ -24,5 +24,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', sql`datetime(3)`)
     .modifyEnd(sql`DEFAULT CHARSET = utf8mb4`)
     .execute();
-  await db.schema.createIndex('sipha_restore_created').ifNotExists().on('sipha_restore').column('created_at').execute();
+  await db.schema
+    .createIndex('sipha_restore_created')
+    .ifNotExists()
+    .on('sipha_restore')
+    .column('created_at')
+    .execute();
 }
