@@ -163,7 +163,7 @@ export function buildChecks({
         : {
             statements: [setG('auto_increment_increment', n), setG('auto_increment_offset', i + 1)],
             myCnf: cnf,
-            fix: 'Takes effect for new connections: restart the SIP server (or reconnect its clients) afterwards.',
+            fix: 'Takes effect for new connections only: restart the SIP server and the console (or reconnect their database clients) afterwards.',
           }),
     });
     const anonOk = f.anonymous.length === 0;
