@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 export interface UsersTableRow {
@@ -36,7 +37,14 @@ export function UsersTable({
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} className="border-b border-slate-100 align-top" data-testid="user-row">
-            <td className="py-2 pr-4 font-mono">{r.username}</td>
+            <td className="py-2 pr-4 font-mono">
+              <Link
+                href={`/users/${encodeURIComponent(r.domain)}/${encodeURIComponent(r.username)}`}
+                className="hover:underline"
+              >
+                {r.username}
+              </Link>
+            </td>
             <td className="py-2 pr-4">{r.domain}</td>
             {actions && <td className="py-2">{actions(r)}</td>}
           </tr>
