@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { down, type LabSip, signal, up } from '@/lab/index';
+import { down, type LabSip, signal, status, up } from '@/lab/index';
 import { kamailioStats } from '@/lib/sip/jsonrpc';
 import { probeOptions } from '@/lib/sip/options';
 
@@ -19,7 +19,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // A failed assertion can leave p1 stopped; a stopped process would not die on SIGTERM.
-  await signal(dir, 'p1', 'cont').catch(() => {});
+  const p = (await status(dir)).sip.find((s) => s.name === 'p1');
+  if (p?.state === 'stopped') await signal(dir, 'p1', 'cont');
   await down(dir);
 });
 
