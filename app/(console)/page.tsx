@@ -12,8 +12,11 @@ export default async function OverviewPage() {
   return (
     <>
       <h1 className="mb-6 text-2xl font-semibold">Overview</h1>
-      <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
+      {/* The picture first: at 3 a.m. a red arrow says more than a table. */}
       <OverviewTopology />
+      <div className="mt-8">
+        <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
+      </div>
     </>
   );
 }
