@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LabState } from '../../lab/index';
+import { adminQuery, type LabState } from '../../lab/index';
 import type { AuditEntry } from '../../lib/audit/log';
 import { parseConfig } from '../../lib/config/load';
 import { ConnectionList } from '../../lib/db/connection-list';
@@ -65,4 +65,37 @@ export async function step({
 }) {
   const run = await startStep({ ctx: h.ctx, runId, step: id, input: mode ? { mode } : {}, wait: true });
   return run.steps[id];
+}
+
+/**
+ * What the console's heartbeat does on every node: upsert that node's own row in
+ * sipha_heartbeat, locally, all the time, also while the wizard copies data onto the node.
+ * Before the copy has created the table there is nothing to write to (errors 1049/1146).
+ */
+export function localWriter({ dir, node }: { dir: string; node: string }): { stop: () => Promise<number> } {
+  let running = true;
+  let writes = 0;
+  const loop = (async () => {
+    for (let seq = 1; running; seq++) {
+      try {
+        await adminQuery(
+          dir,
+          node,
+          'INSERT INTO kamailio.sipha_heartbeat (node, beat_at, seq) VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE beat_at = VALUES(beat_at), seq = VALUES(seq)',
+          [node, seq],
+        );
+        writes++;
+      } catch (err) {
+        if (![1049, 1146].includes((err as { errno?: number }).errno ?? 0)) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return writes;
+    },
+  };
 }

@@ -65,6 +65,19 @@ export async function waitThreads({
   }
 }
 
+/**
+ * A ring node copied from the first node reads the node before it, which must first have
+ * applied (and so logged) what moved between their two snapshots.
+ */
+async function waitForSource({ io, source, waitFor }: { io: StepIO; source: AdminConn; waitFor: string }) {
+  if (!waitFor) return;
+  const [r] = await io.read(source, source.dialect.waitForGtid({ gtid: waitFor, timeoutSeconds: 30 }));
+  if (Number(r?.result) !== 0)
+    throw new StepFailure(
+      `${source.name} has not applied ${waitFor} from the first node within 30 s; check its replication, then run this step again.`,
+    );
+}
+
 export async function runDirectionsStep({
   ctx,
   run,
@@ -88,6 +101,10 @@ export async function runDirectionsStep({
         out.push({ replica: l.replica, source: l.source, io: 'Yes', sql: true, skipped: true });
         continue;
       }
+      const copy = (run.steps.data.result?.copies ?? []).find(
+        (c: { target: string; source: string; via: string }) => c.target === l.replica && c.via !== c.source,
+      );
+      if (copy) await waitForSource({ io, source: conns.get(l.source)!, waitFor: copy.waitFor });
       const password =
         recallPassword({ runId: run.runId, source: l.source, replica: l.replica }) ??
         (await setReplicationPassword({

@@ -119,7 +119,7 @@ export async function copySnapshot({
   io: StepIO;
   filter?: (table: string) => boolean;
   onRows?: (done: number, total: number, table: string) => void;
-}): Promise<{ position: SnapshotPosition; tables: CopiedTable[] }> {
+}): Promise<{ position: SnapshotPosition; tables: CopiedTable[]; targetPos: string }> {
   const [schema] = await io.read(
     source,
     plain(
@@ -164,8 +164,15 @@ export async function copySnapshot({
   const position = await openSnapshot({ source, io });
   const copied: CopiedTable[] = [];
   let done = 0;
+  let targetPos = '';
+  // Built under temporary names, filled while every table involved is write-locked on the
+  // target, swapped in, and the target's own binlog position read before the lock goes: the
+  // console's heartbeat (or anything else) writing there cannot slip a row between the copy
+  // and that position, so every local write after it reaches the other nodes, none before.
+  const temp = (i: number) => `_sipha_copy_${i}`;
   try {
-    for (const t of tables) {
+    const plan: { name: string; tmp: string; select: string; keys: string[] }[] = [];
+    for (const [i, t] of tables.entries()) {
       const [create] = await io.read(source, `SHOW CREATE TABLE ${ident(database)}.${ident(t.name)}`);
       const cols = await io.read(
         source,
@@ -175,44 +182,77 @@ export async function copySnapshot({
         ),
         { quiet: true },
       );
-      await io.exec(target, plain(`DROP TABLE IF EXISTS ${ident(t.name)}`));
       const { create: bare, keys } = deferKeys(String(create?.['Create Table']));
-      await io.exec(target, plain(bare));
-      const select = `SELECT ${tupleExpression(cols.map((c) => ({ name: String(c.name), type: String(c.type).toLowerCase() })))} FROM ${ident(database)}.${ident(t.name)}`;
-      io.note(
-        source.name,
-        `SELECT <row as SQL tuple> FROM ${ident(database)}.${ident(t.name)} (streamed inside the snapshot)`,
+      await io.exec(target, plain(`DROP TABLE IF EXISTS ${ident(temp(i))}`));
+      await io.exec(
+        target,
+        plain(bare.replace(/^CREATE TABLE `(?:[^`]|``)+`/, `CREATE TABLE ${ident(temp(i))}`)),
       );
-      const { rows, statements } = io.dryRun
-        ? { rows: 0, statements: 0 }
-        : await streamRows({
-            source,
-            target,
-            select,
-            table: t.name,
-            batchBytes,
-            onBatch: (n) => {
-              done += n;
-              onRows?.(done, Math.max(total, done), t.name);
-            },
-          });
-      if (!io.dryRun)
-        io.note(
-          target.name,
-          `INSERT INTO ${ident(t.name)} VALUES … : ${rows} rows in ${statements} statements`,
-        );
-      if (keys.length) {
-        onRows?.(done, Math.max(total, done), `${t.name} (building ${keys.length} indexes)`);
-        await io.exec(
+      const select = `SELECT ${tupleExpression(cols.map((c) => ({ name: String(c.name), type: String(c.type).toLowerCase() })))} FROM ${ident(database)}.${ident(t.name)}`;
+      plan.push({ name: t.name, tmp: temp(i), select, keys });
+    }
+    const existing = new Set(
+      (
+        await io.read(
           target,
-          plain(`ALTER TABLE ${ident(t.name)} ${keys.map((k) => `ADD ${k}`).join(', ')}`),
+          plain(
+            "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+            [database],
+          ),
+          { quiet: true },
+        )
+      ).map((r) => String(r.t)),
+    );
+    const locks = [...plan.map((p) => p.tmp), ...plan.filter((p) => existing.has(p.name)).map((p) => p.name)];
+    if (locks.length)
+      await io.exec(target, plain(`LOCK TABLES ${locks.map((n) => `${ident(n)} WRITE`).join(', ')}`));
+    try {
+      for (const p of plan) {
+        io.note(
+          source.name,
+          `SELECT <row as SQL tuple> FROM ${ident(database)}.${ident(p.name)} (streamed inside the snapshot)`,
         );
+        const { rows, statements } = io.dryRun
+          ? { rows: 0, statements: 0 }
+          : await streamRows({
+              source,
+              target,
+              select: p.select,
+              table: p.tmp,
+              batchBytes,
+              onBatch: (n) => {
+                done += n;
+                onRows?.(done, Math.max(total, done), p.name);
+              },
+            });
+        if (!io.dryRun)
+          io.note(
+            target.name,
+            `INSERT INTO ${ident(p.tmp)} VALUES … : ${rows} rows of ${p.name} in ${statements} statements`,
+          );
+        if (p.keys.length) {
+          onRows?.(done, Math.max(total, done), `${p.name} (building ${p.keys.length} indexes)`);
+          await io.exec(
+            target,
+            plain(`ALTER TABLE ${ident(p.tmp)} ${p.keys.map((k) => `ADD ${k}`).join(', ')}`),
+          );
+        }
+        copied.push({ name: p.name, rows });
       }
-      copied.push({ name: t.name, rows });
+      // Read before the swap: a renamed table is no longer covered by LOCK TABLES, so a local
+      // write may land in it at once; it is then after this position and reaches the peers.
+      const [pos] = await io.read(target, target.dialect.gtidPositions());
+      targetPos = String(pos?.gtid_binlog_pos ?? '');
+      for (const p of plan) {
+        if (existing.has(p.name)) await io.exec(target, plain(`DROP TABLE ${ident(p.name)}`));
+        await io.exec(target, plain(`ALTER TABLE ${ident(p.tmp)} RENAME TO ${ident(p.name)}`));
+      }
+    } finally {
+      if (locks.length) await io.exec(target, plain('UNLOCK TABLES'));
     }
   } finally {
     await source.conn.query('COMMIT').catch(() => undefined);
   }
   await io.exec(target, plain('SET SESSION sql_log_bin = 1'));
-  return { position, tables: copied };
+  return { position, tables: copied, targetPos };
 }

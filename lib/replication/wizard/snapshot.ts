@@ -4,6 +4,7 @@ import { type AdminConn, withAdmins } from './admin';
 import { checksumTables, listTables } from './checksum';
 import { links, runNodeConfigs, type WizardContext } from './context';
 import { StepFailure } from './failure';
+import { ringStartPosition } from './gtid-list';
 import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
 import { type CopiedTable, copySnapshot, type SnapshotPosition } from './snapshot-copy';
@@ -16,7 +17,20 @@ import type { DataMode, RunState } from './types';
 
 export interface DataResult {
   mode: DataMode;
-  copies: { source: string; target: string; position: SnapshotPosition; tables: CopiedTable[] }[];
+  copies: {
+    source: string;
+    target: string;
+    /** The node the target will replicate from (the one before it in the ring). */
+    via: string;
+    position: SnapshotPosition;
+    tables: CopiedTable[];
+    /** The target's own binlog position when its copy ended. */
+    targetPos: string;
+    /** Where the target starts replicating from `via`. */
+    startPos: string;
+    /** Ring only: what `via` must have applied before this node may read it. */
+    waitFor: string;
+  }[];
   closing?: { replica: string; source: string; gtid: string };
 }
 
@@ -77,12 +91,20 @@ export async function runDataStep({
     const forward = all.slice(0, -1);
     const closing = all[all.length - 1]!;
     const copies: DataResult['copies'] = [];
+    // Every target is copied from the first node, so no node's data depends on a node in the
+    // middle of the ring that may take local writes (the console's heartbeat does) meanwhile.
+    const source = conns.get(closing.replica)!;
+    const domains = new Map<string, number>();
+    for (const c of conns.values())
+      domains.set(
+        c.name,
+        Number((await io.read(c, c.dialect.gtidPreflight(), { quiet: true }))[0]?.gtid_domain_id ?? -1),
+      );
     for (const [i, l] of forward.entries()) {
-      const source = conns.get(l.source)!;
       const target = conns.get(l.replica)!;
       const onRows = (done: number, total: number, table: string) =>
         io.progress({
-          label: `${l.source} → ${l.replica}: ${table}`,
+          label: `${source.name} → ${l.replica}: ${table}`,
           done: done + i * total,
           total: total * forward.length,
         });
@@ -96,19 +118,36 @@ export async function runDataStep({
         ...(mode === 'copy' ? {} : { filter: isSipha }),
       });
       if (mode !== 'copy') await verifySame({ source, target, io, database, when: 'After the snapshot' });
+      const mariadbPositions = Boolean(target.dialect.gtidFromBinlogPos({ file: 'x', position: 4 }));
+      const prev = copies[copies.length - 1];
+      const ring =
+        prev && mariadbPositions
+          ? ringStartPosition({
+              snapshot: copy.position.gtid,
+              prevSnapshot: prev.position.gtid,
+              prevEnd: prev.targetPos,
+              middleDomains: copies.map((c) => domains.get(c.target)!),
+            })
+          : null;
+      const startPos = ring ? ring.start : copy.position.gtid;
       await io.exec(target, target.dialect.stopReplica());
-      for (const s of target.dialect.setReplicaStartPosition({ gtid: copy.position.gtid }))
-        await io.exec(target, s);
-      copies.push({ source: l.source, target: l.replica, ...copy });
+      for (const s of target.dialect.setReplicaStartPosition({ gtid: startPos })) await io.exec(target, s);
+      copies.push({
+        source: source.name,
+        target: l.replica,
+        via: l.source,
+        ...copy,
+        startPos,
+        waitFor: ring?.waitFor ?? '',
+      });
     }
-    // The first node starts reading the last one's binlog from where it is now: everything
-    // before is either the first node's own data coming back or nothing at all.
+    // The first node reads the last one's binlog from where it stood when its copy ended:
+    // every later write there (its own, or relayed round the ring) is new to the first node.
     const first = conns.get(closing.replica)!;
-    const last = conns.get(closing.source)!;
-    const [pos] = await io.read(last, last.dialect.gtidPositions());
+    const lastCopy = copies[copies.length - 1]!;
     let result: DataResult['closing'];
-    if (pos && pos.gtid_binlog_pos !== undefined) {
-      const gtid = String(pos.gtid_binlog_pos ?? '');
+    if (first.dialect.gtidFromBinlogPos({ file: 'x', position: 4 })) {
+      const gtid = lastCopy.targetPos;
       await io.exec(first, first.dialect.stopReplica());
       for (const s of first.dialect.setReplicaStartPosition({ gtid })) await io.exec(first, s);
       result = { replica: closing.replica, source: closing.source, gtid };
