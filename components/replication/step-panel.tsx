@@ -132,7 +132,12 @@ export function StepPanel({
         </fieldset>
       )}
       {!running && run.status === 'open' && (
-        <StepPreview runId={run.runId} step={step} {...(step === 'data' ? { mode } : {})} />
+        <StepPreview
+          runId={run.runId}
+          step={step}
+          version={s.finishedAt ?? ''}
+          {...(step === 'data' ? { mode } : {})}
+        />
       )}
       {run.status === 'open' && (
         <ActionForm

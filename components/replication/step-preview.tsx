@@ -7,9 +7,20 @@ import { StatementList } from './statement-list';
 // "Every statement shown before it runs": the step computes its own statements with writes
 // held back, on the server; fetched once per step/mode, not polled.
 
-export function StepPreview({ runId, step, mode }: { runId: string; step: StepId; mode?: string }) {
+export function StepPreview({
+  runId,
+  step,
+  mode,
+  version,
+}: {
+  runId: string;
+  step: StepId;
+  mode?: string;
+  version?: string;
+}) {
   const q = useQuery({
-    queryKey: ['wizard-preview', runId, step, mode ?? ''],
+    // version: the step's last finish time, so the preview is worked out again after each run.
+    queryKey: ['wizard-preview', runId, step, mode ?? '', version ?? ''],
     queryFn: async () => {
       const p = new URLSearchParams({ runId, step, ...(mode ? { mode } : {}) });
       const res = await fetch(`/replication/preview?${p}`);

@@ -27,7 +27,7 @@ export function Summary({ run }: { run: RunState }) {
           <li>
             Initial data:{' '}
             {data.mode === 'copy'
-              ? 'copied over SQL from one consistent snapshot'
+              ? 'copied over SQL from a consistent snapshot of the first node'
               : data.mode === 'operator'
                 ? 'operator-made copy, verified by checksums'
                 : 'already identical, verified by checksums'}
