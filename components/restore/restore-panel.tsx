@@ -4,10 +4,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useActionState, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
 import type { RestoreOverview } from '@/lib/replication/restore/overview';
+import { candidateTitle, NodeState } from './node-state';
 import { RunProgress } from './run-progress';
 
 type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
 const idle: ActionState = { status: 'idle' };
+const RECENT_MS = 30 * 60_000;
 
 export function RestorePanel({
   initial,
@@ -34,8 +36,23 @@ export function RestorePanel({
   const [rb, rollbackAction] = useActionState(rollback, idle);
   const [rs, resumeAction] = useActionState(resume, idle);
   const running = data.current?.status === 'running';
+  const fenced = data.candidates.filter((c) => c.role === 'fenced').map((c) => c.node);
+  // A run in progress or just finished is the news: it goes first; an old one goes last.
+  const cur = data.current;
+  const recent = !!cur && (cur.status === 'running' || Date.now() - (cur.finishedAt ?? 0) < RECENT_MS);
+  const first = recent ? cur : null;
+  const later = recent ? null : cur;
   return (
     <div className="space-y-6">
+      <p
+        data-testid="restore-status"
+        className={`rounded border p-3 font-medium ${fenced.length ? 'border-amber-500 bg-amber-50 text-amber-900' : 'border-green-500 bg-green-50 text-green-900'}`}
+      >
+        {data.active ? `${data.active} takes the writes.` : 'No node can take writes.'}{' '}
+        {fenced.length
+          ? `Fenced (stale, restore needed): ${fenced.join(', ')}.`
+          : 'Nothing is fenced: no restore is needed.'}
+      </p>
       {data.interrupted.map((r) => (
         <section
           key={r.runId}
@@ -66,18 +83,6 @@ export function RestorePanel({
           </p>
         </section>
       ))}
-      {data.candidates.length === 0 && (
-        <p className="text-sm">Every node is active or standby with nothing to restore.</p>
-      )}
-      {data.candidates.map((c) => (
-        <Candidate
-          key={c.node}
-          c={c}
-          disabled={running || pending || data.interrupted.length > 0}
-          action={startAction}
-          leaseSeconds={Math.round(data.leaseMs / 1000)}
-        />
-      ))}
       <p
         aria-live="polite"
         className={
@@ -92,7 +97,27 @@ export function RestorePanel({
               ? (state.message ?? Object.values(state.fieldErrors).flat().join(' '))
               : ''}
       </p>
-      {data.current && <RunProgress run={data.current} />}
+      {first && <RunProgress run={first} />}
+      {data.candidates.length === 0 && (
+        <p className="text-sm">Every node is active or standby with nothing to restore.</p>
+      )}
+      {data.candidates.map((c) => (
+        <Candidate
+          key={c.node}
+          c={c}
+          disabled={running || pending || data.interrupted.length > 0}
+          action={startAction}
+          leaseSeconds={Math.round(data.leaseMs / 1000)}
+          active={data.active}
+          planOpen={c.role === 'fenced'}
+        />
+      ))}
+      {later && (
+        <div className="space-y-2">
+          <h2 className="text-sm font-medium text-slate-600">Last run</h2>
+          <RunProgress run={later} />
+        </div>
+      )}
     </div>
   );
 }
@@ -102,13 +127,17 @@ function Candidate({
   disabled,
   action,
   leaseSeconds,
+  active,
+  planOpen,
 }: {
   c: RestoreOverview['candidates'][number];
   disabled: boolean;
   action: (fd: FormData) => void;
   leaseSeconds: number;
+  active: string | null;
+  planOpen: boolean;
 }) {
-  const [showPlan, setShowPlan] = useState(true);
+  const [showPlan, setShowPlan] = useState(planOpen);
   const plan = c.plan;
   const needsPassword = plan?.steps.some(
     (s) => s.id === 'replicate' && s.statements.some((x) => x.startsWith('CHANGE')),
@@ -116,21 +145,11 @@ function Candidate({
   const id = `cand-${c.node}`;
   return (
     <section aria-labelledby={id} className="space-y-3 rounded border border-slate-200 p-4">
-      <h2 id={id} className="font-semibold">
-        {c.node}: {c.role === 'fenced' ? 'fenced and stale' : c.role}
-        {c.role === 'fenced' && plan?.gap && (
-          <span className="ml-2 text-sm font-normal text-amber-800">
-            {plan.gap.behind} transaction(s) behind {plan.survivor}
-          </span>
-        )}
+      <h2 id={id} className="text-lg font-semibold">
+        {candidateTitle(c)}
       </h2>
-      {c.fenceReason && (
-        <p className="text-sm text-slate-600">
-          Fenced because: {c.fenceReason}
-          {c.readOnly ? ' · read_only=ON' : ''}
-        </p>
-      )}
-      {c.problem && <p className="text-sm text-red-700">{c.problem}</p>}
+      <NodeState c={c} active={active} />
+      {c.problem && <p className="text-sm text-red-700">Cannot start: {c.problem}</p>}
       {plan && (
         <>
           <button
@@ -139,7 +158,8 @@ function Candidate({
             onClick={() => setShowPlan((x) => !x)}
             aria-expanded={showPlan}
           >
-            {showPlan ? 'Hide' : 'Show'} the plan
+            {showPlan ? 'Hide' : 'Show'} what the {c.kind === 'restore' ? 'restore' : 'switchover'} will do (
+            {plan.steps.length} steps)
           </button>
           {showPlan && (
             <ol className="list-decimal space-y-1 pl-5 text-sm">

@@ -19,15 +19,35 @@ const tone: Record<StepView['status'], string> = {
   skipped: 'text-slate-400',
 };
 
+const badge: Record<RunView['status'], string> = {
+  running: 'bg-blue-100 text-blue-900',
+  succeeded: 'bg-green-100 text-green-900',
+  failed: 'bg-red-100 text-red-900',
+  aborted: 'bg-red-100 text-red-900',
+  interrupted: 'bg-amber-100 text-amber-900',
+  rolled_back: 'bg-slate-200 text-slate-900',
+};
+const label: Record<RunView['status'], string> = {
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  aborted: 'aborted, nothing switched',
+  interrupted: 'interrupted',
+  rolled_back: 'rolled back',
+};
+
 export function RunProgress({ run }: { run: RunView }) {
   const gap = run.gap;
   const pct = gap && gap.initial > 0 ? Math.round(((gap.initial - gap.behind) / gap.initial) * 100) : 100;
   const v = run.verify;
   return (
     <section aria-labelledby="run-h" className="space-y-4 rounded border border-slate-200 p-4">
-      <h2 id="run-h" className="font-semibold">
+      <h2 id="run-h" className="flex flex-wrap items-center gap-3 font-semibold">
         {run.kind === 'restore' ? 'Restore' : 'Switchover'} of {run.target} from {run.survivor} (
-        {run.procedure === 'paper' ? 'paper procedure' : 'sipha procedure'}) — {run.status}
+        {run.procedure === 'paper' ? 'paper procedure' : 'sipha procedure'})
+        <span data-testid="run-status" className={`rounded px-2 py-0.5 text-sm ${badge[run.status]}`}>
+          {label[run.status]}
+        </span>
       </h2>
       <p
         aria-live="polite"
@@ -75,17 +95,28 @@ export function RunProgress({ run }: { run: RunView }) {
           </ul>
         </div>
       )}
+      {run.lockLeaseEndsAt !== null && run.status === 'running' && (
+        <p role="status" className="rounded border border-amber-500 bg-amber-50 p-2 text-sm text-amber-900">
+          {run.survivor} is read-locked now: writes to it wait. The lock lifts by itself at{' '}
+          {new Date(run.lockLeaseEndsAt).toLocaleTimeString('en-GB', { hour12: false })} at the latest.
+        </p>
+      )}
       {run.lockWindowMs !== null && (
         <p className="text-lg">
-          Read-lock window on {run.survivor}: <strong data-testid="lock-window">{run.lockWindowMs} ms</strong>
+          {run.survivor} was read-locked for <strong data-testid="lock-window">{run.lockWindowMs} ms</strong>
+          <span className="block text-sm text-slate-600">
+            From FLUSH TABLES WITH READ LOCK to UNLOCK TABLES: the longest any write waited.
+          </span>
         </p>
       )}
       {v && (
         <div
           className={`rounded border p-3 text-sm ${v.ok ? 'border-green-500 bg-green-50 text-green-900' : 'border-red-500 bg-red-50 text-red-900'}`}
         >
-          <p className="font-medium">
-            {v.ok ? 'Verified: the nodes are identical' : 'Verification failed: the nodes differ'}
+          <p className="text-base font-medium" data-testid="verification">
+            {v.ok
+              ? `✓ Verified: ${run.target} and ${run.survivor} are identical`
+              : `✗ Verification failed: ${run.target} and ${run.survivor} differ`}
           </p>
           {v.gtidSurvivor && (
             <p className="font-mono text-xs">
@@ -95,7 +126,7 @@ export function RunProgress({ run }: { run: RunView }) {
           <ul>
             {v.tables.map((t) => (
               <li key={t.table}>
-                CHECKSUM TABLE {t.table}: {t.survivor ?? '?'} / {t.target ?? '?'}{' '}
+                CHECKSUM TABLE {t.table}: {run.survivor} {t.survivor ?? '?'} · {run.target} {t.target ?? '?'}{' '}
                 {t.equal ? '✓ equal' : '✗ different'}
               </li>
             ))}

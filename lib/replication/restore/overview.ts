@@ -2,6 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { getConnectionList } from '@/lib/db';
 import { publicError } from '@/lib/errors';
+import { getMonitor } from '@/lib/health/monitor';
+import type { DirectionStatus } from '@/lib/health/types';
 import { DEFAULT_LEASE_MS } from './engine';
 import { planRun } from './plan';
 import { interruptedRuns, liveRun } from './runner';
@@ -17,9 +19,25 @@ export interface Candidate {
   kind: RestoreKind;
   readOnly: boolean | null;
   fenceReason: string | null;
+  /** When the node was fenced (ISO), for "fenced since 03:12:40". */
+  fencedSince: string | null;
+  /** Whether the node answers the console's probe right now. */
+  reachable: boolean;
   plan: RunView | null;
   /** Why no plan could be made (node down, ...). */
   problem: string | null;
+  /** The heartbeat view of active → this node from the health sampler (issue 7), if it has one. */
+  lag: LagView | null;
+}
+
+export interface LagView {
+  from: string;
+  to: string;
+  /** Age of the oldest heartbeat the node has not applied; null when the sampler cannot tell. */
+  lagMs: number | null;
+  secondsBehind: number | null;
+  health: DirectionStatus['health'];
+  summary: string;
 }
 
 export interface RestoreOverview {
@@ -28,6 +46,17 @@ export interface RestoreOverview {
   interrupted: RunView[];
   recent: RunView[];
   leaseMs: number;
+  /** The node taking writes now, or null when none can. */
+  active: string | null;
+}
+
+async function directions(): Promise<DirectionStatus[]> {
+  // The sampler's last results only: the restore page must never wait on a hung node.
+  try {
+    return (await getMonitor()).directions();
+  } catch {
+    return [];
+  }
 }
 
 export async function restoreOverview(): Promise<RestoreOverview> {
@@ -36,6 +65,8 @@ export async function restoreOverview(): Promise<RestoreOverview> {
   const live = recent.map((r) => liveRun(r.runId)).find((v) => v?.status === 'running') ?? null;
   const latest = recent[0] ? (liveRun(recent[0].runId) ?? recent[0]) : null;
   const candidates: Candidate[] = [];
+  const active = list.active()?.handle.name ?? null;
+  const dirs = await directions();
   for (const n of list.nodes) {
     const role = list.roleOf(n);
     if (role === 'active') continue;
@@ -47,8 +78,11 @@ export async function restoreOverview(): Promise<RestoreOverview> {
       kind,
       readOnly: n.readOnly,
       fenceReason: role === 'fenced' ? (entry?.reason ?? null) : null,
+      fencedSince: role === 'fenced' && entry?.changedAt ? new Date(entry.changedAt).toISOString() : null,
+      reachable: n.reachable !== false,
       plan: null,
       problem: null,
+      lag: lagOf({ dirs, from: active, to: n.handle.name }),
     };
     if (!live) {
       try {
@@ -73,5 +107,27 @@ export async function restoreOverview(): Promise<RestoreOverview> {
     interrupted: await interruptedRuns({ list }).catch(() => []),
     recent,
     leaseMs: DEFAULT_LEASE_MS,
+    active,
+  };
+}
+
+function lagOf({
+  dirs,
+  from,
+  to,
+}: {
+  dirs: DirectionStatus[];
+  from: string | null;
+  to: string;
+}): LagView | null {
+  const d = dirs.find((x) => x.from === from && x.to === to);
+  if (!d) return null;
+  return {
+    from: d.from,
+    to: d.to,
+    lagMs: d.lagMs,
+    secondsBehind: d.secondsBehind,
+    health: d.health,
+    summary: d.summary,
   };
 }
