@@ -1,14 +1,38 @@
-import type { RunView } from '@/lib/replication/restore/types';
+import type { RowDiff, RunView } from '@/lib/replication/restore/types';
 
 // The rows that differ, side by side, and what the operator can do. sipha never deletes or
 // overwrites rows on its own.
 
-const show = (r: Record<string, unknown> | null) =>
-  r
-    ? Object.entries(r)
-        .map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`)
-        .join(', ')
-    : '(missing)';
+// Subscriber credentials never reach the browser, even in a diff: only whether they differ.
+const SECRET = new Set(['password', 'ha1', 'ha1b']);
+const val = (k: string, v: unknown) => (SECRET.has(k) ? '(hidden)' : v === null ? 'NULL' : String(v));
+
+/** The columns that differ first (what the operator must decide on), then the rest of the row. */
+function changed(
+  d: RunView['verify'] extends infer V ? (V extends { diffs: (infer R)[] } ? R : never) : never,
+) {
+  const keys = [...new Set([...Object.keys(d.survivor ?? {}), ...Object.keys(d.target ?? {})])];
+  return keys.filter((k) => String(d.survivor?.[k] ?? '') !== String(d.target?.[k] ?? ''));
+}
+
+function Side({ row, diff }: { row: Record<string, unknown> | null; diff: string[] }) {
+  if (!row) return <span className="font-medium">(missing)</span>;
+  return (
+    <>
+      {diff.map((k) => (
+        <span key={k} className="block font-medium">
+          {k}={SECRET.has(k) ? '(differs, hidden)' : val(k, row[k])}
+        </span>
+      ))}
+      <span className="block text-slate-600">
+        {Object.entries(row)
+          .filter(([k]) => !diff.includes(k))
+          .map(([k, v]) => `${k}=${val(k, v)}`)
+          .join(', ')}
+      </span>
+    </>
+  );
+}
 
 export function DiffTable({ run }: { run: RunView }) {
   const v = run.verify;
@@ -32,8 +56,12 @@ export function DiffTable({ run }: { run: RunView }) {
             <tr key={`${d.table}-${d.key}`}>
               <td className="border px-1">{d.table}</td>
               <td className="border px-1 font-mono break-all">{d.key}</td>
-              <td className="border px-1 font-mono break-all">{show(d.survivor)}</td>
-              <td className="border px-1 font-mono break-all">{show(d.target)}</td>
+              <td className="border px-1 font-mono break-all">
+                <Side row={d.survivor} diff={changed(d)} />
+              </td>
+              <td className="border px-1 font-mono break-all">
+                <Side row={d.target} diff={changed(d)} />
+              </td>
             </tr>
           ))}
           {v.diffs.length === 0 && (

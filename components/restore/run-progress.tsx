@@ -126,8 +126,9 @@ export function RunProgress({ run }: { run: RunView }) {
           <ul>
             {v.tables.map((t) => (
               <li key={t.table}>
-                CHECKSUM TABLE {t.table}: {run.survivor} {t.survivor ?? '?'} · {run.target} {t.target ?? '?'}{' '}
-                {t.equal ? '✓ equal' : '✗ different'}
+                {t.survivor === null && t.target === null
+                  ? `${t.table}: ✗ different (compared row by row before any lock)`
+                  : `CHECKSUM TABLE ${t.table}: ${run.survivor} ${t.survivor ?? '?'} · ${run.target} ${t.target ?? '?'} ${t.equal ? '✓ equal' : '✗ different'}`}
               </li>
             ))}
           </ul>
