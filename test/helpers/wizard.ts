@@ -5,7 +5,8 @@ import { parseConfig } from '../../lib/config/load';
 import { ConnectionList } from '../../lib/db/connection-list';
 import { migrateToLatest } from '../../lib/db/migrate';
 import type { WizardContext } from '../../lib/replication/wizard/context';
-import { createRun, startStep } from '../../lib/replication/wizard/runner';
+import { createRun } from '../../lib/replication/wizard/operations';
+import { startStep } from '../../lib/replication/wizard/runner';
 import { kyselyStore } from '../../lib/replication/wizard/store';
 import type { StepId } from '../../lib/replication/wizard/types';
 

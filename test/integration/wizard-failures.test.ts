@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, freePort } from '../../lab/index';
-import { applyPreflightFixes, present, startStep, teardown } from '../../lib/replication/wizard/runner';
+import { applyPreflightFixes, teardown } from '../../lib/replication/wizard/operations';
+import { present, startStep } from '../../lib/replication/wizard/runner';
 import { useLab } from '../helpers/lab';
 import { newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 

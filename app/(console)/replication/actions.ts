@@ -7,7 +7,8 @@ import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
 import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { applyPreflightFixes, createRun, startStep, teardown } from '@/lib/replication/wizard/runner';
+import { applyPreflightFixes, createRun, teardown } from '@/lib/replication/wizard/operations';
+import { startStep } from '@/lib/replication/wizard/runner';
 import { STEP_TITLES, STEPS } from '@/lib/replication/wizard/types';
 
 // Server actions of the replication wizard: each starts one lib call; long steps continue in

@@ -1,9 +1,9 @@
 import 'server-only';
-import type { Readable } from 'node:stream';
 import { plain } from '../dialect';
 import type { AdminConn } from './admin';
 import type { StepIO } from './io';
 import { deferKeys } from './snapshot-keys';
+import { streamRows, tupleExpression } from './snapshot-stream';
 
 // A consistent copy of one database over SQL, without a global lock on MariaDB: the source
 // opens START TRANSACTION WITH CONSISTENT SNAPSHOT, which also pins the binlog coordinates, and
@@ -22,17 +22,7 @@ export interface CopiedTable {
   rows: number;
 }
 
-const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit']);
 const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
-
-function tupleExpression(cols: { name: string; type: string }[]): string {
-  const parts = cols.map((c) =>
-    BINARY_TYPES.has(c.type)
-      ? `IF(${ident(c.name)} IS NULL, 'NULL', CONCAT('0x', HEX(${ident(c.name)})))`
-      : `QUOTE(${ident(c.name)})`,
-  );
-  return `CONCAT('(', ${parts.join(", ',', ")}, ')')`;
-}
 
 async function openSnapshot({ source, io }: { source: AdminConn; io: StepIO }): Promise<SnapshotPosition> {
   await io.exec(source, plain("SET SESSION time_zone = '+00:00'"));
@@ -54,55 +44,6 @@ async function openSnapshot({ source, io }: { source: AdminConn; io: StepIO }): 
   const byPos = source.dialect.gtidFromBinlogPos({ file, position });
   if (byPos) gtid = String((await io.exec(source, byPos))[0]?.gtid ?? '');
   return { file, position, gtid };
-}
-
-/** Streams one table's rows as SQL tuples into multi-row INSERTs; one INSERT in flight. */
-async function streamRows({
-  source,
-  target,
-  select,
-  table,
-  batchBytes,
-  onBatch,
-}: {
-  source: AdminConn;
-  target: AdminConn;
-  select: string;
-  table: string;
-  batchBytes: number;
-  onBatch: (rows: number) => void;
-}): Promise<{ rows: number; statements: number }> {
-  const head = `INSERT INTO ${ident(table)} VALUES `;
-  let parts: string[] = [];
-  let size = 0;
-  let rows = 0;
-  let statements = 0;
-  let pending: Promise<unknown> | null = null;
-  const send = async () => {
-    if (pending) await pending;
-    const sql = head + parts.join(',');
-    const n = parts.length;
-    parts = [];
-    size = 0;
-    statements++;
-    const p = target.conn.query(sql).then(() => onBatch(n));
-    p.catch(() => undefined); // awaited (and thrown) at the next send or at the end
-    pending = p;
-  };
-  const raw = (
-    source.conn as unknown as { connection: { query(o: object): { stream(o: object): Readable } } }
-  ).connection;
-  const stream = raw.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: 2000 });
-  for await (const row of stream as AsyncIterable<string[]>) {
-    const tuple = row[0]!;
-    parts.push(tuple);
-    size += tuple.length;
-    rows++;
-    if (size >= batchBytes) await send();
-  }
-  if (parts.length) await send();
-  if (pending) await pending;
-  return { rows, statements };
 }
 
 export async function copySnapshot({

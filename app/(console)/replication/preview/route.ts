@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { previewStep } from '@/lib/replication/wizard/runner';
+import { previewStep } from '@/lib/replication/wizard/operations';
 import { operatorCommands } from '@/lib/replication/wizard/snapshot';
 import { STEPS } from '@/lib/replication/wizard/types';
 
