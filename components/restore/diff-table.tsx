@@ -8,9 +8,7 @@ const SECRET = new Set(['password', 'ha1', 'ha1b']);
 const val = (k: string, v: unknown) => (SECRET.has(k) ? '(hidden)' : v === null ? 'NULL' : String(v));
 
 /** The columns that differ first (what the operator must decide on), then the rest of the row. */
-function changed(
-  d: RunView['verify'] extends infer V ? (V extends { diffs: (infer R)[] } ? R : never) : never,
-) {
+function changed(d: RowDiff): string[] {
   const keys = [...new Set([...Object.keys(d.survivor ?? {}), ...Object.keys(d.target ?? {})])];
   return keys.filter((k) => String(d.survivor?.[k] ?? '') !== String(d.target?.[k] ?? ''));
 }
