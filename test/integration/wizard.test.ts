@@ -210,3 +210,53 @@ describe('replication wizard on a fresh pair', () => {
     expect(run?.currentStep).toBe('data');
   });
 });
+
+describe('replication wizard: the "already identical" path after a tear-down', () => {
+  const lab = useLab({ nodes: 2, fresh: true, sip: false });
+  let h: WizardHarness;
+  let runId: string;
+  const q = (node: string, sql: string, params?: unknown[]) => adminQuery(lab().dir, node, sql, params);
+
+  beforeAll(async () => {
+    h = await wizardHarness({ state: lab().state });
+    runId = (await newRun({ h, names: ['d1', 'd2'] })).runId;
+    await step({ h, runId, id: 'nodes' });
+    await step({ h, runId, id: 'preflight' });
+    await applyPreflightFixes({ ctx: h.ctx, runId });
+    await step({ h, runId, id: 'user' });
+    expect((await step({ h, runId, id: 'data', mode: 'copy' })).status).toBe('done');
+    expect((await step({ h, runId, id: 'directions' })).status).toBe('done');
+    await teardown({ ctx: h.ctx, runId });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('refuses when the SIP tables differ, naming them, and changes nothing', async () => {
+    await q(
+      'd2',
+      "SET sql_log_bin = 0; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES ('only-on-d2', 'lab.sipha.test', '', 'x', 'y'); SET sql_log_bin = 1",
+    );
+    const s = await step({ h, runId, id: 'data', mode: 'identical' });
+    expect(s.status).toBe('failed');
+    expect(s.message).toMatch(/Before the snapshot: subscriber differ between d1 and d2 \(CHECKSUM TABLE\)/);
+    expect(s.log.filter((l) => l.outcome === 'ok' && /^(SET GLOBAL|CREATE|DROP|LOCK)/.test(l.sql))).toEqual(
+      [],
+    );
+    await q(
+      'd2',
+      "SET sql_log_bin = 0; DELETE FROM kamailio.subscriber WHERE username = 'only-on-d2'; SET sql_log_bin = 1",
+    );
+  });
+
+  it('accepts identical data, copies only sipha tables, and replication resumes both ways', async () => {
+    const s = await step({ h, runId, id: 'data', mode: 'identical' });
+    expect(s.status, s.message).toBe('done');
+    const names = s.result.copies[0].tables.map((t: { name: string }) => t.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n: string) => n.startsWith('sipha_'))).toBe(true);
+    expect((await step({ h, runId, id: 'directions' })).status).toBe('done');
+    const v = await step({ h, runId, id: 'verify' });
+    expect(v.status, v.message).toBe('done');
+  });
+});
