@@ -32,6 +32,7 @@ export function renderGolden(version: string): string {
     add(label, s.sql, s.params);
     if (s.display !== s.sql) add(`${label}.display`, s.display);
   };
+  lines.push(`gtid_model: ${d.gtidModel}`);
   stmt('replica_status', d.replicaStatus());
   stmt('binlog_status', d.binlogStatus());
   stmt('change_source', d.changeSource(SOURCE));

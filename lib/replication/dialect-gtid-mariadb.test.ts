@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGtids, parseGtids, ringStartPosition } from './gtid-list';
+import { formatGtids, parseGtids, ringStartPosition } from './dialect-gtid-mariadb';
 
 describe('GTID lists', () => {
   it('round-trips, sorted by domain', () => {

@@ -1,5 +1,6 @@
-// MariaDB GTID positions ("domain-server-seq,…"), for the ring's start positions. Only used
-// where the dialect reports gtid_binlog_pos (MariaDB); MySQL replicas use auto-positioning.
+// MariaDB GTID positions ("domain-server-seq,…"), for the wizard's ring start positions. Part
+// of the dialect module: only used when dialect.gtidModel is 'domain-list' (MariaDB); MySQL
+// replicas send their executed GTID set themselves (auto-positioning).
 
 export type GtidMap = Map<number, { server: number; seq: number }>;
 

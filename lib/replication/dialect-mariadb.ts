@@ -59,6 +59,7 @@ export function mariadbDialect(version: ServerVersion): Dialect {
       : ['SUPER'];
   return {
     version,
+    gtidModel: 'domain-list',
     replicaStatus: () => plain('SHOW SLAVE STATUS'),
     binlogStatus: () => plain('SHOW MASTER STATUS'),
     changeSource: changeMaster,

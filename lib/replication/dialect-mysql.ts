@@ -58,6 +58,7 @@ export function mysqlDialect(version: ServerVersion): Dialect {
   const replicaUpdates = atLeast(version, 8, 0, 26) ? 'log_replica_updates' : 'log_slave_updates';
   return {
     version,
+    gtidModel: 'uuid-set',
     replicaStatus: () => plain(`SHOW ${replica} STATUS`),
     binlogStatus: () => plain(binlogStatus),
     changeSource: (s) => changeSource(version, s),

@@ -39,6 +39,8 @@ export interface NodeSettings {
 
 export interface Dialect {
   version: ServerVersion;
+  /** MariaDB: per-domain positions the replica is told (gtid_slave_pos); MySQL: UUID sets it sends itself. */
+  gtidModel: 'domain-list' | 'uuid-set';
   replicaStatus(): Statement;
   binlogStatus(): Statement;
   changeSource(source: SourceEndpoint): Statement;

@@ -14,6 +14,7 @@ import { atLeast, detectFlavor, formatVersion, type ServerVersion } from './dial
 //
 // Pure module (no I/O): it only builds statements; executing them is the caller's job.
 
+export { formatGtids, type GtidMap, parseGtids, ringStartPosition } from './dialect-gtid-mariadb.ts';
 export { maskSecrets, plain, quoteString, type Statement } from './dialect-quote.ts';
 export type {
   Dialect,

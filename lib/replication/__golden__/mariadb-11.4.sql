@@ -1,3 +1,4 @@
+gtid_model: domain-list
 replica_status: SHOW SLAVE STATUS
 binlog_status: SHOW MASTER STATUS
 change_source: CHANGE MASTER TO MASTER_HOST = 'd1.example.net', MASTER_PORT = 3306, MASTER_USER = 'repl', MASTER_PASSWORD = 'p''a\\ss"w;--\n', MASTER_USE_GTID = slave_pos

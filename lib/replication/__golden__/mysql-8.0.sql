@@ -1,3 +1,4 @@
+gtid_model: uuid-set
 replica_status: SHOW REPLICA STATUS
 binlog_status: SHOW MASTER STATUS
 change_source: CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'd1.example.net', SOURCE_PORT = 3306, SOURCE_USER = 'repl', SOURCE_PASSWORD = 'p''a\\ss"w;--\n', SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1

@@ -1,10 +1,10 @@
 import 'server-only';
+import { ringStartPosition } from '../dialect';
 import { normalizeReplicaStatus } from '../status';
 import { type AdminConn, withAdmins } from './admin';
 import { checksumTables, listTables } from './checksum';
 import { links, runNodeConfigs, type WizardContext } from './context';
 import { StepFailure } from './failure';
-import { ringStartPosition } from './gtid-list';
 import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
 import { type CopiedTable, copySnapshot, type SnapshotPosition } from './snapshot-copy';
@@ -118,7 +118,7 @@ export async function runDataStep({
         ...(mode === 'copy' ? {} : { filter: isSipha }),
       });
       if (mode !== 'copy') await verifySame({ source, target, io, database, when: 'After the snapshot' });
-      const mariadbPositions = Boolean(target.dialect.gtidFromBinlogPos({ file: 'x', position: 4 }));
+      const mariadbPositions = target.dialect.gtidModel === 'domain-list';
       const prev = copies[copies.length - 1];
       const ring =
         prev && mariadbPositions
@@ -146,7 +146,7 @@ export async function runDataStep({
     const first = conns.get(closing.replica)!;
     const lastCopy = copies[copies.length - 1]!;
     let result: DataResult['closing'];
-    if (first.dialect.gtidFromBinlogPos({ file: 'x', position: 4 })) {
+    if (first.dialect.gtidModel === 'domain-list') {
       const gtid = lastCopy.targetPos;
       await io.exec(first, first.dialect.stopReplica());
       for (const s of first.dialect.setReplicaStartPosition({ gtid })) await io.exec(first, s);
