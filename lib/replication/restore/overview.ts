@@ -6,6 +6,7 @@ import { getMonitor } from '@/lib/health/monitor';
 import type { DirectionStatus } from '@/lib/health/types';
 import { DEFAULT_LEASE_MS } from './engine';
 import { planRun } from './plan';
+import { redactRun } from './redact';
 import { interruptedRuns, liveRun } from './runner';
 import { recentRuns } from './store';
 import type { RestoreKind, RunView } from './types';
@@ -103,9 +104,9 @@ export async function restoreOverview(): Promise<RestoreOverview> {
   }
   return {
     candidates,
-    current: live ?? latest,
-    interrupted: await interruptedRuns({ list }).catch(() => []),
-    recent,
+    current: redactRun(live ?? latest),
+    interrupted: (await interruptedRuns({ list }).catch(() => [])).map((r) => redactRun(r)),
+    recent: recent.map((r) => redactRun(r)),
     leaseMs: DEFAULT_LEASE_MS,
     active,
   };

@@ -1,6 +1,7 @@
 import { withRoute } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
+import { redactRun } from '@/lib/replication/restore/redact';
 import { getRun } from '@/lib/replication/restore/runner';
 
 export const dynamic = 'force-dynamic';
@@ -14,6 +15,6 @@ export const GET = withRoute<{ params: Promise<{ runId: string }> }>(
     if (!/^[A-Za-z0-9-]{1,36}$/.test(runId)) throw new AppError('bad_request:input', 'Not a run id.');
     const run = await getRun({ list: await getConnectionList(), runId });
     if (!run) throw new AppError('not_found:resource', 'No such restore run.');
-    return Response.json(run);
+    return Response.json(redactRun(run));
   },
 );
