@@ -54,6 +54,12 @@ export class ConnectionList {
   fence: FenceState = emptyFenceState();
   private readonly cfg: SiphaConfig['connection'];
   private failoverChain: Promise<unknown> = Promise.resolve();
+  /**
+   * The node writes went to last. Failover is this moving *down* the list: only then did a
+   * lower node take writes the higher one misses, so only then is the higher one fenced. A node
+   * that goes down while no other can take writes is not fenced: it missed nothing.
+   */
+  private writer: NodeRuntime | undefined;
   private timer: NodeJS.Timeout | null = null;
   private probing = false;
   private lastFenceRead = 0;
@@ -121,8 +127,8 @@ export class ConnectionList {
     let unknownOutcome = false;
     let transient = 0;
     for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
-      // A failover in progress first lets the new node drain its relay log: wait for it.
-      await this.failoverChain;
+      // Fence the node we move away from, and let the new one drain its relay log, first.
+      await this.settle();
       const n = this.active();
       if (!n) throw new AppError('unavailable:database', this.unavailableMessage());
       const name = n.handle.name;
@@ -147,7 +153,7 @@ export class ConnectionList {
               cause: err,
             });
         } else {
-          await this.markDown(n, err);
+          this.markDown(n, err);
         }
         if (!isRead && !(err instanceof AcquireError)) {
           // The statement may have committed before the connection broke.
@@ -195,9 +201,8 @@ export class ConnectionList {
     return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
   }
 
-  /** Marks a node unreachable; if it was the active node, fails over (and fences it). */
-  async markDown(n: NodeRuntime, err: unknown, allowFailover = true): Promise<void> {
-    const wasActive = allowFailover && this.active() === n;
+  /** Marks a node unreachable; the next settle() fails over if writes must move down. */
+  markDown(n: NodeRuntime, err: unknown): void {
     if (n.reachable !== false) {
       n.reachable = false;
       n.downSince = new Date();
@@ -207,39 +212,48 @@ export class ConnectionList {
     }
     n.lastError = describeConnectionError(err);
     n.failures++;
-    if (wasActive) await this.failover(n);
   }
 
-  private failover(from: NodeRuntime): Promise<void> {
+  /** Brings `writer` up to date with active(), failing over when it moves down the list. */
+  private settle(): Promise<void> {
     const run = async () => {
-      if (this.isFenced(from.handle.name)) return;
       const next = this.active();
-      // Another console may have changed the state meanwhile: build on the newest epoch.
-      if (next)
-        this.fence = newestFenceState([this.fence, await readFenceState(next.handle).catch(() => null)]);
-      if (this.isFenced(from.handle.name)) return;
-      const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
-      state.nodes.set(from.handle.name, {
-        fenced: true,
-        reason: `failover: ${from.lastError ?? 'unreachable'}`,
-        changedAt: new Date(),
-        changedBy: this.actor,
-      });
-      this.fence = state; // in memory first: no write may go to the old node from now on
-      if (!next) return;
-      console.warn(
-        `[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`,
-      );
-      await stopSemiSyncWait(next.handle).catch(() => undefined);
-      await drainRelayLog(next.handle, 2).catch(() => undefined);
-      await writeFenceState(next.handle, state).catch((e) =>
-        console.error('[sipha] could not persist fence state', e),
-      );
+      const prev = this.writer;
+      if (prev && next !== prev && !this.isFenced(prev.handle.name) && prev.reachable === false) {
+        const below = next && this.nodes.indexOf(next) > this.nodes.indexOf(prev);
+        if (below) await this.failover(prev, next);
+      }
+      // While no node can take writes the last writer stays remembered: whichever node takes
+      // writes next is compared with it.
+      this.writer = this.active() ?? prev;
     };
     const p = this.failoverChain.then(run, run);
     // Never rejects: a failed step is logged and writes go on against the new node.
     this.failoverChain = p.catch((e) => console.error('[sipha] failover step failed', e));
     return this.failoverChain.then(() => undefined);
+  }
+
+  /** Runs inside settle() only, so failovers never overlap. */
+  private async failover(from: NodeRuntime, next: NodeRuntime): Promise<void> {
+    // Another console may have changed the state meanwhile: build on the newest epoch.
+    this.fence = newestFenceState([this.fence, await readFenceState(next.handle).catch(() => null)]);
+    if (this.isFenced(from.handle.name)) return;
+    const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
+    state.nodes.set(from.handle.name, {
+      fenced: true,
+      reason: `failover: ${from.lastError ?? 'unreachable'}`,
+      changedAt: new Date(),
+      changedBy: this.actor,
+    });
+    this.fence = state; // in memory first: no write may go to the old node from now on
+    console.warn(
+      `[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`,
+    );
+    await stopSemiSyncWait(next.handle).catch(() => undefined);
+    await drainRelayLog(next.handle, 2).catch(() => undefined);
+    await writeFenceState(next.handle, state).catch((e) =>
+      console.error('[sipha] could not persist fence state', e),
+    );
   }
 
   /** Operator action (audited by the caller): lets a fenced node take writes again. */
@@ -253,6 +267,7 @@ export class ConnectionList {
     if (!target) throw new AppError('unavailable:database', this.unavailableMessage());
     await writeFenceState(target.handle, state);
     this.fence = state;
+    this.writer = this.active();
     if (!fenced && this.cfg.fenceReadOnly)
       await setReadOnly(this.node(name).handle, false).catch(() => undefined);
     return target.handle.name;
@@ -268,24 +283,23 @@ export class ConnectionList {
     if (this.probing) return;
     this.probing = true;
     try {
-      await Promise.all(this.nodes.map((n) => this.probeOne(n, !first)));
+      await Promise.all(this.nodes.map((n) => this.probeOne(n)));
       await this.refreshFence(first);
-      if (first) {
-        // Starting while the preferred node is down is a failover too: it will have missed writes.
-        const preferred = this.nodes.find((n) => !this.isFenced(n.handle.name));
-        if (preferred && preferred.reachable === false && this.active()) await this.failover(preferred);
-      }
+      // At start the writer is the preferred node: starting while it is down is a failover too,
+      // since the node below will take writes it misses.
+      if (first) this.writer = this.nodes.find((n) => !this.isFenced(n.handle.name));
+      await this.settle();
     } finally {
       this.probing = false;
     }
   }
 
-  private async probeOne(n: NodeRuntime, allowFailover: boolean): Promise<void> {
+  private async probeOne(n: NodeRuntime): Promise<void> {
     const r = await probeNode(n.handle.config, this.probeTimeoutMs());
     n.checkedAt = new Date();
     if (!r.ok) {
       const code = r.error === 'no answer (timed out)' ? 'SIPHA_PROBE_TIMEOUT' : 'ECONNREFUSED';
-      if (n.reachable !== false) await this.markDown(n, { code, errno: r.errno }, allowFailover);
+      if (n.reachable !== false) this.markDown(n, { code, errno: r.errno });
       n.lastError = r.error ?? 'unreachable';
       n.latencyMs = null;
       return;
@@ -299,7 +313,7 @@ export class ConnectionList {
     n.reachable = true;
     // A fenced node that answers again must not take writes from SIP servers either.
     if (this.cfg.fenceReadOnly && this.isFenced(n.handle.name) && r.readOnly === false) {
-      await setReadOnly(n.handle, true).catch(() => undefined);
+      await withQueryTimeout(this.probeTimeoutMs(), () => setReadOnly(n.handle, true)).catch(() => undefined);
       n.readOnly = true;
     }
   }
@@ -309,7 +323,11 @@ export class ConnectionList {
     if (!force && Date.now() - this.lastFenceRead < 2000) return;
     this.lastFenceRead = Date.now();
     const reachable = this.nodes.filter((n) => n.reachable);
-    const states = await Promise.all(reachable.map((n) => readFenceState(n.handle).catch(() => null)));
+    // Bounded like a probe: a node that hangs now must not hold up the next probe round.
+    const bound = this.probeTimeoutMs();
+    const states = await Promise.all(
+      reachable.map((n) => withQueryTimeout(bound, () => readFenceState(n.handle)).catch(() => null)),
+    );
     const newest = newestFenceState([this.fence, ...states]);
     this.fence = newest;
   }

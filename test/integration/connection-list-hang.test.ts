@@ -74,4 +74,30 @@ describe('connection list with a hung master', () => {
       await signal(dir, 'd1', 'cont');
     }
   });
+
+  it('never fences the last node that can take writes when it hangs for a moment', async () => {
+    const { dir } = lab();
+    // From the previous test: d1 is fenced, d2 takes the writes.
+    expect(list!.isFenced('d1')).toBe(true);
+    await signal(dir, 'd2', 'stop');
+    try {
+      const until = Date.now() + 5000;
+      while (list!.nodes[1]!.reachable !== false && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(list!.nodes[1]!.reachable).toBe(false);
+      await new Promise((r) => setTimeout(r, 1000)); // more probe rounds time out on d2
+      await expect(list!.write({ run: (db) => sql`SELECT 1`.execute(db) })).rejects.toMatchObject({
+        code: 'unavailable:database',
+      });
+    } finally {
+      await signal(dir, 'd2', 'cont');
+    }
+    const end = Date.now() + 5000;
+    while (list!.nodes[1]!.reachable !== true && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(list!.isFenced('d2')).toBe(false);
+    expect(list!.active()?.handle.name).toBe('d2');
+    const ro = await adminQuery<{ ro: number }>(dir, 'd2', 'SELECT @@global.read_only AS ro');
+    expect(Number(ro[0]!.ro)).toBe(0);
+  });
 });
