@@ -2,6 +2,7 @@ import 'server-only';
 import type { AuditEntry } from '@/lib/audit/log';
 import type { NodeConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
+import type { StepIO } from './io';
 import type { WizardStore } from './store';
 import type { NodeChoice, RunState } from './types';
 
@@ -13,6 +14,13 @@ export interface WizardContext {
   store: WizardStore;
   actor: string;
   audit: (entry: AuditEntry) => Promise<void>;
+}
+
+/** What each step function takes. */
+export interface StepArgs {
+  ctx: WizardContext;
+  run: RunState;
+  io: StepIO;
 }
 
 /** The run's nodes, in run order, with their configured credentials. */

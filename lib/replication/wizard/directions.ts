@@ -2,13 +2,12 @@ import 'server-only';
 import { explainReplicationError } from '../errors';
 import { normalizeReplicaStatus, type ReplicaStatus } from '../status';
 import { type AdminConn, withAdmins } from './admin';
-import { choiceOf, links, runNodeConfigs, type WizardContext } from './context';
+import { choiceOf, links, runNodeConfigs, type StepArgs } from './context';
 import { StepFailure } from './failure';
 import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
 import { setReplicationPassword } from './repl-user';
 import { REPLICATION_USER, recallPassword } from './secrets';
-import type { RunState } from './types';
 
 // Step 5: CHANGE MASTER … MASTER_USE_GTID=slave_pos (the dialect spells it per flavour), start,
 // and wait until both threads run with empty last errors; then the next link. The first link
@@ -78,15 +77,7 @@ async function waitForSource({ io, source, waitFor }: { io: StepIO; source: Admi
     );
 }
 
-export async function runDirectionsStep({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<{ links: LinkResult[] }> {
+export async function runDirectionsStep({ ctx, run, io }: StepArgs): Promise<{ links: LinkResult[] }> {
   await requirePreflight({ ctx, run, io });
   return withAdmins(runNodeConfigs(ctx, run), async (conns) => {
     const out: LinkResult[] = [];

@@ -1,23 +1,13 @@
 import 'server-only';
 import { plain, quoteString } from '../dialect';
 import { withAdmins } from './admin';
-import { runNodeConfigs, type WizardContext } from './context';
-import type { StepIO } from './io';
-import type { RunState } from './types';
+import { runNodeConfigs, type StepArgs } from './context';
 
 // Step 7 (the paper's last step): remove anonymous accounts on every node. Per node and with
 // sql_log_bin=0: account tables differ between nodes, and a DROP USER replicated to a node
 // without that account would stop its replication (error 1396).
 
-export async function runHardenStep({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<{ removed: string[] }> {
+export async function runHardenStep({ ctx, run, io }: StepArgs): Promise<{ removed: string[] }> {
   return withAdmins(runNodeConfigs(ctx, run), async (conns) => {
     const removed: string[] = [];
     for (const c of conns.values()) {

@@ -1,9 +1,7 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
 import { openAdmin } from './admin';
-import { runNodeConfigs, type WizardContext } from './context';
-import type { StepIO } from './io';
-import type { RunState } from './types';
+import { runNodeConfigs, type StepArgs } from './context';
 
 // Step 1: connect to every chosen node with the configured account; flavour and version.
 
@@ -23,11 +21,7 @@ export async function runNodesStep({
   ctx,
   run,
   io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<{ nodes: NodeInfo[]; topology: 'pair' | 'ring' }> {
+}: StepArgs): Promise<{ nodes: NodeInfo[]; topology: 'pair' | 'ring' }> {
   if (run.nodes.length < 2) throw new AppError('bad_request:input', 'Pick at least two nodes.');
   const out: NodeInfo[] = [];
   for (const [i, n] of runNodeConfigs(ctx, run).entries()) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
 import { withAdmins } from './admin';
-import { runNodeConfigs, type WizardContext } from './context';
+import { runNodeConfigs, type StepArgs, type WizardContext } from './context';
 import type { StepIO } from './io';
 import { buildChecks, type CheckWithFix } from './preflight-checks';
 import { readFacts } from './preflight-facts';
@@ -15,15 +15,7 @@ export interface PreflightResult {
   passed: boolean;
 }
 
-async function computeChecks({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<CheckWithFix[]> {
+async function computeChecks({ ctx, run, io }: StepArgs): Promise<CheckWithFix[]> {
   const nodes = runNodeConfigs(ctx, run);
   return withAdmins(nodes, async (conns) => {
     const facts = [];
@@ -40,29 +32,13 @@ async function computeChecks({
 const strip = ({ statements: _s, ...c }: CheckWithFix): Check => c;
 export const blocking = (checks: Check[]) => checks.filter((c) => !c.ok && c.severity === 'error');
 
-export async function runPreflight({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<PreflightResult> {
+export async function runPreflight({ ctx, run, io }: StepArgs): Promise<PreflightResult> {
   const checks = (await computeChecks({ ctx, run, io })).map(strip);
   return { checks, passed: blocking(checks).length === 0 };
 }
 
 /** For the steps that change servers: refuse (changing nothing) while a blocking check fails. */
-export async function requirePreflight({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<void> {
+export async function requirePreflight({ ctx, run, io }: StepArgs): Promise<void> {
   const quiet = {
     ...io,
     read: (c: Parameters<StepIO['read']>[0], s: Parameters<StepIO['read']>[1]) =>

@@ -1,11 +1,10 @@
 import 'server-only';
 import { plain } from '../dialect';
 import { type AdminConn, withAdmins } from './admin';
-import { choiceOf, links, runNodeConfigs, type WizardContext } from './context';
+import { choiceOf, links, runNodeConfigs, type StepArgs } from './context';
 import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
 import { generatePassword, REPLICATION_USER, rememberPassword } from './secrets';
-import type { RunState } from './types';
 
 // Step 3: on every source, an account with REPLICATION SLAVE only, limited to its replica's
 // address, with a fresh random password. Written with sql_log_bin=0: accounts are per node and
@@ -44,15 +43,7 @@ export async function setReplicationPassword({
   return password;
 }
 
-export async function runUserStep({
-  ctx,
-  run,
-  io,
-}: {
-  ctx: WizardContext;
-  run: RunState;
-  io: StepIO;
-}): Promise<{ accounts: AccountInfo[] }> {
+export async function runUserStep({ ctx, run, io }: StepArgs): Promise<{ accounts: AccountInfo[] }> {
   await requirePreflight({ ctx, run, io });
   const nodes = runNodeConfigs(ctx, run);
   return withAdmins(nodes, async (conns) => {
