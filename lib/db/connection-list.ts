@@ -332,6 +332,11 @@ export class ConnectionList {
     this.fence = newest;
   }
 
+  /** Fresh sessions on these nodes (after their globals changed, e.g. by the setup wizard). */
+  recycleSessions(names: string[]): void {
+    for (const n of this.nodes) if (names.includes(n.handle.name)) n.handle.recycle();
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

@@ -27,10 +27,16 @@ export class AcquireError extends Error {
 export interface NodeHandle {
   name: string;
   config: NodeConfig;
-  pool: Pool;
   db: Kysely<DB>;
   /** Connections checked out right now; broken at once when the node is found dead. */
   abortInFlight(): void;
+  /**
+   * New sessions from now on. A session copies auto_increment_increment/offset and similar
+   * globals when it connects, so after the wizard changes them the pool's old sessions would
+   * keep allocating colliding keys. The old pool is ended once its statements have had time
+   * to finish (they are bounded by the statement timeout).
+   */
+  recycle(): void;
   close(): Promise<void>;
 }
 
@@ -41,27 +47,31 @@ export function createNodeHandle(opts: {
   poolSize?: number;
 }): NodeHandle {
   const { config } = opts;
-  const pool = createPool({
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    password: config.password,
-    database: config.database,
-    connectTimeout: opts.connectTimeoutMs,
-    connectionLimit: opts.poolSize ?? 10,
-    maxIdle: opts.poolSize ?? 10,
-    idleTimeout: 30_000,
-    enableKeepAlive: true,
-    keepAliveInitialDelay: 5_000,
-    dateStrings: false,
-    timezone: 'Z',
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-    charset: 'utf8mb4',
-    multipleStatements: false,
-  });
-  // mysql2 emits errors of idle connections on the pool; they are seen again at use time.
-  pool.on('connection', (c) => c.on('error', () => undefined));
+  const newPool = (): Pool => {
+    const p = createPool({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      connectTimeout: opts.connectTimeoutMs,
+      connectionLimit: opts.poolSize ?? 10,
+      maxIdle: opts.poolSize ?? 10,
+      idleTimeout: 30_000,
+      enableKeepAlive: true,
+      keepAliveInitialDelay: 5_000,
+      dateStrings: false,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      charset: 'utf8mb4',
+      multipleStatements: false,
+    });
+    // mysql2 emits errors of idle connections on the pool; they are seen again at use time.
+    p.on('connection', (c) => c.on('error', () => undefined));
+    return p;
+  };
+  let pool = newPool();
 
   const inFlight = new Set<PoolConnection>();
   const kyselyPool = {
@@ -84,8 +94,12 @@ export function createNodeHandle(opts: {
   return {
     name: config.name,
     config,
-    pool,
     db,
+    recycle() {
+      const old = pool;
+      pool = newPool();
+      setTimeout(() => old.end(() => undefined), opts.queryTimeoutMs * 2).unref();
+    },
     abortInFlight() {
       for (const c of inFlight) c.destroy();
       inFlight.clear();

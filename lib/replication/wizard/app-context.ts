@@ -11,5 +11,11 @@ import { kyselyStore } from './store';
 export async function wizardContext({ actor }: { actor: string }): Promise<WizardContext> {
   const list = await getConnectionList();
   const store = kyselyStore(async (fn) => (await list.write({ run: (db) => fn(db) })).value);
-  return { nodes: getConfig().nodes, store, actor, audit };
+  return {
+    nodes: getConfig().nodes,
+    store,
+    actor,
+    audit,
+    onGlobalsChanged: (nodes) => list.recycleSessions(nodes),
+  };
 }

@@ -14,6 +14,9 @@ export interface WizardContext {
   store: WizardStore;
   actor: string;
   audit: (entry: AuditEntry) => Promise<void>;
+  /** Called after "Apply" changed globals on these nodes: the console's own pooled sessions
+   *  still hold the old auto_increment_* values and must be replaced. */
+  onGlobalsChanged?: (nodes: string[]) => void;
 }
 
 /** What each step function takes. */

@@ -45,6 +45,12 @@ export async function applyPreflightFixes({
       detail,
     });
   }
+  const changed = [
+    ...new Set(
+      io.log.filter((l) => l.outcome === 'ok' && /^SET (GLOBAL|PERSIST)/i.test(l.sql)).map((l) => l.node),
+    ),
+  ];
+  if (changed.length) ctx.onGlobalsChanged?.(changed);
   await startStep({ ctx, runId, step: 'preflight', wait: true });
   return { applied, log: io.log };
 }
