@@ -36,3 +36,10 @@ test('an unauthenticated API call gets 401 JSON, never a page or a stack', async
   expect(res.status()).toBe(401);
   expect((await res.json()).error.code).toBe('unauthorized:session');
 });
+
+test('pages may not be framed or sniffed', async ({ request }) => {
+  const res = await request.get('/login');
+  expect(res.headers()['x-frame-options']).toBe('DENY');
+  expect(res.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(res.headers()['x-content-type-options']).toBe('nosniff');
+});
