@@ -11,29 +11,26 @@ import {
   writeFenceState,
 } from './fence-store';
 import { AcquireError, createNodeHandle, type NodeHandle, withQueryTimeout } from './node';
-import { describeConnectionError, probeNode } from './probe';
+import { probeNode } from './probe';
 import { drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
+import {
+  type NodeRole,
+  type NodeRuntime,
+  newRuntime,
+  recordDown,
+  recordUp,
+  unavailableMessage,
+  unknownOutcomeMessage,
+} from './runtime';
 import type { DB } from './schema';
+
+export type { NodeRole, NodeRuntime } from './runtime';
 
 // The ordered list of database connections (DESIGN.md, "Rules the paper sets"):
 // - writes go to the first eligible node (reachable and not fenced);
 // - only connection-level failures move the active node, never a query error;
 // - failover is sticky: the node we moved away from is fenced until restored;
 // - a write whose outcome is unknown is verified on the next node, never blindly repeated.
-
-export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
-
-export interface NodeRuntime {
-  handle: NodeHandle;
-  reachable: boolean | null;
-  downSince: Date | null;
-  lastError: string | null;
-  latencyMs: number | null;
-  version: string | null;
-  readOnly: boolean | null;
-  checkedAt: Date | null;
-  failures: number;
-}
 
 export interface Served<T> {
   value: T;
@@ -70,21 +67,15 @@ export class ConnectionList {
     readonly actor = 'console',
   ) {
     this.cfg = config.connection;
-    this.nodes = config.nodes.map((n) => ({
-      handle: createNodeHandle({
-        config: n,
-        connectTimeoutMs: this.cfg.connectTimeoutMs,
-        queryTimeoutMs: this.cfg.queryTimeoutMs,
-      }),
-      reachable: null,
-      downSince: null,
-      lastError: null,
-      latencyMs: null,
-      version: null,
-      readOnly: null,
-      checkedAt: null,
-      failures: 0,
-    }));
+    this.nodes = config.nodes.map((n) =>
+      newRuntime(
+        createNodeHandle({
+          config: n,
+          connectTimeoutMs: this.cfg.connectTimeoutMs,
+          queryTimeoutMs: this.cfg.queryTimeoutMs,
+        }),
+      ),
+    );
   }
 
   /** First probe round and fence state; later calls return at once. */
@@ -158,7 +149,7 @@ export class ConnectionList {
         if (!isRead && !(err instanceof AcquireError)) {
           // The statement may have committed before the connection broke.
           if (!opts.verify)
-            throw new AppError('unknown_outcome:database', this.unknownMessage(name), { cause: err });
+            throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });
           unknownOutcome = true;
         }
       }
@@ -192,26 +183,14 @@ export class ConnectionList {
   }
 
   private unavailableMessage(): string {
-    const fenced = this.nodes.filter((n) => this.isFenced(n.handle.name)).map((n) => n.handle.name);
-    const down = this.nodes.filter((n) => n.reachable === false).map((n) => n.handle.name);
-    return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
-  }
-
-  private unknownMessage(name: string): string {
-    return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
+    return unavailableMessage(this.nodes, (name) => this.isFenced(name));
   }
 
   /** Marks a node unreachable; the next settle() fails over if writes must move down. */
   markDown(n: NodeRuntime, err: unknown): void {
-    if (n.reachable !== false) {
-      n.reachable = false;
-      n.downSince = new Date();
-      // Statements still waiting on a node now known gone would sit until their own timeout;
-      // breaking them lets a write move on (and be verified) at once.
-      n.handle.abortInFlight();
-    }
-    n.lastError = describeConnectionError(err);
-    n.failures++;
+    // Statements still waiting on a node now known gone would sit until their own timeout;
+    // breaking them lets a write move on (and be verified) at once.
+    if (recordDown(n, err)) n.handle.abortInFlight();
   }
 
   /** Brings `writer` up to date with active(), failing over when it moves down the list. */
@@ -299,18 +278,11 @@ export class ConnectionList {
     n.checkedAt = new Date();
     if (!r.ok) {
       const code = r.error === 'no answer (timed out)' ? 'SIPHA_PROBE_TIMEOUT' : 'ECONNREFUSED';
-      if (n.reachable !== false) this.markDown(n, { code, errno: r.errno });
+      this.markDown(n, { code, errno: r.errno });
       n.lastError = r.error ?? 'unreachable';
-      n.latencyMs = null;
       return;
     }
-    n.latencyMs = r.latencyMs;
-    n.version = r.version ?? null;
-    n.readOnly = r.readOnly ?? null;
-    n.lastError = null;
-    n.failures = 0;
-    if (n.reachable === false) n.downSince = null;
-    n.reachable = true;
+    recordUp(n, r);
     // A fenced node that answers again must not take writes from SIP servers either.
     if (this.cfg.fenceReadOnly && this.isFenced(n.handle.name) && r.readOnly === false) {
       await withQueryTimeout(this.probeTimeoutMs(), () => setReadOnly(n.handle, true)).catch(() => undefined);

@@ -1,0 +1,67 @@
+import type { NodeHandle } from './node';
+import { describeConnectionError, type ProbeResult } from './probe';
+
+// What the console knows of each node of the connection list right now, and how a probe or a
+// failed statement changes it.
+
+export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
+
+export interface NodeRuntime {
+  handle: NodeHandle;
+  reachable: boolean | null;
+  downSince: Date | null;
+  lastError: string | null;
+  latencyMs: number | null;
+  version: string | null;
+  readOnly: boolean | null;
+  checkedAt: Date | null;
+  failures: number;
+}
+
+export function newRuntime(handle: NodeHandle): NodeRuntime {
+  return {
+    handle,
+    reachable: null,
+    downSince: null,
+    lastError: null,
+    latencyMs: null,
+    version: null,
+    readOnly: null,
+    checkedAt: null,
+    failures: 0,
+  };
+}
+
+/** Marks a node unreachable; returns true when it was not known to be down before. */
+export function recordDown(n: NodeRuntime, err: unknown): boolean {
+  const fresh = n.reachable !== false;
+  if (fresh) {
+    n.reachable = false;
+    n.downSince = new Date();
+  }
+  n.lastError = describeConnectionError(err);
+  n.latencyMs = null;
+  n.failures++;
+  return fresh;
+}
+
+/** A successful probe: the node answers, with this latency, version and read_only. */
+export function recordUp(n: NodeRuntime, r: ProbeResult): void {
+  n.latencyMs = r.latencyMs;
+  n.version = r.version ?? null;
+  n.readOnly = r.readOnly ?? null;
+  n.lastError = null;
+  n.failures = 0;
+  if (n.reachable === false) n.downSince = null;
+  n.reachable = true;
+}
+
+export function unavailableMessage(nodes: NodeRuntime[], isFenced: (name: string) => boolean): string {
+  const fenced = nodes.filter((n) => isFenced(n.handle.name)).map((n) => n.handle.name);
+  const down = nodes.filter((n) => n.reachable === false).map((n) => n.handle.name);
+  return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
+}
+
+export function unknownOutcomeMessage(name: string): string {
+  return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
+}
