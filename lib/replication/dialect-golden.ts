@@ -54,6 +54,13 @@ export function renderGolden(version: string): string {
   stmt('semi_sync_source_wait_on', d.setSemiSyncSourceWait({ on: true }));
   stmt('semi_sync_source_wait_off', d.setSemiSyncSourceWait({ on: false }));
   stmt('semi_sync_replica_enabled', d.semiSyncReplicaEnabled());
+  stmt('semi_sync_settings', d.semiSyncSettings());
+  const install = { installSourcePlugin: true, installReplicaPlugin: true };
+  for (const [i, s] of d.enableSemiSync(install).entries()) stmt(`enable_semi_sync.${i + 1}`, s);
+  const installed = { installSourcePlugin: false, installReplicaPlugin: false };
+  for (const [i, s] of d.enableSemiSync(installed).entries()) stmt(`enable_semi_sync_installed.${i + 1}`, s);
+  stmt('semi_sync_status', d.semiSyncStatus());
+  for (const [i, s] of d.restartReplicaIo().entries()) stmt(`restart_replica_io.${i + 1}`, s);
   const account = { user: 'repl', host: '10.0.0.%', password: 'pw' };
   for (const [i, s] of d.createReplicationUser(account).entries())
     stmt(`create_replication_user.${i + 1}`, s);

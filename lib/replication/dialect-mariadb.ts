@@ -4,6 +4,7 @@ import {
   checkServerId,
   createReplicationUserStatements,
   currentPrivilegesStatement,
+  semiSyncAssignments,
   variableAssignment,
 } from './dialect-shared.ts';
 import type { Dialect, NodeSettings, SourceEndpoint } from './dialect-types.ts';
@@ -35,6 +36,17 @@ function checkGtidList(gtid: string): string {
   return gtid;
 }
 
+// Built into the server since 10.3 (no plugin to install), all dynamic.
+const SEMI_SYNC = semiSyncAssignments({
+  source: 'rpl_semi_sync_master',
+  replica: 'rpl_semi_sync_slave',
+  noReplica: 'wait_no_slave',
+});
+
+// information_schema.GLOBAL_STATUS works with performance_schema off (the MariaDB default).
+const status = (name: string) =>
+  `(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '${name}')`;
+
 function myCnf(s: NodeSettings): string {
   return [
     // [mariadbd] is read only by MariaDB (10.4.6+), so the file cannot confuse a MySQL server.
@@ -46,6 +58,7 @@ function myCnf(s: NodeSettings): string {
     'log_slave_updates = ON',
     `gtid_domain_id = ${s.gtidDomainId}`,
     ...autoIncrementLines(s.nodeCount, s.nodeIndex),
+    ...SEMI_SYNC.map(([name, value]) => variableAssignment(name, value)),
   ].join('\n');
 }
 
@@ -99,6 +112,25 @@ export function mariadbDialect(version: ServerVersion): Dialect {
     setSemiSyncSourceWait: ({ on }) =>
       plain(`SET GLOBAL rpl_semi_sync_master_enabled = ${on ? 'ON' : 'OFF'}`),
     semiSyncReplicaEnabled: () => plain('SELECT @@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled'),
+    semiSyncSettings: () =>
+      plain(
+        'SELECT @@GLOBAL.rpl_semi_sync_master_enabled AS source_enabled, ' +
+          '@@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled, ' +
+          '@@GLOBAL.rpl_semi_sync_master_wait_point AS wait_point, ' +
+          '@@GLOBAL.rpl_semi_sync_master_wait_no_slave AS wait_no_replica, ' +
+          '@@GLOBAL.rpl_semi_sync_master_timeout AS timeout_ms',
+      ),
+    enableSemiSync: () =>
+      SEMI_SYNC.map(([name, value]) => plain(`SET GLOBAL ${variableAssignment(name, value)}`)),
+    semiSyncStatus: () =>
+      plain(
+        `SELECT ${status('Rpl_semi_sync_master_status')} AS source_status, ` +
+          `${status('Rpl_semi_sync_master_clients')} AS source_clients, ` +
+          `${status('Rpl_semi_sync_master_yes_tx')} AS source_yes_tx, ` +
+          `${status('Rpl_semi_sync_master_no_tx')} AS source_no_tx, ` +
+          `${status('Rpl_semi_sync_slave_status')} AS replica_status`,
+      ),
+    restartReplicaIo: () => [plain('STOP SLAVE IO_THREAD'), plain('START SLAVE IO_THREAD')],
     readOnlyBypassAccounts: () =>
       plain(
         'SELECT DISTINCT GRANTEE AS grantee FROM information_schema.USER_PRIVILEGES ' +

@@ -4,6 +4,7 @@ import {
   checkServerId,
   createReplicationUserStatements,
   currentPrivilegesStatement,
+  semiSyncAssignments,
   variableAssignment,
 } from './dialect-shared.ts';
 import type { Dialect, NodeSettings, SourceEndpoint } from './dialect-types.ts';
@@ -37,7 +38,28 @@ function checkGtidSet(gtid: string): string {
   return gtid.replace(/\s+/g, '');
 }
 
+// 8.0.26 renamed the semi-sync plugins and their variables (master/slave -> source/replica);
+// the old plugins still ship with 8.0 but 8.4 documents only the new ones.
+function semiSyncNames(v: ServerVersion) {
+  const renamed = atLeast(v, 8, 0, 26);
+  return {
+    source: renamed ? 'rpl_semi_sync_source' : 'rpl_semi_sync_master',
+    replica: renamed ? 'rpl_semi_sync_replica' : 'rpl_semi_sync_slave',
+    noReplica: renamed ? 'wait_no_replica' : 'wait_no_slave',
+    sourceLib: renamed ? 'semisync_source.so' : 'semisync_master.so',
+    replicaLib: renamed ? 'semisync_replica.so' : 'semisync_slave.so',
+  };
+}
+
+// Plugin variables exist only once the plugin is loaded: read them where a missing one is NULL
+// instead of an error (performance_schema is on by default in MySQL 8).
+const variable = (name: string) =>
+  `(SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = '${name}')`;
+const status = (name: string) =>
+  `(SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = '${name}')`;
+
 function myCnf(v: ServerVersion, s: NodeSettings): string {
+  const n = semiSyncNames(v);
   return [
     '[mysqld]',
     `server_id = ${checkServerId(s.serverId)}`,
@@ -49,6 +71,9 @@ function myCnf(v: ServerVersion, s: NodeSettings): string {
     'gtid_mode = ON',
     'enforce_gtid_consistency = ON',
     ...autoIncrementLines(s.nodeCount, s.nodeIndex),
+    // INSTALL PLUGIN (Apply) registers the plugins in mysql.plugin, so they load at every
+    // start; loose- keeps a server whose plugin is missing from refusing to start.
+    ...semiSyncAssignments(n).map(([name, value]) => `loose-${variableAssignment(name, value)}`),
   ].join('\n');
 }
 
@@ -56,6 +81,7 @@ export function mysqlDialect(version: ServerVersion): Dialect {
   const replica = atLeast(version, 8, 0, 22) ? 'REPLICA' : 'SLAVE';
   const binlogStatus = atLeast(version, 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
   const replicaUpdates = atLeast(version, 8, 0, 26) ? 'log_replica_updates' : 'log_slave_updates';
+  const semi = semiSyncNames(version);
   return {
     version,
     gtidModel: 'uuid-set',
@@ -115,6 +141,38 @@ export function mysqlDialect(version: ServerVersion): Dialect {
           ? "SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_replica_enabled') AS replica_enabled"
           : "SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_slave_enabled') AS replica_enabled",
       ),
+    semiSyncSettings: () =>
+      plain(
+        `SELECT ${variable(`${semi.source}_enabled`)} AS source_enabled, ` +
+          `${variable(`${semi.replica}_enabled`)} AS replica_enabled, ` +
+          `${variable(`${semi.source}_wait_point`)} AS wait_point, ` +
+          `${variable(`${semi.source}_${semi.noReplica}`)} AS wait_no_replica, ` +
+          `${variable(`${semi.source}_timeout`)} AS timeout_ms`,
+      ),
+    // The documented sequence: INSTALL PLUGIN (once; it fails if already installed, hence the
+    // caller's flags), then the variables, persisted with SET PERSIST.
+    enableSemiSync: ({ installSourcePlugin, installReplicaPlugin }) => [
+      ...(installSourcePlugin
+        ? [plain(`INSTALL PLUGIN ${semi.source} SONAME ${quoteString(semi.sourceLib)}`)]
+        : []),
+      ...(installReplicaPlugin
+        ? [plain(`INSTALL PLUGIN ${semi.replica} SONAME ${quoteString(semi.replicaLib)}`)]
+        : []),
+      ...semiSyncAssignments(semi).map(([name, value]) =>
+        plain(`SET PERSIST ${variableAssignment(name, value)}`),
+      ),
+    ],
+    semiSyncStatus: () => {
+      const s = (x: string) => status(`Rpl_semi_sync_${x}`);
+      const src = semi.source.replace('rpl_semi_sync_', '');
+      const rep = semi.replica.replace('rpl_semi_sync_', '');
+      return plain(
+        `SELECT ${s(`${src}_status`)} AS source_status, ${s(`${src}_clients`)} AS source_clients, ` +
+          `${s(`${src}_yes_tx`)} AS source_yes_tx, ${s(`${src}_no_tx`)} AS source_no_tx, ` +
+          `${s(`${rep}_status`)} AS replica_status`,
+      );
+    },
+    restartReplicaIo: () => [plain(`STOP ${replica} IO_THREAD`), plain(`START ${replica} IO_THREAD`)],
     // CONNECTION_ADMIN (or the deprecated SUPER) bypasses read_only, not super_read_only.
     readOnlyBypassAccounts: () =>
       plain(

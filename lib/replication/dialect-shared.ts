@@ -57,3 +57,20 @@ export function currentPrivilegesStatement(): Statement {
       "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')",
   );
 }
+
+/** The lossless semi-sync settings, in the order they are set (the enable switches last). */
+export function semiSyncAssignments(names: {
+  source: string;
+  replica: string;
+  noReplica: string;
+}): [string, string | number | boolean][] {
+  return [
+    [`${names.source}_timeout`, 1000],
+    // AFTER_SYNC: the commit becomes visible only after a replica has the event (lossless).
+    [`${names.source}_wait_point`, 'AFTER_SYNC'],
+    // No replica connected: commit at once (asynchronously) rather than stall each commit.
+    [`${names.source}_${names.noReplica}`, false],
+    [`${names.replica}_enabled`, true],
+    [`${names.source}_enabled`, true],
+  ];
+}

@@ -65,6 +65,23 @@ export interface Dialect {
   setSemiSyncSourceWait(args: { on: boolean }): Statement;
   /** One row, column `replica_enabled` (1/0/NULL): whether this node acknowledges as a semi-sync replica. */
   semiSyncReplicaEnabled(): Statement;
+  /**
+   * One row: `source_enabled`, `replica_enabled` (ON/OFF or 1/0; NULL where the MySQL plugin is
+   * not installed), `wait_point`, `wait_no_replica`, `timeout_ms`.
+   */
+  semiSyncSettings(): Statement;
+  /**
+   * Lossless semi-sync (AFTER_SYNC, no wait without a connected replica, 1 s timeout) as both
+   * source and replica. MySQL installs the plugins the caller says are missing; MariaDB has them built in.
+   */
+  enableSemiSync(args: { installSourcePlugin: boolean; installReplicaPlugin: boolean }): Statement[];
+  /**
+   * One row: `source_status` (ON/OFF), `source_clients`, `source_yes_tx`, `source_no_tx`,
+   * `replica_status` (ON/OFF: this node's IO thread acknowledges semi-sync). NULL when absent.
+   */
+  semiSyncStatus(): Statement;
+  /** A replica registers as semi-sync only when its IO thread (re)connects. */
+  restartReplicaIo(): Statement[];
   /** Lists grantees (column `grantee`) whose privileges let them write despite read_only. */
   readOnlyBypassAccounts(): Statement;
   createReplicationUser(account: ReplicationAccount): Statement[];

@@ -21,6 +21,20 @@ read_only_bypass_accounts: SELECT DISTINCT GRANTEE AS grantee FROM information_s
 semi_sync_source_wait_on: SET GLOBAL rpl_semi_sync_master_enabled = ON
 semi_sync_source_wait_off: SET GLOBAL rpl_semi_sync_master_enabled = OFF
 semi_sync_replica_enabled: SELECT @@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled
+semi_sync_settings: SELECT @@GLOBAL.rpl_semi_sync_master_enabled AS source_enabled, @@GLOBAL.rpl_semi_sync_slave_enabled AS replica_enabled, @@GLOBAL.rpl_semi_sync_master_wait_point AS wait_point, @@GLOBAL.rpl_semi_sync_master_wait_no_slave AS wait_no_replica, @@GLOBAL.rpl_semi_sync_master_timeout AS timeout_ms
+enable_semi_sync.1: SET GLOBAL rpl_semi_sync_master_timeout = 1000
+enable_semi_sync.2: SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC
+enable_semi_sync.3: SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF
+enable_semi_sync.4: SET GLOBAL rpl_semi_sync_slave_enabled = ON
+enable_semi_sync.5: SET GLOBAL rpl_semi_sync_master_enabled = ON
+enable_semi_sync_installed.1: SET GLOBAL rpl_semi_sync_master_timeout = 1000
+enable_semi_sync_installed.2: SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC
+enable_semi_sync_installed.3: SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF
+enable_semi_sync_installed.4: SET GLOBAL rpl_semi_sync_slave_enabled = ON
+enable_semi_sync_installed.5: SET GLOBAL rpl_semi_sync_master_enabled = ON
+semi_sync_status: SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'Rpl_semi_sync_master_status') AS source_status, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'Rpl_semi_sync_master_clients') AS source_clients, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'Rpl_semi_sync_master_yes_tx') AS source_yes_tx, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'Rpl_semi_sync_master_no_tx') AS source_no_tx, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'Rpl_semi_sync_slave_status') AS replica_status
+restart_replica_io.1: STOP SLAVE IO_THREAD
+restart_replica_io.2: START SLAVE IO_THREAD
 create_replication_user.1: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
@@ -38,3 +52,8 @@ my_cnf: log_slave_updates = ON
 my_cnf: gtid_domain_id = 2
 my_cnf: auto_increment_increment = 2
 my_cnf: auto_increment_offset = 2
+my_cnf: rpl_semi_sync_master_timeout = 1000
+my_cnf: rpl_semi_sync_master_wait_point = AFTER_SYNC
+my_cnf: rpl_semi_sync_master_wait_no_slave = OFF
+my_cnf: rpl_semi_sync_slave_enabled = ON
+my_cnf: rpl_semi_sync_master_enabled = ON

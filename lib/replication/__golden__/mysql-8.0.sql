@@ -28,6 +28,22 @@ read_only_bypass_accounts: SELECT DISTINCT GRANTEE AS grantee FROM information_s
 semi_sync_source_wait_on: SET GLOBAL rpl_semi_sync_source_enabled = ON
 semi_sync_source_wait_off: SET GLOBAL rpl_semi_sync_source_enabled = OFF
 semi_sync_replica_enabled: SELECT (SELECT VARIABLE_VALUE = 'ON' FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_replica_enabled') AS replica_enabled
+semi_sync_settings: SELECT (SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_source_enabled') AS source_enabled, (SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_replica_enabled') AS replica_enabled, (SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_source_wait_point') AS wait_point, (SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_source_wait_no_replica') AS wait_no_replica, (SELECT VARIABLE_VALUE FROM performance_schema.global_variables WHERE VARIABLE_NAME = 'rpl_semi_sync_source_timeout') AS timeout_ms
+enable_semi_sync.1: INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'
+enable_semi_sync.2: INSTALL PLUGIN rpl_semi_sync_replica SONAME 'semisync_replica.so'
+enable_semi_sync.3: SET PERSIST rpl_semi_sync_source_timeout = 1000
+enable_semi_sync.4: SET PERSIST rpl_semi_sync_source_wait_point = AFTER_SYNC
+enable_semi_sync.5: SET PERSIST rpl_semi_sync_source_wait_no_replica = OFF
+enable_semi_sync.6: SET PERSIST rpl_semi_sync_replica_enabled = ON
+enable_semi_sync.7: SET PERSIST rpl_semi_sync_source_enabled = ON
+enable_semi_sync_installed.1: SET PERSIST rpl_semi_sync_source_timeout = 1000
+enable_semi_sync_installed.2: SET PERSIST rpl_semi_sync_source_wait_point = AFTER_SYNC
+enable_semi_sync_installed.3: SET PERSIST rpl_semi_sync_source_wait_no_replica = OFF
+enable_semi_sync_installed.4: SET PERSIST rpl_semi_sync_replica_enabled = ON
+enable_semi_sync_installed.5: SET PERSIST rpl_semi_sync_source_enabled = ON
+semi_sync_status: SELECT (SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Rpl_semi_sync_source_status') AS source_status, (SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Rpl_semi_sync_source_clients') AS source_clients, (SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Rpl_semi_sync_source_yes_tx') AS source_yes_tx, (SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Rpl_semi_sync_source_no_tx') AS source_no_tx, (SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Rpl_semi_sync_replica_status') AS replica_status
+restart_replica_io.1: STOP REPLICA IO_THREAD
+restart_replica_io.2: START REPLICA IO_THREAD
 create_replication_user.1: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
 create_replication_user.1.display: CREATE USER IF NOT EXISTS 'repl'@'10.0.0.%' IDENTIFIED BY '********'
 create_replication_user.2: ALTER USER 'repl'@'10.0.0.%' IDENTIFIED BY 'pw'
@@ -47,3 +63,8 @@ my_cnf: gtid_mode = ON
 my_cnf: enforce_gtid_consistency = ON
 my_cnf: auto_increment_increment = 2
 my_cnf: auto_increment_offset = 2
+my_cnf: loose-rpl_semi_sync_source_timeout = 1000
+my_cnf: loose-rpl_semi_sync_source_wait_point = AFTER_SYNC
+my_cnf: loose-rpl_semi_sync_source_wait_no_replica = OFF
+my_cnf: loose-rpl_semi_sync_replica_enabled = ON
+my_cnf: loose-rpl_semi_sync_source_enabled = ON

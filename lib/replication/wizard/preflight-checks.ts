@@ -1,5 +1,6 @@
 import { type Dialect, plain, quoteString, type Statement } from '../dialect';
 import type { NodeFacts } from './preflight-facts';
+import { semiSyncCheck } from './preflight-semisync';
 import type { Check } from './types';
 
 // Turns the facts of every node into pass/fail checks with the reason and the fix. Pure, so the
@@ -185,6 +186,7 @@ export function buildChecks({
             ],
           }),
     });
+    add(semiSyncCheck({ f, d, cnf }));
     const same =
       f.charset === first.charset && f.collation === first.collation && f.timeZone === first.timeZone;
     add({

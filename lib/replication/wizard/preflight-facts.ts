@@ -30,8 +30,18 @@ export interface NodeFacts {
   privileges: Set<string>;
   grantable: boolean;
   replicaOf: string | null;
+  /** null values: the setting does not exist (MySQL plugin not installed). */
+  semiSync: {
+    sourceEnabled: boolean | null;
+    replicaEnabled: boolean | null;
+    waitPoint: string | null;
+    waitNoReplica: boolean | null;
+    timeoutMs: number | null;
+  };
 }
 
+const orNull = <T>(v: unknown, f: (v: unknown) => T): T | null =>
+  v === null || v === undefined ? null : f(v);
 const on = (v: unknown) => v === 1 || v === '1' || String(v).toUpperCase() === 'ON';
 
 // An account short of privileges cannot run every read; the privileges check then says why.
@@ -69,6 +79,7 @@ export async function readFacts({
   );
   const privs = await io.read(c, c.dialect.currentPrivileges());
   const [status] = await tryRead(io, c, c.dialect.replicaStatus());
+  const [semi = {}] = await tryRead(io, c, c.dialect.semiSyncSettings());
   const tz = String(v.tz) === 'SYSTEM' ? `SYSTEM (${v.stz})` : String(v.tz);
   return {
     name: c.name,
@@ -95,5 +106,12 @@ export async function readFacts({
     replicaOf: status
       ? `${status.Master_Host ?? status.Source_Host}:${status.Master_Port ?? status.Source_Port}`
       : null,
+    semiSync: {
+      sourceEnabled: orNull(semi.source_enabled, on),
+      replicaEnabled: orNull(semi.replica_enabled, on),
+      waitPoint: orNull(semi.wait_point, String),
+      waitNoReplica: orNull(semi.wait_no_replica, on),
+      timeoutMs: orNull(semi.timeout_ms, Number),
+    },
   };
 }
