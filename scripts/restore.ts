@@ -4,7 +4,9 @@
 //   ... scripts/restore.ts --resume RUN_ID | --rollback RUN_ID | --list
 // With --json every progress change is one JSON line on stdout. Test hook: with
 // SIPHA_RESTORE_TEST_HOLD_MS set, the run stays that long inside the read-lock window (tests kill
-// the process there); "locked" is printed the moment the lock is held.
+// the process there); "locked" is printed the moment the lock is held. With
+// SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS the run stays that long after the switch, before the
+// unlock; "switched" is printed when the switch step is done.
 import { parseArgs } from 'node:util';
 import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
@@ -71,12 +73,21 @@ async function main(): Promise<number> {
   const { liveRun, getRun } = await import('@/lib/replication/restore/runner');
   const last = { key: '' };
   let lockedShown = false;
+  let switchedShown = false;
   for (;;) {
     const v = liveRun(runId) ?? (await getRun({ list, runId }));
     if (!v) break;
     if (!lockedShown && v.lockLeaseEndsAt) {
       lockedShown = true;
       console.log('locked');
+    }
+    if (
+      !switchedShown &&
+      v.status === 'running' &&
+      v.steps.some((s) => s.id === 'switch' && s.status === 'done')
+    ) {
+      switchedShown = true;
+      console.log('switched');
     }
     show(v, last);
     if (v.status !== 'running') {

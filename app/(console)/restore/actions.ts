@@ -63,12 +63,10 @@ export const resumeRestoreAction = validatedAction({
   run: async (i, { user }) => {
     const list = await getConnectionList();
     const r = await resumeRun({ list, runId: i.runId, actor: user.actor, audit: sinkFor(user.actor) });
+    if (r.status !== 'succeeded' && r.status !== 'running') return { status: 'failed', message: r.message };
     return {
       status: 'saved',
-      message:
-        r.runId === i.runId
-          ? 'The switch had been made: run completed.'
-          : `Resumed as run ${r.runId.slice(0, 8)}.`,
+      message: r.message,
       node: list.active()?.handle.name ?? '',
     };
   },

@@ -65,7 +65,9 @@ export async function runStep(run: RunContext, id: StepId): Promise<void> {
     case 'verify':
       return run.step(id, t.name, () => verify(run));
     case 'switch':
-      return run.step(id, t.name, () => switchOver(run));
+      await run.step(id, t.name, () => switchOver(run));
+      if (run.o.testHoldAfterSwitchMs) await new Promise((r) => setTimeout(r, run.o.testHoldAfterSwitchMs));
+      return;
     case 'unlock':
       return run.step(id, s.name, async () => {
         await unlock(run);

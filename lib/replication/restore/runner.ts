@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
 import { type AuditSink, runRestore } from './engine';
-import { nodeCtx, onCtx } from './io';
 import type { ReplicationCredentials } from './replicate';
+import { completeAfterSwitch } from './resume-switched';
 import { loadRun, recentRuns, saveRun } from './store';
 import type { RestoreKind, RestoreProcedure, RunView } from './types';
 
@@ -59,6 +59,12 @@ export interface StartInput {
   audit?: AuditSink;
 }
 
+/** Test hooks only: how long to hold the run at a point where a test kills the console. */
+function testHold(name: string): number | undefined {
+  const ms = Number(process.env[name] ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 /** Starts a run in the background; returns its id at once (after the plan is known). */
 export async function startRun(input: StartInput): Promise<{ runId: string; done: Promise<RunView> }> {
   const running = busy();
@@ -70,7 +76,8 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
       `An interrupted restore of ${open[0]!.target} must be resumed or rolled back first.`,
     );
   const runId = randomUUID();
-  const hold = Number(process.env.SIPHA_RESTORE_TEST_HOLD_MS ?? 0);
+  const hold = testHold('SIPHA_RESTORE_TEST_HOLD_MS');
+  const holdAfterSwitch = testHold('SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS');
   let first!: () => void;
   let failedEarly!: (e: unknown) => void;
   const started = new Promise<void>((res, rej) => {
@@ -80,7 +87,8 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
   const done = runRestore({
     ...input,
     runId,
-    testHoldMs: Number.isFinite(hold) && hold > 0 ? hold : undefined,
+    testHoldMs: hold,
+    testHoldAfterSwitchMs: holdAfterSwitch,
     onProgress: (v) => {
       live.set(runId, v);
       first();
@@ -103,7 +111,7 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
 /** After a restart: complete what the old run had done, or start the remaining work again. */
 export async function resumeRun(
   input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string },
-): Promise<{ runId: string }> {
+): Promise<{ runId: string; status: RunView['status']; message: string }> {
   const old = await loadRun({ list: input.list, runId: input.runId });
   if (!old || old.status !== 'running' || live.has(runIdOf(old)))
     throw new AppError('conflict:state', 'That run is not interrupted.');
@@ -111,22 +119,17 @@ export async function resumeRun(
   await list.refreshFence(true);
   const switched = old.kind === 'restore' ? !list.isFenced(old.target) : list.isFenced(old.survivor);
   if (switched) {
-    // The switch happened before the console stopped; the lock died with it. Finish the tail.
-    if (old.kind === 'restore') {
-      const t = await nodeCtx({ list, name: old.target });
-      for (const st of t.dialect.setReadOnly({ on: false })) await onCtx(t, st);
-    }
-    await saveRun({
+    // The switch happened before the console stopped; the lock died with it. Finish the tail
+    // without locking again (resume-switched.ts).
+    const v = await completeAfterSwitch({
       list,
-      view: {
-        ...old,
-        status: 'succeeded',
-        phase: 'done',
-        finishedAt: Date.now(),
-        message: `Completed after a console restart: the switch had been made; ${old.survivor} was unlocked when the old console stopped.`,
-      },
+      old,
+      actor: input.actor,
+      audit: input.audit,
+      onProgress: (p) => live.set(old.runId, p),
     });
-    return { runId: old.runId };
+    live.set(old.runId, v);
+    return { runId: old.runId, status: v.status, message: v.message };
   }
   await saveRun({
     list,
@@ -143,7 +146,7 @@ export async function resumeRun(
     procedure: old.procedure,
     target: old.target,
   });
-  return { runId };
+  return { runId, status: 'running', message: `Resumed as run ${runId.slice(0, 8)}.` };
 }
 
 /** Puts the fence state back to what it was before the run; the survivor is not locked any more. */
