@@ -108,6 +108,20 @@ export function StepResults({ run, step }: { run: RunState; step: StepId }) {
             head={['node', 'CHECKSUM TABLE subscriber']}
             rows={Object.entries(r.checksums as Record<string, string>).map(([n, v]) => [n, v ?? 'missing'])}
           />
+          {r.semiSync && (
+            <Table
+              label="Semi-sync"
+              head={['source', 'semi-sync status', 'acknowledging replicas', 'commits acknowledged / not']}
+              rows={r.semiSync.map(
+                (s: { node: string; status: boolean; clients: number; yesTx: number; noTx: number }) => [
+                  s.node,
+                  s.status ? 'ON' : 'OFF',
+                  s.clients,
+                  `${s.yesTx} / ${s.noTx}`,
+                ],
+              )}
+            />
+          )}
         </div>
       );
     case 'harden':

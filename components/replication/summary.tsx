@@ -1,3 +1,4 @@
+import { semiSyncSummary } from '@/lib/replication/wizard/semisync-summary';
 import type { RunState } from '@/lib/replication/wizard/types';
 
 // The last page: what was set up and how it was proven.
@@ -7,6 +8,7 @@ export function Summary({ run }: { run: RunState }) {
   const links = run.steps.directions.result?.links ?? [];
   const data = run.steps.data.result;
   const delays = (verify?.probes ?? []).map((p: { delayMs: number }) => p.delayMs);
+  const semiSync = semiSyncSummary(verify?.semiSync);
   return (
     <section
       aria-label="Summary"
@@ -39,6 +41,7 @@ export function Summary({ run }: { run: RunState }) {
             subscriber equal on all nodes
           </li>
         )}
+        <li className={semiSync.ok ? undefined : 'font-medium text-amber-800'}>{semiSync.text}</li>
         <li>Anonymous accounts removed; replication accounts have REPLICATION SLAVE only</li>
         <li>Keep the my.cnf lines from the preflight step on each node so a restart keeps these settings.</li>
       </ul>

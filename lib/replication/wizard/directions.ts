@@ -8,10 +8,12 @@ import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
 import { setReplicationPassword } from './repl-user';
 import { REPLICATION_USER, recallPassword } from './secrets';
+import { replicaSemiSyncEnabled, restartIo, semiSyncState, waitReplicaSemiSync } from './semisync';
 
 // Step 5: CHANGE MASTER … MASTER_USE_GTID=slave_pos (the dialect spells it per flavour), start,
 // and wait until both threads run with empty last errors; then the next link. The first link
-// that fails is stopped and explained, and no further link is touched.
+// that fails is stopped and explained, and no further link is touched. Where the replica has
+// semi-sync enabled, its IO thread is restarted so it registers with its source as semi-sync.
 
 export interface LinkResult {
   replica: string;
@@ -77,6 +79,15 @@ async function waitForSource({ io, source, waitFor }: { io: StepIO; source: Admi
     );
 }
 
+async function semiSyncRegistered({ c, io, source }: { c: AdminConn; io: StepIO; source: string }) {
+  io.note(
+    c.name,
+    (await waitReplicaSemiSync({ c, io }))
+      ? `IO thread restarted: acknowledges ${source}'s commits as a semi-sync replica`
+      : `IO thread restarted, but it does not report semi-sync on; Verify shows whether ${source} waits for it`,
+  );
+}
+
 export async function runDirectionsStep({ ctx, run, io }: StepArgs): Promise<{ links: LinkResult[] }> {
   await requirePreflight({ ctx, run, io });
   return withAdmins(runNodeConfigs(ctx, run), async (conns) => {
@@ -89,6 +100,14 @@ export async function runDirectionsStep({ ctx, run, io }: StepArgs): Promise<{ l
         now && now.sourceHost === src.replicationHost && now.sourcePort === src.replicationPort;
       if (sameSource && now.ioRunning === 'Yes' && now.sqlRunning && !now.lastIoErrno && !now.lastSqlErrno) {
         io.note(l.replica, `already replicating from ${l.source}: left as it is`);
+        // Semi-sync enabled after this link started: the running IO thread does not acknowledge yet.
+        if (
+          (await replicaSemiSyncEnabled({ c: replica, io })) &&
+          !(await semiSyncState({ c: replica, io })).replicaStatus
+        ) {
+          await restartIo({ c: replica, io });
+          if (!io.dryRun) await semiSyncRegistered({ c: replica, io, source: l.source });
+        }
         out.push({ replica: l.replica, source: l.source, io: 'Yes', sql: true, skipped: true });
         continue;
       }
@@ -117,8 +136,17 @@ export async function runDirectionsStep({ ctx, run, io }: StepArgs): Promise<{ l
         }),
       );
       await io.exec(replica, replica.dialect.startReplica());
-      if (io.dryRun) continue;
-      const s = await waitThreads({ c: replica, io, source: l.source });
+      const semiSync = await replicaSemiSyncEnabled({ c: replica, io });
+      if (io.dryRun) {
+        if (semiSync) await restartIo({ c: replica, io });
+        continue;
+      }
+      let s = await waitThreads({ c: replica, io, source: l.source });
+      if (semiSync) {
+        await restartIo({ c: replica, io });
+        s = await waitThreads({ c: replica, io, source: l.source });
+        await semiSyncRegistered({ c: replica, io, source: l.source });
+      }
       io.note(l.replica, `replicating from ${l.source}: IO ${s.ioRunning}, SQL running, no errors`);
       out.push({ replica: l.replica, source: l.source, io: s.ioRunning, sql: s.sqlRunning });
     }

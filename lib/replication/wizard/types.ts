@@ -17,13 +17,13 @@ export const STEP_TITLES: Record<StepId, string> = {
 export const STEP_HELP: Record<StepId, string> = {
   nodes: 'Connects to every chosen node with the configured account and detects flavour and version.',
   preflight:
-    'Checks each node: server_id, binary log, GTID, auto_increment, accounts, character set, time zone. Changes nothing until you press Apply.',
+    'Checks each node: server_id, binary log, GTID, auto_increment, accounts, lossless semi-sync, character set, time zone. Changes nothing until you press Apply.',
   user: 'Creates on each source an account with REPLICATION SLAVE only, for its replica’s address, with a new random password that is never shown or stored.',
   data: 'Gives each replica the data of the node it will read from, and the exact binlog/GTID position it starts at.',
   directions:
-    'Points each node at its source (CHANGE MASTER … MASTER_USE_GTID=slave_pos), starts it and waits for both threads to run without errors.',
+    'Points each node at its source (CHANGE MASTER … MASTER_USE_GTID=slave_pos), starts it and waits for both threads to run without errors; with semi-sync on, restarts the IO thread so the replica acknowledges commits.',
   verify:
-    'Writes a probe row on each node, measures when it appears on every other node, and compares CHECKSUM TABLE subscriber.',
+    'Writes a probe row on each node, measures when it appears on every other node, compares CHECKSUM TABLE subscriber, and checks that every source waits for a semi-sync replica (lossless).',
   harden: 'Removes anonymous accounts (the paper’s last step) and closes the run with a summary.',
 };
 

@@ -6,11 +6,14 @@ import { runNodeConfigs, type WizardContext } from './context';
 import { replicaStatus } from './directions';
 import { StepFailure } from './failure';
 import type { StepIO } from './io';
+import { semiSyncSources } from './semisync';
+import { type SemiSyncSource, semiSyncSummary } from './semisync-summary';
 import type { RunState } from './types';
 
 // Step 6: a probe row written on each node must appear on every other node (the delay is
 // measured, not assumed); then CHECKSUM TABLE subscriber must agree everywhere. Probe rows go
-// to sipha_wizard_probe (migration 004), never into Kamailio's tables.
+// to sipha_wizard_probe (migration 004), never into Kamailio's tables. Last, each source's
+// semi-sync status: reported (a warning when not lossless), not a failure, like its preflight check.
 
 export interface ProbeResult {
   from: string;
@@ -22,6 +25,8 @@ export interface VerifyResult {
   probes: ProbeResult[];
   checksums: Record<string, string | null>;
   ok: boolean;
+  /** Per source: does a commit there wait for a semi-sync replica (lossless)? */
+  semiSync: SemiSyncSource[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,6 +134,8 @@ export async function runVerifyStep({
           .map(([n, v]) => `${n} ${v}`)
           .join(', ')}. The nodes hold different users.`,
       );
-    return { probes, checksums, ok: true };
+    const semiSync = await semiSyncSources({ conns: [...conns.values()], io });
+    if (!io.dryRun) for (const s of semiSync) io.note(s.node, semiSyncSummary([s]).text);
+    return { probes, checksums, ok: true, semiSync };
   });
 }
