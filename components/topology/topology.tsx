@@ -1,5 +1,5 @@
 import type { DirectionHealth, DirectionStatus, NodeStatus, SipStatus } from '@/lib/health/types';
-import { arrowLabel, arrowPath, NODE, nodeX, SIP, W } from './layout';
+import { arrowLabel, arrowPath, NODE, nodeX, SIP, width } from './layout';
 
 // The deployment as a picture: database nodes (connection-list order), SIP servers above the
 // node each one uses, replication directions as arrows coloured by health. Words ride along with
@@ -39,7 +39,7 @@ export function Topology({
   const far = directions.some((d) => Math.abs((index.get(d.from) ?? 0) - (index.get(d.to) ?? 0)) > 1);
   return (
     <svg
-      viewBox={`0 0 ${W} ${far ? 310 : 250}`}
+      viewBox={`0 0 ${width(nodes.length)} ${far ? 310 : 250}`}
       role="img"
       aria-labelledby="topo-title"
       className="w-full max-w-4xl rounded-lg border border-slate-200 bg-white"
@@ -55,8 +55,8 @@ export function Topology({
             viewBox="0 0 10 10"
             refX="9"
             refY="5"
-            markerWidth="7"
-            markerHeight="7"
+            markerWidth="4"
+            markerHeight="4"
             orient="auto-start-reverse"
           >
             <path d="M 0 0 L 10 5 L 0 10 z" fill={c} />
@@ -137,7 +137,17 @@ export function Topology({
               fill={arrowColor[d.health]}
               className="font-semibold"
             >
-              {`${d.from}→${d.to} ${lagWords(d)}`}
+              {/* Two short lines fit the gap between neighbours; the ring's long curve has room for one. */}
+              {label.stacked ? (
+                <>
+                  <tspan x={label.x}>{`${d.from}→${d.to}`}</tspan>
+                  <tspan x={label.x} dy={13}>
+                    {lagWords(d)}
+                  </tspan>
+                </>
+              ) : (
+                `${d.from}→${d.to} ${lagWords(d)}`
+              )}
             </text>
           </g>
         );

@@ -69,4 +69,39 @@ describe('buildDirections', () => {
     expect(d).toMatchObject({ health: 'unknown', lagMs: null });
     expect(d?.summary).toBe('d2 is not answering; state unknown');
   });
+
+  it('does not call a direction ok when its source stopped answering (SIGSTOP keeps IO at Yes)', () => {
+    const h = new BeatHistory();
+    h.record({ seq: 6, at: T + 5000 });
+    const [d] = buildDirections({
+      nodes,
+      samples: new Map([
+        ['d1', view(facts(golden('mariadb-10.11-healthy')), false)],
+        ['d2', view(facts(golden('mariadb-10.11-healthy'), { seq: 6, at: T + 5000 }))],
+      ]),
+      history: new Map([['d1', h]]),
+    }).filter((x) => x.to === 'd2');
+    expect(d).toMatchObject({ from: 'd1', to: 'd2', health: 'unknown', ioRunning: 'Yes' });
+    expect(d?.summary).toBe('d1 (the source) is not answering; nothing new can arrive');
+  });
+
+  it('lists directions in ring order whatever order the nodes were sampled in', () => {
+    const ring = [
+      { name: 'd1', host: '10.0.0.1', port: 3306 },
+      { name: 'd2', host: '10.0.0.2', port: 3306 },
+      { name: 'd3', host: '10.0.0.3', port: 3306 },
+    ];
+    const from = (host: string) =>
+      view(facts({ ...golden('mariadb-10.11-healthy'), Master_Host: host, Master_Port: 3306 }));
+    const ds = buildDirections({
+      nodes: ring,
+      samples: new Map([
+        ['d1', from('10.0.0.3')],
+        ['d2', from('10.0.0.1')],
+        ['d3', from('10.0.0.2')],
+      ]),
+      history: new Map(),
+    });
+    expect(ds.map((d) => `${d.from}→${d.to}`)).toEqual(['d1→d2', 'd2→d3', 'd3→d1']);
+  });
 });

@@ -104,10 +104,26 @@ export function buildDirections({
         });
         continue;
       }
-      out.push({ ...base, ...summarize(base) });
+      const judged = summarize(base);
+      // A stopped (SIGSTOP) source keeps the replica's IO thread at Yes until its net timeout,
+      // and a source that writes nothing leaves nothing to lag behind: green "0 ms" would lie.
+      if (judged.health !== 'broken' && samples.get(from)?.answering === false) {
+        out.push({
+          ...base,
+          health: 'unknown',
+          summary: `${from} (the source) is not answering; nothing new can arrive`,
+        });
+        continue;
+      }
+      out.push({ ...base, ...judged });
     }
   }
-  return out;
+  // Ring order (d1→d2, d2→d3, d3→d1), whatever order the replicas were sampled in.
+  const at = (name: string) => {
+    const i = nodes.findIndex((n) => n.name === name);
+    return i < 0 ? nodes.length : i;
+  };
+  return out.sort((a, b) => at(a.from) - at(b.from) || at(a.to) - at(b.to));
 }
 
 export function nodeReplication(name: string, s: SampleView | undefined): NodeReplication {
