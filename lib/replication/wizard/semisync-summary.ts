@@ -27,6 +27,6 @@ export function semiSyncSummary(sources: SemiSyncSource[] | undefined): { ok: bo
       .map((s) => `${s.node} (${s.status ? 'on' : 'off'}, ${s.clients} acknowledging replicas)`)
       .join(
         ', ',
-      )}. Replication there is asynchronous: a write the console acknowledged can be lost if that node fails before its peer received it. Apply "Semi-synchronous replication (lossless)" in Preflight, then run Both directions and Verify again.`,
+      )}. Replication there is asynchronous: a write the console acknowledged can be lost if that node fails before its peer received it. Apply "Semi-synchronous replication (lossless)" in Preflight (in a new wizard run once this one is finished), then run Both directions and Verify again.`,
   };
 }
