@@ -1,4 +1,4 @@
-import type { Candidate, LagView } from '@/lib/replication/restore/overview';
+import type { Candidate, FailedCheck, LagView } from '@/lib/replication/restore/overview';
 
 // How far behind a returning node is, in the two measures an operator can check elsewhere:
 // the GTID difference (transactions) and the heartbeat lag of active → node (time).
@@ -21,18 +21,64 @@ function lagText(lag: LagView | null, reachable: boolean): string {
   return lag.summary;
 }
 
+/** What the last failed verification found, in one phrase: "3 differing row(s) in subscriber". */
+export function failedCheckText(f: FailedCheck): string {
+  const tables = f.tables.join(' and ') || 'no table';
+  if (f.rows > 0) return `${f.truncated ? 'more than ' : ''}${f.rows} differing row(s) in ${tables}`;
+  return f.tables.length ? `${tables} differ` : 'GTID positions differ';
+}
+
 /** The card's heading: fenced nodes say how stale they are in one line. */
 export function candidateTitle(c: Candidate): string {
   if (c.role !== 'fenced') return `${c.node}: ${c.role} (planned switchover possible)`;
   if (!c.reachable) return `${c.node}: fenced, down`;
   const gap = c.plan?.gap;
-  if (!gap) return `${c.node}: fenced`;
-  return gap.behind > 0
-    ? `${c.node}: fenced and stale, ${gap.behind} transaction(s) behind ${c.plan?.survivor}`
+  // A failed verification outranks "caught up": replication cannot repair rows that differ.
+  const failed = c.failedCheck ? `the last verification failed: ${failedCheckText(c.failedCheck)}` : null;
+  if (!gap) return failed ? `${c.node}: fenced, ${failed}` : `${c.node}: fenced`;
+  if (gap.behind > 0)
+    return `${c.node}: fenced and stale, ${gap.behind} transaction(s) behind ${c.plan?.survivor}${failed ? `; ${failed}` : ''}`;
+  return failed
+    ? `${c.node}: fenced, caught up through replication, but ${failed}`
     : `${c.node}: fenced, caught up through replication but not yet verified`;
 }
 
-export function NodeState({ c, active }: { c: Candidate; active: string | null }) {
+/** The anchor of a run's differing-rows table (run-progress.tsx), for links from the node card. */
+export const diffsAnchor = (runId: string) => `diffs-${runId.slice(0, 8)}`;
+
+function FailedCheckRow({ f, shown }: { f: FailedCheck; shown: boolean }) {
+  return (
+    <>
+      <dt className="text-red-800">Last verification</dt>
+      <dd data-testid="last-verification" className="text-red-800">
+        ✗ failed{f.finishedAt ? ` at ${clock(new Date(f.finishedAt).toISOString())}` : ''} (run{' '}
+        {f.runId.slice(0, 8)}): {failedCheckText(f)}
+        {f.gtidOk ? '' : '; GTID positions differ'}.{' '}
+        <span className="block">
+          Nothing was deleted; replication cannot repair rows that differ.{' '}
+          {shown && f.rows > 0 ? (
+            <a href={`#${diffsAnchor(f.runId)}`} className="text-blue-700 underline">
+              See the differing rows and your options
+            </a>
+          ) : (
+            'The rows and your options are listed in that run.'
+          )}
+        </span>
+      </dd>
+    </>
+  );
+}
+
+export function NodeState({
+  c,
+  active,
+  shownRunId,
+}: {
+  c: Candidate;
+  active: string | null;
+  /** The run whose progress (and differing rows) the page shows. */
+  shownRunId: string | null;
+}) {
   const gap = c.plan?.gap;
   const from = c.lag?.from ?? active ?? 'the active node';
   return (
@@ -56,6 +102,7 @@ export function NodeState({ c, active }: { c: Candidate; active: string | null }
         Heartbeat lag {from} → {c.node}
       </dt>
       <dd data-testid={`heartbeat-lag-${c.node}`}>{lagText(c.lag, c.reachable)}</dd>
+      {c.failedCheck && <FailedCheckRow f={c.failedCheck} shown={c.failedCheck.runId === shownRunId} />}
       {c.role === 'fenced' && (
         <>
           <dt className="text-slate-600">Fenced</dt>

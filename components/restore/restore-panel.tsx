@@ -109,6 +109,7 @@ export function RestorePanel({
           action={startAction}
           leaseSeconds={Math.round(data.leaseMs / 1000)}
           active={data.active}
+          shownRunId={cur?.runId ?? null}
           planOpen={c.role === 'fenced'}
         />
       ))}
@@ -128,6 +129,7 @@ function Candidate({
   action,
   leaseSeconds,
   active,
+  shownRunId,
   planOpen,
 }: {
   c: RestoreOverview['candidates'][number];
@@ -135,6 +137,7 @@ function Candidate({
   action: (fd: FormData) => void;
   leaseSeconds: number;
   active: string | null;
+  shownRunId: string | null;
   planOpen: boolean;
 }) {
   const [showPlan, setShowPlan] = useState(planOpen);
@@ -148,7 +151,7 @@ function Candidate({
       <h2 id={id} className="text-lg font-semibold">
         {candidateTitle(c)}
       </h2>
-      <NodeState c={c} active={active} />
+      <NodeState c={c} active={active} shownRunId={shownRunId} />
       {c.problem && <p className="text-sm text-red-700">Cannot start: {c.problem}</p>}
       {plan && (
         <>

@@ -1,5 +1,6 @@
 import type { RunView, StepView } from '@/lib/replication/restore/types';
 import { DiffTable } from './diff-table';
+import { diffsAnchor } from './node-state';
 
 // A run as it goes: steps with their status, the catch-up bar, blockers, the lock window and
 // the verification (green when the nodes are proven identical).
@@ -132,7 +133,11 @@ export function RunProgress({ run }: { run: RunView }) {
               </li>
             ))}
           </ul>
-          {!v.ok && <DiffTable run={run} />}
+          {!v.ok && (
+            <div id={diffsAnchor(run.runId)} className="scroll-mt-4">
+              <DiffTable run={run} />
+            </div>
+          )}
         </div>
       )}
       {run.warnings.map((w) => (

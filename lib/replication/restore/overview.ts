@@ -29,6 +29,19 @@ export interface Candidate {
   problem: string | null;
   /** The heartbeat view of active → this node from the health sampler (issue 7), if it has one. */
   lag: LagView | null;
+  /** This node's newest finished run, when its verification found a difference. */
+  failedCheck: FailedCheck | null;
+}
+
+export interface FailedCheck {
+  runId: string;
+  finishedAt: number | null;
+  /** Tables whose checksum (or row-by-row precheck) differed. */
+  tables: string[];
+  gtidOk: boolean;
+  /** Differing rows listed in the run (capped at 50: see truncated). */
+  rows: number;
+  truncated: boolean;
 }
 
 export interface LagView {
@@ -84,6 +97,7 @@ export async function restoreOverview(): Promise<RestoreOverview> {
       plan: null,
       problem: null,
       lag: lagOf({ dirs, from: active, to: n.handle.name }),
+      failedCheck: failedCheckOf({ recent, node: n.handle.name }),
     };
     if (!live) {
       try {
@@ -130,5 +144,20 @@ function lagOf({
     secondsBehind: d.secondsBehind,
     health: d.health,
     summary: d.summary,
+  };
+}
+
+/** A node's newest finished run decides: a later successful or differently failed run clears it. */
+function failedCheckOf({ recent, node }: { recent: RunView[]; node: string }): FailedCheck | null {
+  const last = recent.find((r) => r.target === node && r.status !== 'running');
+  const v = last?.verify;
+  if (!last || !v || v.ok) return null;
+  return {
+    runId: last.runId,
+    finishedAt: last.finishedAt,
+    tables: v.tables.filter((t) => !t.equal).map((t) => t.table),
+    gtidOk: v.gtidOk,
+    rows: v.diffs.length,
+    truncated: v.diffsTruncated,
   };
 }
