@@ -75,7 +75,7 @@ function locationRows(from: number, n: number): unknown[][] {
 const COLS =
   'ruid, username, domain, contact, received, path, expires, q, callid, cseq, last_modified, flags, cflags, user_agent, socket, methods, instance, reg_id, server_id, connection_id, keepalive, `partition`';
 
-async function load(dir: string): Promise<void> {
+export async function load(dir: string): Promise<void> {
   const t0 = performance.now();
   await adminQuery(dir, 'd1', 'ALTER TABLE kamailio.location DISABLE KEYS');
   for (let from = 0; from < ROWS; from += BATCH) {
