@@ -6,7 +6,7 @@ import { loadRun } from '@/lib/replication/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, until } from '../helpers/restore.ts';
+import { addUser, checksums, failD1 } from '../helpers/restore.ts';
 
 // The console (scripts/restore.ts, the same engine in its own process) is SIGKILLed after the
 // `switch` step and before `unlock`: d1 is already active and writable, d2 was still read-locked

@@ -113,7 +113,7 @@ export async function resumeRun(
   input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string },
 ): Promise<{ runId: string; status: RunView['status']; message: string }> {
   const old = await loadRun({ list: input.list, runId: input.runId });
-  if (!old || old.status !== 'running' || live.has(runIdOf(old)))
+  if (old?.status !== 'running' || live.has(runIdOf(old)))
     throw new AppError('conflict:state', 'That run is not interrupted.');
   const { list } = input;
   await list.refreshFence(true);
@@ -160,7 +160,7 @@ export async function rollbackRun({
   actor: string;
 }): Promise<{ runId: string; detail: string }> {
   const old = await loadRun({ list, runId });
-  if (!old || old.status !== 'running' || live.has(runIdOf(old)))
+  if (old?.status !== 'running' || live.has(runIdOf(old)))
     throw new AppError('conflict:state', 'That run is not interrupted.');
   await list.refreshFence(true);
   let detail = 'nothing had been switched';
