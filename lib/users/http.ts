@@ -38,7 +38,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
 }
 
 /**
- * A rejected input as an audit target: printable ASCII kept, anything else escaped (\\uXXXX).
+ * A rejected input as an audit target: printable ASCII kept, anything else escaped as \\u plus four hex digits.
  * The audit table's character set may not hold arbitrary unicode, and control bytes would
  * garble a log line.
  */

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal, start } from '../../lab/index.ts';
 
@@ -61,4 +62,43 @@ export async function checksums(dir: string, node: string): Promise<string> {
     'CHECKSUM TABLE kamailio.subscriber, kamailio.location',
   );
   return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+}
+
+/**
+ * `scripts/restore.ts --target d1` in a child process (a console of its own that can be killed
+ * for real), held by a test hook until `marker` ("locked" or "switched") is printed.
+ */
+export function restoreInChild(opts: {
+  configPath: string;
+  hold: Record<string, string>;
+  marker: 'locked' | 'switched';
+}): {
+  child: ChildProcess;
+  reached: Promise<void>;
+  exited: Promise<NodeJS.Signals | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'scripts/restore.ts', '--target', 'd1'],
+    {
+      env: { ...process.env, SIPHA_CONFIG: opts.configPath, NODE_OPTIONS: '', ...opts.hold },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
+  const reached = new Promise<void>((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`not ${opts.marker} within 30 s:\n${out}`)), 30_000);
+    child.stdout?.on('data', (b) => {
+      out += b;
+      if (out.includes(`${opts.marker}\n`)) {
+        clearTimeout(t);
+        res();
+      }
+    });
+    child.stderr?.on('data', (b) => {
+      out += b;
+    });
+  });
+  return { child, reached, exited };
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runRestore } from '@/lib/replication/restore/engine';
 import { interruptedRuns, rollbackRun } from '@/lib/replication/restore/runner';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { failD1 } from '../helpers/restore.ts';
+import { failD1, restoreInChild } from '../helpers/restore.ts';
 
 // The console (here scripts/restore.ts, the same engine in its own process) is SIGKILLed while
 // it holds the read-lock on the survivor. The lock must die with it.
@@ -26,34 +25,12 @@ describe('console killed during the read-lock', () => {
     const list = await openList(state.configPath, { probeIntervalMs: 100 });
     try {
       await failD1({ dir, list, writes: 5, prefix: 'rk-' });
-      const child = spawn(
-        process.execPath,
-        ['--conditions=react-server', '--import', 'tsx', 'scripts/restore.ts', '--target', 'd1'],
-        {
-          env: {
-            ...process.env,
-            SIPHA_CONFIG: state.configPath,
-            SIPHA_RESTORE_TEST_HOLD_MS: '60000',
-            NODE_OPTIONS: '',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
-      await new Promise<void>((res, rej) => {
-        const t = setTimeout(() => rej(new Error(`no lock within 30 s:\n${out}`)), 30_000);
-        child.stdout.on('data', (b) => {
-          out += b;
-          if (out.includes('locked\n')) {
-            clearTimeout(t);
-            res();
-          }
-        });
-        child.stderr.on('data', (b) => {
-          out += b;
-        });
+      const { child, reached, exited } = restoreInChild({
+        configPath: state.configPath,
+        hold: { SIPHA_RESTORE_TEST_HOLD_MS: '60000' },
+        marker: 'locked',
       });
+      await reached;
       // The lock is really held: a writer (root, which bypasses read_only) times out after 1 s.
       await expect(insert(dir, 'rk-blocked')).rejects.toThrow(/Lock wait timeout/);
       child.kill('SIGKILL');

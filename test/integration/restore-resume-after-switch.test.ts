@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { getRun, interruptedRuns, resumeRun } from '@/lib/replication/restore/runner';
@@ -6,7 +5,7 @@ import { loadRun } from '@/lib/replication/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1 } from '../helpers/restore.ts';
+import { addUser, checksums, failD1, restoreInChild } from '../helpers/restore.ts';
 
 // The console (scripts/restore.ts, the same engine in its own process) is SIGKILLed after the
 // `switch` step and before `unlock`: d1 is already active and writable, d2 was still read-locked
@@ -22,37 +21,6 @@ const insertOnD2 = (dir: string, name: string) =>
     [name],
   );
 
-function restoreInChild(configPath: string): { child: ChildProcess; switched: Promise<void> } {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/restore.ts', '--target', 'd1'],
-    {
-      env: {
-        ...process.env,
-        SIPHA_CONFIG: configPath,
-        SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS: '20000',
-        NODE_OPTIONS: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  const switched = new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`no switch within 30 s:\n${out}`)), 30_000);
-    child.stdout?.on('data', (b) => {
-      out += b;
-      if (out.includes('switched\n')) {
-        clearTimeout(t);
-        res();
-      }
-    });
-    child.stderr?.on('data', (b) => {
-      out += b;
-    });
-  });
-  return { child, switched };
-}
-
 describe('console killed after the switch, before the unlock', () => {
   const lab = useLab({ nodes: 2 });
 
@@ -63,8 +31,15 @@ describe('console killed after the switch, before the unlock', () => {
     let restarted: ConnectionList | null = null;
     try {
       await failD1({ dir, list: first, writes: 8, prefix: 'ras-' });
-      const { child, switched } = restoreInChild(state.configPath);
-      const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
+      const {
+        child,
+        reached: switched,
+        exited,
+      } = restoreInChild({
+        configPath: state.configPath,
+        hold: { SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS: '20000' },
+        marker: 'switched',
+      });
       await switched;
       // Still inside the old console's lock window: a writer on d2 waits and times out.
       await expect(insertOnD2(dir, 'ras-blocked')).rejects.toThrow(/Lock wait timeout/);

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { getRun, interruptedRuns, resumeRun } from '@/lib/replication/restore/runner';
@@ -7,43 +6,12 @@ import type { RunView } from '@/lib/replication/restore/types';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, until } from '../helpers/restore.ts';
+import { addUser, checksums, failD1, restoreInChild, until } from '../helpers/restore.ts';
 
 // A console restart in the middle of a restore: the console (scripts/restore.ts, the same
 // engine in its own process) is SIGKILLed while it holds the read-lock on d2. A new console
 // process (a fresh connection list, a runner that does not know the run) finds the run and
 // RESUMES it: the work is done again from the start, to completion, and d1 is active.
-
-function restoreInChild(dir: string, configPath: string): { child: ChildProcess; locked: Promise<void> } {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/restore.ts', '--target', 'd1'],
-    {
-      env: {
-        ...process.env,
-        SIPHA_CONFIG: configPath,
-        SIPHA_RESTORE_TEST_HOLD_MS: '60000',
-        NODE_OPTIONS: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  const locked = new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`no lock within 30 s (lab ${dir}):\n${out}`)), 30_000);
-    child.stdout?.on('data', (b) => {
-      out += b;
-      if (out.includes('locked\n')) {
-        clearTimeout(t);
-        res();
-      }
-    });
-    child.stderr?.on('data', (b) => {
-      out += b;
-    });
-  });
-  return { child, locked };
-}
 
 async function finished(list: ConnectionList, runId: string): Promise<RunView> {
   let v: RunView | null = null;
@@ -68,8 +36,15 @@ describe('console restarted during a restore', () => {
     let restarted: ConnectionList | null = null;
     try {
       await failD1({ dir, list: first, writes: 12, prefix: 'rr-' });
-      const { child, locked } = restoreInChild(dir, state.configPath);
-      const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
+      const {
+        child,
+        reached: locked,
+        exited,
+      } = restoreInChild({
+        configPath: state.configPath,
+        hold: { SIPHA_RESTORE_TEST_HOLD_MS: '60000' },
+        marker: 'locked',
+      });
       await locked;
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
