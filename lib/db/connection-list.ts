@@ -168,9 +168,10 @@ export class ConnectionList {
       if (errorCode(err) === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         const probe = await probeNode(n.handle.config, this.probeTimeoutMs());
         if (probe.ok)
+          // Alive but slow: a write may still commit there, so its outcome is unknown.
           throw new AppError(
-            'failed:database',
-            `The statement on ${n.handle.name} took longer than ${t} ms`,
+            'unknown_outcome:database',
+            `The statement on ${n.handle.name} took longer than ${t} ms and was abandoned; it may still complete.`,
             { cause: err },
           );
       }
