@@ -1,14 +1,9 @@
-import type { KamailioSummary, SipProbeStatus, SipStatus } from '@/lib/health/types';
+import type { KamailioSummary, SipStatus } from '@/lib/health/types';
+import { probeText, sipState } from '../sip-probe';
 import { StateDot } from '../state-dot';
 
-function probe(p: SipProbeStatus | null): string {
-  if (!p) return 'not configured';
-  if (!p.ok) return p.error ?? 'no answer';
-  return `${p.status} ${p.reason ?? ''}, ${p.rttMs?.toFixed(1)} ms round trip`;
-}
-
 export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSummary | undefined }) {
-  const state = server.up === null ? 'checking…' : server.up ? 'up' : 'down';
+  const { label: state, health } = sipState(server);
   return (
     <article
       aria-label={`SIP server ${server.name}`}
@@ -17,16 +12,16 @@ export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSum
     >
       <header className="flex items-center justify-between">
         <h3 className="font-mono text-lg font-semibold">{server.name}</h3>
-        <StateDot health={server.up === null ? 'unknown' : server.up ? 'up' : 'down'} label={state} />
+        <StateDot health={health} label={state} />
       </header>
       <p className="text-xs text-slate-500">
         {server.host} · server_id {server.serverId} · uses {server.node}
       </p>
       <dl className="mt-3 grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
         <dt className="text-slate-500">OPTIONS UDP</dt>
-        <dd>{probe(server.udp)}</dd>
+        <dd>{probeText(server.udp, { long: true })}</dd>
         <dt className="text-slate-500">OPTIONS TCP</dt>
-        <dd>{probe(server.tcp)}</dd>
+        <dd>{probeText(server.tcp, { long: true })}</dd>
       </dl>
       {rpc?.configured && (
         <div className="mt-3 border-t border-slate-100 pt-2 text-sm">

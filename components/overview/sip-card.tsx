@@ -1,14 +1,9 @@
-import type { SipProbeStatus, SipStatus } from '@/lib/health/types';
+import type { SipStatus } from '@/lib/health/types';
+import { probeText, sipState } from '../sip-probe';
 import { StateDot } from '../state-dot';
 
-function probeText(p: SipProbeStatus | null): string {
-  if (!p) return 'not configured';
-  if (!p.ok) return p.error ?? 'no answer';
-  return `${p.status} ${p.reason ?? ''} · ${p.rttMs?.toFixed(1)} ms`;
-}
-
 export function SipCard({ server }: { server: SipStatus }) {
-  const state = server.up === null ? 'checking…' : server.up ? 'up' : 'down';
+  const { label: state, health } = sipState(server);
   return (
     <article
       aria-label={`SIP server ${server.name}`}
@@ -25,7 +20,7 @@ export function SipCard({ server }: { server: SipStatus }) {
       <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
         <dt className="text-slate-500">State</dt>
         <dd>
-          <StateDot health={server.up === null ? 'unknown' : server.up ? 'up' : 'down'} label={state} />
+          <StateDot health={health} label={state} />
         </dd>
         <dt className="text-slate-500">UDP {server.udpPort}</dt>
         <dd>{probeText(server.udp)}</dd>

@@ -1,23 +1,11 @@
 'use client';
 
 import { useState } from 'react';
+import type { ImportProgress, ImportSummary } from '@/lib/users/import';
 
-interface Progress {
-  bytes: number;
-  lines: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  confirmed: number;
-  invalid: number;
-}
-interface Done extends Progress {
-  errors: { line: number; reason: string }[];
-  errorsTruncated: boolean;
-  nodes: string[];
-  warning?: string;
-  noChange: boolean;
-}
+// Type-only: the shapes the import route streams back, from the one place that defines them.
+type Progress = ImportProgress;
+type Done = ImportSummary;
 
 /**
  * Sends the file as a stream to /api/v1/users/import and reads the NDJSON answer line by line:
