@@ -102,3 +102,13 @@ export function restoreInChild(opts: {
   });
   return { child, reached, exited };
 }
+
+/** A write on d2 that gives up after 1 s when d2 is read-locked (root bypasses read_only). */
+export function insertOnD2(dir: string, name: string) {
+  return adminQuery(
+    dir,
+    'd2',
+    `SET SESSION lock_wait_timeout = 1; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES (?, 'lab.sipha.test', '', 'x', 'y')`,
+    [name],
+  );
+}

@@ -4,18 +4,10 @@ import { interruptedRuns, rollbackRun } from '@/lib/replication/restore/runner';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { failD1, restoreInChild } from '../helpers/restore.ts';
+import { failD1, insertOnD2, restoreInChild } from '../helpers/restore.ts';
 
 // The console (here scripts/restore.ts, the same engine in its own process) is SIGKILLed while
 // it holds the read-lock on the survivor. The lock must die with it.
-
-const insert = (dir: string, name: string) =>
-  adminQuery(
-    dir,
-    'd2',
-    `SET SESSION lock_wait_timeout = 1; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES (?, 'lab.sipha.test', '', 'x', 'y')`,
-    [name],
-  );
 
 describe('console killed during the read-lock', () => {
   const lab = useLab({ nodes: 2 });
@@ -32,11 +24,11 @@ describe('console killed during the read-lock', () => {
       });
       await reached;
       // The lock is really held: a writer (root, which bypasses read_only) times out after 1 s.
-      await expect(insert(dir, 'rk-blocked')).rejects.toThrow(/Lock wait timeout/);
+      await expect(insertOnD2(dir, 'rk-blocked')).rejects.toThrow(/Lock wait timeout/);
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       // lock_wait_timeout = 1: this INSERT fails unless the lock is gone within 1 s of the kill.
-      await insert(dir, 'rk-after-kill');
+      await insertOnD2(dir, 'rk-after-kill');
       const [row] = await adminQuery(
         dir,
         'd2',

@@ -5,21 +5,13 @@ import { loadRun } from '@/lib/replication/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, restoreInChild } from '../helpers/restore.ts';
+import { addUser, checksums, failD1, insertOnD2, restoreInChild } from '../helpers/restore.ts';
 
 // The console (scripts/restore.ts, the same engine in its own process) is SIGKILLed after the
 // `switch` step and before `unlock`: d1 is already active and writable, d2 was still read-locked
 // by the dead console (the lock died with its session), and the run's last stored state is from
 // before the lock. A new console resumes it: nothing is locked again, the nodes are verified
 // once more outside a lock, and the run is recorded as completed after the interruption.
-
-const insertOnD2 = (dir: string, name: string) =>
-  adminQuery(
-    dir,
-    'd2',
-    `SET SESSION lock_wait_timeout = 1; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES (?, 'lab.sipha.test', '', 'x', 'y')`,
-    [name],
-  );
 
 describe('console killed after the switch, before the unlock', () => {
   const lab = useLab({ nodes: 2 });
