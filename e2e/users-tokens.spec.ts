@@ -31,8 +31,23 @@ test('an admin creates a token (shown once), uses it on /api/v1, revokes it', as
     await adminQuery(labDir, 'd1', 'SELECT id FROM kamailio.sipha_api_token WHERE token_hash = ?', [token]),
   ).toEqual([]);
 
+  // Its use is recorded (at most once a minute), so the page can say it was used.
+  await expect
+    .poll(
+      async () =>
+        (
+          await adminQuery<{ n: number }>(
+            labDir,
+            'd1',
+            'SELECT COUNT(*) AS n FROM kamailio.sipha_api_token WHERE name = ? AND last_used_at IS NOT NULL',
+            [name],
+          )
+        )[0]?.n,
+    )
+    .toBe(1);
   await page.reload();
   await expect(page.getByTestId('new-token')).toHaveCount(0); // shown once
+  await expect(page.getByRole('row', { name: new RegExp(name) })).not.toContainText('never');
   await page.getByRole('button', { name: `Revoke ${name}` }).click();
   await expect(page.getByText(`Token ${name} revoked on d1.`)).toBeVisible();
   expect((await api.get('/api/v1/nodes')).status()).toBe(401);

@@ -25,11 +25,25 @@ export async function tokenUser(token: string): Promise<SessionUser | null> {
   const { value: row } = await list.read((db) =>
     db
       .selectFrom('sipha_api_token')
-      .select(['id', 'name', 'role', 'revoked_at'])
+      .select(['id', 'name', 'role', 'revoked_at', 'last_used_at'])
       .where('token_hash', '=', sha256(token))
       .executeTakeFirst(),
   );
   if (!row || row.revoked_at) return null;
+  // "Last used" tells an operator which tokens are safe to revoke. Recorded at most once a
+  // minute and without waiting: a poller must not turn every GET into a write.
+  const last = row.last_used_at ? new Date(row.last_used_at).getTime() : 0;
+  if (Date.now() - last > 60_000)
+    void list
+      .write({
+        run: (db) =>
+          db
+            .updateTable('sipha_api_token')
+            .set({ last_used_at: new Date() })
+            .where('id', '=', row.id)
+            .execute(),
+      })
+      .catch(() => undefined);
   return { accountId: 0, username: `token:${row.name}`, role: row.role, actor: `token:${row.name}` };
 }
 

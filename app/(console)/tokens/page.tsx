@@ -33,6 +33,7 @@ export default async function TokensPage() {
             <th scope="col">Role</th>
             <th scope="col">Created</th>
             <th scope="col">By</th>
+            <th scope="col">Last used</th>
             <th scope="col">Status</th>
             <th scope="col">
               <span className="sr-only">Actions</span>
@@ -46,6 +47,7 @@ export default async function TokensPage() {
               <td>{t.role}</td>
               <td>{fmt(t.created_at)}</td>
               <td>{t.created_by}</td>
+              <td>{t.last_used_at ? fmt(t.last_used_at) : 'never'}</td>
               <td>{t.revoked_at ? `revoked ${fmt(t.revoked_at)}` : 'active'}</td>
               <td>
                 <RevokeButton
