@@ -1,16 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal, start } from '../../lab/index.ts';
+import { until } from './poll.ts';
 
 // Shared by the restore tests: a real failover of d1 and its return, fenced.
-
-export async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function addUser(list: ConnectionList, username: string): Promise<string> {
   const r = await list.write({
