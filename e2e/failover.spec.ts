@@ -1,5 +1,5 @@
 import { adminQuery, signal } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 import { recoverD1 } from './support/recover';
 
 test.describe('failover', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAccount } from './support/accounts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 
 const configPath = () =>
   (JSON.parse(readFileSync(`${labDir}/state.json`, 'utf8')) as { configPath: string }).configPath;

@@ -1,5 +1,5 @@
 import { signal, start, status } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 
 test.describe('overview', () => {
   test.afterEach(async () => {

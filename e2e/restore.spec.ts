@@ -1,6 +1,6 @@
 import type { Page, TestInfo } from '@playwright/test';
 import { signal, start, status } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 import { recoverD1 } from './support/recover';
 
 // Issue 6 in the browser, after a real crash of d1 in the shared lab: the user added meanwhile

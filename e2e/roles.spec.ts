@@ -1,5 +1,5 @@
 import { adminQuery } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 
 test('a viewer sees no fence control, and a forged POST from its session is refused (403) and audited', async ({
   page,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { adminQuery, register } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { expect, labDir, signIn, test } from './support/session';
 
 // The users page as an operator meets it, and the refusals a viewer must meet.
 const DOMAIN = 'lab.sipha.test';
