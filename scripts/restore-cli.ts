@@ -1,19 +1,22 @@
-// Restore a fenced node (or switch over) from the shell, with the same engine as the console:
-//   SIPHA_CONFIG=sipha.config.json NODE_OPTIONS=--conditions=react-server \
-//     npx tsx scripts/restore.ts --target d1 [--procedure sipha|paper] [--kind restore|switchover] [--lease-ms 30000] [--json]
-//   ... scripts/restore.ts --resume RUN_ID | --rollback RUN_ID | --list
-// With --json every progress change is one JSON line on stdout. Test hook: with
-// SIPHA_RESTORE_TEST_HOLD_MS set, the run stays that long inside the read-lock window (tests kill
-// the process there); "locked" is printed the moment the lock is held. With
-// SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS the run stays that long after the switch, before the
-// unlock; "switched" is printed when the switch step is done.
+// The restore command line (scripts/restore.ts). With --json every progress change is one JSON
+// line on stdout; "locked" is printed the moment the survivor's lock is held and "switched" when
+// the switch step is done. Pauses at those points exist for tests only: they are a parameter
+// here, set by test/helpers/restore-child.ts, never by the environment or the command line.
 import { parseArgs } from 'node:util';
 import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { publicError } from '@/lib/errors';
 import type { AuditSink } from '@/lib/replication/restore/engine';
-import { interruptedRuns, resumeRun, rollbackRun, startRun } from '@/lib/replication/restore/runner';
+import {
+  interruptedRuns,
+  resumeRun,
+  rollbackRun,
+  type StartInput,
+  startRun,
+} from '@/lib/replication/restore/runner';
 import type { RunView } from '@/lib/replication/restore/types';
+
+export type TestPauses = Pick<StartInput, 'testHoldMs' | 'testHoldAfterSwitchMs'>;
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +45,7 @@ function show(v: RunView, last: { key: string }) {
   );
 }
 
-async function main(): Promise<number> {
+async function main(pauses: TestPauses): Promise<number> {
   const list = await getConnectionList();
   if (values.list) {
     console.log(JSON.stringify(await interruptedRuns({ list }), null, 2));
@@ -67,6 +70,7 @@ async function main(): Promise<number> {
       actor,
       leaseMs: Number(values['lease-ms']),
       audit: sink,
+      ...pauses,
     });
     runId = r.runId;
   }
@@ -100,10 +104,12 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(publicError(err).message);
-    process.exit(1);
-  },
-);
+export function restoreCli(pauses: TestPauses = {}): void {
+  main(pauses).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(publicError(err).message);
+      process.exit(1);
+    },
+  );
+}

@@ -43,7 +43,7 @@ describe('console restarted during a restore', () => {
         exited,
       } = restoreInChild({
         configPath: state.configPath,
-        hold: { SIPHA_RESTORE_TEST_HOLD_MS: '60000' },
+        hold: { testHoldMs: 60_000 },
         marker: 'locked',
       });
       await locked;
