@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { startConsole, stopConsole } from '../e2e/support/console.ts';
 import { adminQuery, down, freePort, type LabState, up } from '../lab/index.ts';
-import { ha1 } from '../lab/schema.ts';
+import { digestHashes } from '../lib/users/hash.ts';
 import { report, row } from './lib/report.ts';
 
 export const description =
@@ -123,7 +123,7 @@ async function baselineRun(state: LabState, work: string, rep: number) {
   writeFileSync(
     tsv,
     `${Array.from({ length: ROWS }, (_, i) => {
-      const h = ha1(`${prefix}${i}`, state.domain, `pw-${i}-secret`);
+      const h = digestHashes({ username: `${prefix}${i}`, domain: state.domain, password: `pw-${i}-secret` });
       return `${prefix}${i}\t${state.domain}\t\t${h.ha1}\t${h.ha1b}`;
     }).join('\n')}\n`,
   );

@@ -1,4 +1,4 @@
-// `npm run bench -- snapshot [runs]`: the wizard's initial copy (issue 5). d1 holds 100,000
+// `npm run bench -- snapshot [runs]`: the wizard's initial copy. d1 holds 100,000
 // subscribers and 1,000,000 location rows, d2 is empty; each run times the wizard's copy until
 // d2 replicates from the recorded position, and, alternating in the same lab, the baseline
 // `mariadb-dump --single-transaction --master-data=1 | mariadb` into d2 followed by the same

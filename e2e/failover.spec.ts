@@ -1,6 +1,7 @@
+import { expect, test } from '@playwright/test';
 import { adminQuery, signal } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
 import { recoverD1 } from './support/recover';
+import { labDir, signIn } from './support/session';
 
 test.describe('failover', () => {
   test.afterEach(async ({ page }) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
 import { createAccount } from './support/accounts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 const configPath = () =>
   (JSON.parse(readFileSync(`${labDir}/state.json`, 'utf8')) as { configPath: string }).configPath;

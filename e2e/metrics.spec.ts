@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, labDir, test } from './support/fixtures';
+import { expect, test } from '@playwright/test';
+import { labDir } from './support/session';
 
 // GET /metrics over real HTTP against the production console and the shared lab (d1, d2, p1, p2):
 // refused without credentials, Prometheus text with a viewer API token.

@@ -1,5 +1,6 @@
+import { expect, test } from '@playwright/test';
 import { signal, start, status } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 test.describe('overview', () => {
   test.afterEach(async () => {

@@ -1,5 +1,6 @@
+import { expect, test } from '@playwright/test';
 import { adminQuery, readState, register, seedUsers } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 test.describe('registrations', () => {
   test('lists users registered through p1, finds one by prefix, unregisters it on both nodes', async ({

@@ -1,9 +1,10 @@
 import type { Page, TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { signal, start, status } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
 import { recoverD1 } from './support/recover';
+import { labDir, signIn } from './support/session';
 
-// Issue 6 in the browser, after a real crash of d1 in the shared lab: the user added meanwhile
+// Restore in the browser, after a real crash of d1 in the shared lab: the user added meanwhile
 // lands on d2, d1 comes back fenced, the restore runs from the page and ends green, and the
 // next user lands on d1 again. The shared lab is left with d1 active and nothing fenced.
 

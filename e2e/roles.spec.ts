@@ -1,5 +1,6 @@
+import { expect, test } from '@playwright/test';
 import { adminQuery } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 test('a viewer sees no fence control, and a forged POST from its session is refused (403) and audited', async ({
   page,

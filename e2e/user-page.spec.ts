@@ -1,5 +1,6 @@
+import { expect, test } from '@playwright/test';
 import { register, seedUsers } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 test("a user's page lists where that user is registered, live", async ({ page }) => {
   const user = seedUsers(100)[42]!;

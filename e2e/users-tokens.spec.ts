@@ -1,5 +1,6 @@
+import { expect, test } from '@playwright/test';
 import { adminQuery } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 // API tokens: created by an admin on the tokens page, shown once, usable as a bearer token with
 // its role, revoked from the same page; an operator cannot open the page.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
 import { adminQuery, register } from '../lab/index.ts';
-import { expect, labDir, signIn, test } from './support/fixtures';
+import { labDir, signIn } from './support/session';
 
 // The users page as an operator meets it, and the refusals a viewer must meet.
 const DOMAIN = 'lab.sipha.test';

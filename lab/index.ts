@@ -90,7 +90,15 @@ function site(state: LabState, name = 'p1') {
 export async function load(
   dir: string,
   opts: { site?: string; rate?: number; users?: number; duration?: number; transport?: 'udp' | 'tcp' } = {},
-): Promise<{ sent: number; ok: number; failed: number; p50: number; p95: number; p99: number }> {
+): Promise<{
+  sent: number;
+  ok: number;
+  failed: number;
+  rtts: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}> {
   const state = readState(resolve(dir));
   const rate = opts.rate ?? 280;
   const duration = opts.duration ?? 60;
@@ -110,6 +118,7 @@ export async function load(
     sent: r.sent,
     ok: r.ok,
     failed: r.failed,
+    rtts: sorted.length,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),

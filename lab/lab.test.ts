@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { digestHashes } from '../lib/users/hash.ts';
 import { num, parseArgs } from './args.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
-import { ha1, seedUsers } from './schema.ts';
+import { seedUsers } from './schema.ts';
 import { injectionCsv, parseRtt, parseStat, percentile } from './sipp.ts';
 
 describe('argument parsing', () => {
@@ -89,7 +90,7 @@ describe('seed users and sipp', () => {
     expect(u[0]).toEqual({ username: 'user1000', password: 'secret1000' });
     expect(u[99]).toEqual({ username: 'user1099', password: 'secret1099' });
     // Expected values computed independently (Python hashlib).
-    expect(ha1('alice', 'example.com', 'pw')).toEqual({
+    expect(digestHashes({ username: 'alice', domain: 'example.com', password: 'pw' })).toEqual({
       ha1: '981a4ef40955b75633f737a3ece44230',
       ha1b: '94e77326454c7347185d0106b03216ff',
     });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { digestHashes } from '../lib/users/hash.ts';
 import { query } from './mariadb.ts';
 import type { LabNode } from './state.ts';
 
@@ -15,16 +15,6 @@ export function seedUsers(n: number): { username: string; password: string }[] {
   }));
 }
 
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-
-/** As kamctl stores them: HA1 over user:realm:password, HA1b over user@domain:realm:password. */
-export function ha1(username: string, domain: string, password: string) {
-  return {
-    ha1: md5(`${username}:${domain}:${password}`),
-    ha1b: md5(`${username}@${domain}:${domain}:${password}`),
-  };
-}
-
 /** Kamailio's own SQL as Debian ships it, unchanged, in database `kamailio`. */
 export async function createSchema(node: LabNode): Promise<void> {
   const sql = SCHEMA_FILES.map((f) => readFileSync(join(KAMAILIO_SQL_DIR, f), 'utf8')).join('\n');
@@ -33,7 +23,7 @@ export async function createSchema(node: LabNode): Promise<void> {
 
 export async function seed(node: LabNode, domain: string, count = 100): Promise<void> {
   const rows = seedUsers(count).map((u) => {
-    const h = ha1(u.username, domain, u.password);
+    const h = digestHashes({ username: u.username, domain, password: u.password });
     return [u.username, domain, '', h.ha1, h.ha1b];
   });
   await query(

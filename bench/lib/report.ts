@@ -1,4 +1,4 @@
-// Results in the shape ../shared/BENCH.md fixes: a table on stdout and bench/results/NAME.json.
+// Results in the shape docs/BENCH.md fixes: a table on stdout and bench/results/NAME.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,17 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { getJson } from '@/components/get-json';
 import type { HealthDetail, HealthHistory } from '@/lib/health/types';
-
-async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, cache: 'no-store' });
-  if (res.status === 401) {
-    window.location.assign('/login');
-    throw new Error('signed out');
-  }
-  if (!res.ok) throw new Error(`status ${res.status}`);
-  return res.json();
-}
 
 /** The health page's live state (every 2 s, paused while the tab is hidden). */
 export function useHealthDetail() {

@@ -1,6 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getJson } from '@/components/get-json';
 import type { RegistrationCount } from '@/lib/health/types';
 import type { RegistrationPage } from '@/lib/registrations/types';
 
@@ -14,15 +15,6 @@ export function useRegistrations(params: Record<string, string | undefined>) {
   return useQuery<RegistrationsResponse>({
     queryKey: ['registrations', search.toString()],
     placeholderData: keepPreviousData,
-    queryFn: async ({ signal }) => {
-      const res = await fetch(`/api/registrations?${search}`, { signal, cache: 'no-store' });
-      if (res.status === 401) {
-        window.location.assign('/login');
-        throw new Error('signed out');
-      }
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `status ${res.status}`);
-      return body;
-    },
+    queryFn: ({ signal }) => getJson(`/api/registrations?${search}`, signal),
   });
 }

@@ -9,7 +9,7 @@ import type { UnregisterAction } from './unregister-button';
 import { useRegistrations } from './use-registrations';
 
 /**
- * A user's registrations, live, for the user's page (issue 4): pass the `unregister` action
+ * A user's registrations, live, for the user's page: pass the `unregister` action
  * from app/(console)/registrations/actions.ts when the viewer is an operator.
  */
 export function UserRegistrations({

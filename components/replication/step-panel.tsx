@@ -107,8 +107,13 @@ export function StepPanel({
           </div>
         )}
       </div>
-      {step === 'preflight' && s.result?.checks && (
-        <PreflightView checks={s.result.checks} runId={run.runId} apply={actions.apply} firstNode={first} />
+      {step === 'preflight' && run.steps.preflight.result?.checks && (
+        <PreflightView
+          checks={run.steps.preflight.result.checks}
+          runId={run.runId}
+          apply={actions.apply}
+          firstNode={first}
+        />
       )}
       <StepResults run={run} step={step} />
       {step === 'data' && !running && (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { getJson } from '@/components/get-json';
 import type { LogEntry, StepId } from '@/lib/replication/wizard/types';
 import { StatementList } from './statement-list';
 
@@ -21,11 +22,12 @@ export function StepPreview({
   const q = useQuery({
     // version: the step's last finish time, so the preview is worked out again after each run.
     queryKey: ['wizard-preview', runId, step, mode ?? '', version ?? ''],
-    queryFn: async () => {
+    queryFn: ({ signal }) => {
       const p = new URLSearchParams({ runId, step, ...(mode ? { mode } : {}) });
-      const res = await fetch(`/replication/preview?${p}`);
-      if (!res.ok) throw new Error((await res.json()).error?.message ?? 'preview failed');
-      return (await res.json()) as { log: LogEntry[]; error?: string; commands: string[] };
+      return getJson<{ log: LogEntry[]; error?: string; commands: string[] }>(
+        `/replication/preview?${p}`,
+        signal,
+      );
     },
     refetchInterval: false,
     staleTime: 5_000,

@@ -31,100 +31,101 @@ function Table({ head, rows, label }: { head: string[]; rows: (string | number)[
 }
 
 export function StepResults({ run, step }: { run: RunState; step: StepId }) {
-  const r = run.steps[step].result;
-  if (!r) return null;
+  const { steps } = run;
   switch (step) {
-    case 'nodes':
+    case 'nodes': {
+      const r = steps.nodes.result;
+      if (!r) return null;
       return (
         <Table
           label="Nodes"
           head={['node', 'address', 'replicas connect to', 'server']}
-          rows={r.nodes.map((n: Record<string, string>) => [
+          rows={r.nodes.map((n) => [
             n.name,
             `${n.host}:${n.port}`,
             `${n.replicationHost}:${n.replicationPort}`,
-            n.version ?? n.error,
+            n.version ?? n.error ?? '',
           ])}
         />
       );
-    case 'user':
+    }
+    case 'user': {
+      const r = steps.user.result;
+      if (!r) return null;
       return (
         <Table
           label="Replication accounts"
           head={['on source', 'for replica', 'account (REPLICATION SLAVE only)']}
-          rows={r.accounts.map((a: Record<string, string>) => [a.source, a.replica, a.account])}
+          rows={r.accounts.map((a) => [a.source, a.replica, a.account])}
         />
       );
-    case 'data':
+    }
+    case 'data': {
+      const r = steps.data.result;
+      if (!r) return null;
       return (
         <Table
           label="Copies"
           head={['from', 'to', 'binlog position', 'GTID position', 'rows']}
-          rows={r.copies.map(
-            (c: {
-              source: string;
-              target: string;
-              position: { file: string; position: number; gtid: string };
-              tables: { rows: number }[];
-            }) => [
-              c.source,
-              c.target,
-              `${c.position.file}:${c.position.position}`,
-              c.position.gtid || '(empty)',
-              c.tables.reduce((a, t) => a + t.rows, 0),
-            ],
-          )}
+          rows={r.copies.map((c) => [
+            c.source,
+            c.target,
+            `${c.position.file}:${c.position.position}`,
+            c.position.gtid || '(empty)',
+            c.tables.reduce((a, t) => a + t.rows, 0),
+          ])}
         />
       );
-    case 'directions':
+    }
+    case 'directions': {
+      const r = steps.directions.result;
+      if (!r) return null;
       return (
         <Table
           label="Replication links"
           head={['replica', 'from', 'IO thread', 'SQL thread']}
-          rows={r.links.map(
-            (l: { replica: string; source: string; io: string; sql: boolean; skipped?: boolean }) => [
-              l.replica,
-              l.source,
-              l.io + (l.skipped ? ' (already running)' : ''),
-              l.sql ? 'Yes' : 'No',
-            ],
-          )}
+          rows={r.links.map((l) => [
+            l.replica,
+            l.source,
+            l.io + (l.skipped ? ' (already running)' : ''),
+            l.sql ? 'Yes' : 'No',
+          ])}
         />
       );
-    case 'verify':
+    }
+    case 'verify': {
+      const r = steps.verify.result;
+      if (!r) return null;
       return (
         <div className="space-y-3">
           <Table
             label="Probe delays"
             head={['probe written on', 'seen on', 'delay']}
-            rows={r.probes.map((p: { from: string; to: string; delayMs: number | null }) => [
-              p.from,
-              p.to,
-              p.delayMs === null ? 'not seen' : `${p.delayMs} ms`,
-            ])}
+            rows={r.probes.map((p) => [p.from, p.to, p.delayMs === null ? 'not seen' : `${p.delayMs} ms`])}
           />
           <Table
             label="Subscriber checksums"
             head={['node', 'CHECKSUM TABLE subscriber']}
-            rows={Object.entries(r.checksums as Record<string, string>).map(([n, v]) => [n, v ?? 'missing'])}
+            rows={Object.entries(r.checksums).map(([n, v]) => [n, v ?? 'missing'])}
           />
           {r.semiSync && (
             <Table
               label="Semi-sync"
               head={['source', 'semi-sync status', 'acknowledging replicas', 'commits acknowledged / not']}
-              rows={r.semiSync.map(
-                (s: { node: string; status: boolean; clients: number; yesTx: number; noTx: number }) => [
-                  s.node,
-                  s.status ? 'ON' : 'OFF',
-                  s.clients,
-                  `${s.yesTx} / ${s.noTx}`,
-                ],
-              )}
+              rows={r.semiSync.map((s) => [
+                s.node,
+                s.status ? 'ON' : 'OFF',
+                s.clients,
+                `${s.yesTx} / ${s.noTx}`,
+              ])}
             />
           )}
         </div>
       );
-    case 'harden':
+    }
+    case 'harden': {
+      const r = steps.harden.result;
+      if (!r) return null;
       return (
         <p className="text-sm">
           {r.removed.length
@@ -132,6 +133,7 @@ export function StepResults({ run, step }: { run: RunState; step: StepId }) {
             : 'No anonymous accounts were left.'}
         </p>
       );
+    }
     default:
       return null;
   }

@@ -7,7 +7,7 @@ export function Summary({ run }: { run: RunState }) {
   const verify = run.steps.verify.result;
   const links = run.steps.directions.result?.links ?? [];
   const data = run.steps.data.result;
-  const delays = (verify?.probes ?? []).map((p: { delayMs: number }) => p.delayMs);
+  const delays = (verify?.probes ?? []).flatMap((p) => (p.delayMs === null ? [] : [p.delayMs]));
   const semiSync = semiSyncSummary(verify?.semiSync);
   return (
     <section

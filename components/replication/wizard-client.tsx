@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { getJson } from '@/components/get-json';
 import type { StepId } from '@/lib/replication/wizard/types';
 import { NodePicker } from './node-picker';
 import { StepList } from './step-list';
@@ -24,11 +25,7 @@ export function WizardClient({
 }) {
   const q = useQuery({
     queryKey: ['wizard-state'],
-    queryFn: async () => {
-      const res = await fetch('/replication/state');
-      if (!res.ok) throw new Error('Could not load the wizard state');
-      return (await res.json()) as WizardSnapshot;
-    },
+    queryFn: ({ signal }) => getJson<WizardSnapshot>('/replication/state', signal),
     initialData: initial,
     refetchInterval: 1000,
   });

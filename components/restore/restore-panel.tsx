@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useActionState, useState } from 'react';
+import { getJson } from '@/components/get-json';
 import type { ActionState } from '@/lib/action-state';
 import type { RestoreOverview } from '@/lib/replication/restore/overview';
 import { candidateTitle, NodeState } from './node-state';
@@ -24,11 +25,7 @@ export function RestorePanel({
 }) {
   const { data } = useQuery({
     queryKey: ['restore'],
-    queryFn: async () => {
-      const r = await fetch('/api/restore', { cache: 'no-store' });
-      if (!r.ok) throw new Error(`status ${r.status}`);
-      return (await r.json()) as RestoreOverview;
-    },
+    queryFn: ({ signal }) => getJson<RestoreOverview>('/api/restore', signal),
     initialData: initial,
     refetchInterval: 1000,
   });

@@ -1,4 +1,4 @@
-import type { APIRequestContext } from '@playwright/test';
+import { type APIRequestContext, expect } from '@playwright/test';
 import { adminQuery, start, status } from '../../lab/index.ts';
 
 /**
@@ -11,16 +11,21 @@ export async function recoverD1(opts: { labDir: string; request: APIRequestConte
   const rows = await adminQuery<{ pos: string }>(opts.labDir, 'd2', 'SELECT @@gtid_binlog_pos AS pos');
   const pos = rows[0]?.pos ?? '';
   await adminQuery(opts.labDir, 'd1', 'SELECT MASTER_GTID_WAIT(?, 20)', [pos]);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const res = await opts.request.post('/api/nodes/d1/fence', {
-      data: { fenced: false, reason: 'e2e clean-up after catch-up', confirm: 'yes' },
-    });
-    if (res.ok()) return;
-    const body = await res.json();
-    // The console may not have seen d1 come back yet.
-    if (body.error?.code !== 'conflict:state' || /already/.test(body.error.message)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('d1 could not be unfenced');
+  // Done when unfenced or not fenced at all; the console may not have seen d1 come back yet
+  // (conflict:state). Anything else (401, 403, 500, …) is a failed clean-up and fails the spec.
+  await expect
+    .poll(
+      async () => {
+        const res = await opts.request.post('/api/nodes/d1/fence', {
+          data: { fenced: false, reason: 'e2e clean-up after catch-up', confirm: 'yes' },
+        });
+        if (res.ok()) return 'unfenced';
+        const body = await res.json().catch(() => null);
+        const error = body?.error as { code?: string; message?: string } | undefined;
+        if (error?.code === 'conflict:state' && /already/.test(error.message ?? '')) return 'unfenced';
+        return `${res.status()} ${error?.code ?? 'without an error code'}: ${error?.message ?? ''}`;
+      },
+      { message: 'd1 could not be unfenced', timeout: 15_000, intervals: [500] },
+    )
+    .toBe('unfenced');
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { getConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { generatePassword, hashPassword, verifyPassword } from './password';
+import { generatePassword } from '@/lib/generate-password';
+import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
 
 // Console accounts (not SIP users). Failed logins lock the account with a back-off that doubles

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { audit } from '@/lib/audit/log';
 import { AppError, publicError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/field-errors';
 import { hasRole, type Role } from './roles';
 import { currentSession, type SessionUser, sessionFromToken } from './session';
 import { tokenUser } from './tokens';
@@ -25,16 +26,6 @@ export async function requestUser(request: Request): Promise<SessionUser | null>
   const cookie = request.headers.get('cookie') ?? '';
   const m = /(?:^|;\s*)sipha_session=([^;]+)/.exec(cookie);
   return sessionFromToken(m?.[1] ? decodeURIComponent(m[1]) : undefined);
-}
-
-/** zod issues as { field: [messages] }, keyed by the top-level field name. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    out[key] = [...(out[key] ?? []), issue.message];
-  }
-  return out;
 }
 
 export function jsonError(err: unknown): Response {
@@ -105,7 +96,7 @@ export function validatedAction<S extends z.ZodType>(opts: {
     }
     const parsed = opts.schema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) {
-      return { status: 'invalid', fieldErrors: fieldErrorsOf(parsed.error) };
+      return { status: 'invalid', fieldErrors: fieldErrors(parsed.error) };
     }
     const target = opts.target?.(parsed.data) ?? '';
     try {

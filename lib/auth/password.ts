@@ -34,15 +34,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
-
-/** A password to show once: 20 characters from an unambiguous alphabet (~115 bits). */
-export function generatePassword(length = 20): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(length * 2);
-  let out = '';
-  for (let i = 0; out.length < length && i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 256 - (256 % alphabet.length)) out += alphabet[b % alphabet.length];
-  }
-  return out.length === length ? out : generatePassword(length);
-}

@@ -1,7 +1,5 @@
 export type Role = 'admin' | 'operator' | 'viewer';
 
-export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
-
 const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** admin can do all an operator can; an operator all a viewer can. */

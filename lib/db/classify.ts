@@ -20,7 +20,6 @@ const CONNECTION_CODES = new Set([
   'ER_CONNECTION_KILLED', // 1927, MariaDB: the server killed our connection while shutting down
   'CR_SERVER_GONE_ERROR', // 2006
   'CR_SERVER_LOST', // 2013
-  'SIPHA_NODE_DOWN',
   'SIPHA_QUERY_TIMEOUT',
   'SIPHA_PROBE_TIMEOUT',
 ]);
@@ -50,19 +49,4 @@ export function isConnectionError(err: unknown): boolean {
   return /Pool is closed|Connection lost|Can't add new command when connection is in closed state/i.test(
     message,
   );
-}
-
-/** True when the error happened before the statement could have reached the server. */
-export function isBeforeSend(err: unknown): boolean {
-  const code = errorCode(err);
-  return (
-    code === 'ECONNREFUSED' || code === 'SIPHA_NODE_DOWN' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH'
-  );
-}
-
-export class NodeDownError extends Error {
-  readonly code = 'SIPHA_NODE_DOWN';
-  constructor(readonly node: string) {
-    super(`node ${node} is marked down`);
-  }
 }

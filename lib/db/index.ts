@@ -29,5 +29,12 @@ export function getConnectionList(): Promise<ConnectionList> {
   return g.__siphaList;
 }
 
+/** Closes this process's connection list (tests, shutdown); the next caller opens a new one. */
+export async function closeConnectionList(): Promise<void> {
+  const pending = g.__siphaList;
+  g.__siphaList = undefined;
+  await (await pending?.catch(() => undefined))?.close();
+}
+
 export type { NodeRole, NodeRuntime, Served } from './connection-list';
 export { ConnectionList } from './connection-list';

@@ -52,11 +52,11 @@ export interface Overview {
   sip: SipStatus[];
   active: string | null;
   failover: FailoverInfo | null;
-  /** Replication directions from the background sampler (issue 7); drawn by the topology. */
+  /** Replication directions from the background sampler; drawn by the topology. */
   directions?: DirectionStatus[];
 }
 
-// ---- Replication and registrations (issue 7). Added fields only; the ones above are stable.
+// ---- Replication and registrations. Added fields only; the ones above are stable.
 
 export type DirectionHealth = 'ok' | 'lagging' | 'broken' | 'unknown';
 

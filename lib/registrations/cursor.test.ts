@@ -1,7 +1,8 @@
 import { Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
-import { afterCursor, decodeCursor, encodeCursor, likePrefix, parseAorPrefix } from './cursor';
+import { afterCursor, decodeCursor, encodeCursor, parseAorPrefix } from './cursor';
 
 // A Kysely that only compiles (no driver), to check the SQL the keyset condition produces.
 const db = new Kysely<DB>({

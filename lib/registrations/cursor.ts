@@ -51,11 +51,6 @@ export function afterCursor(eb: EB, c: Cursor): ExpressionWrapper<DB, 'location'
   return eb.or([eb('username', '>', c.username), eb.and([eb('username', '=', c.username), domainAfter])]);
 }
 
-/** LIKE pattern for a prefix typed by an operator: % and _ are literal characters in it. */
-export function likePrefix(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 /** "alice@exa" → user alice, domain prefix exa; "ali" → user prefix ali. */
 export function parseAorPrefix(q: string): { userPrefix?: string; user?: string; domainPrefix?: string } {
   const s = q.trim().replace(/^sips?:/i, '');

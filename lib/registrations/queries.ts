@@ -2,8 +2,9 @@ import 'server-only';
 import { type Kysely, sql } from 'kysely';
 import { getConfig } from '@/lib/config/load';
 import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
-import { afterCursor, decodeCursor, encodeCursor, likePrefix, parseAorPrefix } from './cursor';
+import { afterCursor, decodeCursor, encodeCursor, parseAorPrefix } from './cursor';
 import type { Registration, RegistrationPage } from './types';
 
 // Registrations straight from Kamailio's `location` table on the active node (usrloc

@@ -7,6 +7,12 @@ describe('GTID lists', () => {
     expect(formatGtids(parseGtids(''))).toBe('');
   });
 
+  it('refuses what is not a GTID and keeps the highest sequence of a domain listed twice', () => {
+    expect(() => parseGtids('1-1-18,garbage')).toThrow(/Not a GTID: garbage/);
+    expect(() => parseGtids('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77')).toThrow(/Not a GTID/);
+    expect(formatGtids(parseGtids('2-3-7,2-2-5'))).toBe('2-3-7');
+  });
+
   it('a ring node names only GTIDs its source logged, and waits for the moved ones', () => {
     // the case seen in the lab: d2 copied at 1-1-1,0-1-51 with an empty binlog, d3 at 1-1-10,0-1-51
     expect(

@@ -1,26 +1,42 @@
-// MariaDB GTID positions ("domain-server-seq,…"), for the wizard's ring start positions. Part
-// of the dialect module: only used when dialect.gtidModel is 'domain-list' (MariaDB); MySQL
-// replicas send their executed GTID set themselves (auto-positioning).
+// MariaDB GTID positions ("domain-server-seq,…"): the one parser, for the wizard's ring start
+// positions and the restore's comparisons. Part of the dialect module: only used when
+// dialect.gtidModel is 'domain-list' (MariaDB); MySQL replicas send their executed GTID set
+// themselves (auto-positioning).
 
-export type GtidMap = Map<number, { server: number; seq: number }>;
+export interface GtidEntry {
+  domain: number;
+  server: number;
+  seq: number;
+}
+export type GtidMap = Map<number, GtidEntry>;
 
+const LIST_RE = /^\s*\d+-\d+-\d+(\s*,\s*\d+-\d+-\d+)*\s*$/;
+
+/** True for a MariaDB list (or an empty one); false for a MySQL GTID set. */
+export function isMariadbGtidList(s: string): boolean {
+  return s.trim() === '' || LIST_RE.test(s);
+}
+
+/** Domain → entry; throws on anything that is not a GTID. A domain listed twice keeps its highest seq. */
 export function parseGtids(list: string): GtidMap {
   const out: GtidMap = new Map();
   for (const part of list
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [d, s, n] = part.split('-').map(Number);
-    if ([d, s, n].some((x) => x === undefined || !Number.isFinite(x))) throw new Error(`Not a GTID: ${part}`);
-    out.set(d!, { server: s!, seq: n! });
+    const [domain, server, seq] = part.split('-').map(Number);
+    if ([domain, server, seq].some((x) => x === undefined || !Number.isInteger(x)))
+      throw new Error(`Not a GTID: ${part}`);
+    const prev = out.get(domain!);
+    if (!prev || seq! > prev.seq) out.set(domain!, { domain: domain!, server: server!, seq: seq! });
   }
   return out;
 }
 
-export function formatGtids(m: GtidMap): string {
-  return [...m.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([d, g]) => `${d}-${g.server}-${g.seq}`)
+export function formatGtids(m: GtidMap | Iterable<GtidEntry>): string {
+  return [...(m instanceof Map ? m.values() : m)]
+    .sort((a, b) => a.domain - b.domain)
+    .map((g) => `${g.domain}-${g.server}-${g.seq}`)
     .join(',');
 }
 

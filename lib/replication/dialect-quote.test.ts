@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { dialectFor } from './dialect.ts';
 import {
   maskSecrets,
+  quoteIdent,
   quoteString,
   validateAccountHost,
   validateHost,
   validateUser,
 } from './dialect-quote.ts';
 import { detectFlavor } from './dialect-version.ts';
+
+describe('quoteIdent', () => {
+  it('backquotes names and doubles backquotes inside them', () => {
+    expect(quoteIdent('subscriber')).toBe('`subscriber`');
+    expect(quoteIdent('a`b')).toBe('`a``b`');
+  });
+});
 
 describe('quoteString', () => {
   it('escapes per MySQL rules and doubles quotes', () => {

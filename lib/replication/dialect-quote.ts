@@ -29,6 +29,11 @@ const ESCAPES: Record<string, string> = {
   '\x1a': '\\Z',
 };
 
+/** Quotes a database, table or column name as a backquoted identifier. */
+export function quoteIdent(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
 /**
  * Quotes a value as a single-quoted SQL string literal. The backslash escapes assume the
  * session does not use NO_BACKSLASH_ESCAPES (sipha's connections never set it); if it did,

@@ -21,8 +21,3 @@ export function decodeCursor(cursor: string | null | undefined): UserKey | undef
   }
   return undefined;
 }
-
-/** LIKE 'prefix%' with the prefix's own wildcards escaped (MySQL's default escape is \). */
-export function likePrefix(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -12,13 +12,4 @@ export function digestHashes(opts: { username: string; domain: string; password:
     ha1: md5(`${username}:${domain}:${password}`),
     ha1b: md5(`${username}@${domain}:${domain}:${password}`),
   };
-}
-
-// No look-alikes (0/O, 1/l/I) so a password read off the screen is typed right the first time.
-const ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-export function generatePassword(length = 16): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
-  return out;
 }

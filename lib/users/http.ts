@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import type { SessionUser } from '@/lib/auth/session';
 import { AppError, publicError } from '@/lib/errors';
-import { fieldErrors } from './rules';
+import { fieldErrors } from '@/lib/field-errors';
 
 // Shared by the /api/v1 route handlers: bounded JSON bodies validated by the same zod rules as
 // the forms, and an audit row for every mutation whatever its outcome.

@@ -1,10 +1,11 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
+import { fieldErrors } from '@/lib/field-errors';
 import { type BatchRow, writeBatch } from './batch';
 import { readCsv } from './csv';
 import { digestHashes } from './hash';
-import { fieldErrors, userRules } from './rules';
+import { userRules } from './rules';
 
 // Bulk import of `username,password[,domain]` lines (header optional), streamed: lines are
 // validated as they arrive, valid ones written in batches, invalid ones reported by line.

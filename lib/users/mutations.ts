@@ -5,8 +5,9 @@ import { getConnectionList } from '@/lib/db';
 import { errorErrno } from '@/lib/db/classify';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { generatePassword } from '@/lib/generate-password';
 import type { UserKey } from './cursor';
-import { digestHashes, generatePassword } from './hash';
+import { digestHashes } from './hash';
 
 // Writes to Kamailio's subscriber table, each through the connection list with a verify step:
 // if the connection breaks mid-write, the next node is asked whether the write is already
@@ -47,7 +48,7 @@ export async function createUser(
   opts: UserKey & { password?: string },
 ): Promise<WriteResult & { generatedPassword?: string }> {
   const cfg = getConfig();
-  const password = opts.password ?? generatePassword();
+  const password = opts.password ?? generatePassword(16);
   const h = digestHashes({ username: opts.username, domain: opts.domain, password });
   const row = {
     username: opts.username,

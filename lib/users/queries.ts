@@ -1,8 +1,9 @@
 import 'server-only';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { getConnectionList } from '@/lib/db';
+import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
-import { decodeCursor, encodeCursor, likePrefix, type UserKey } from './cursor';
+import { decodeCursor, encodeCursor, type UserKey } from './cursor';
 
 // Reads of Kamailio's subscriber table. Pages are keyset-paginated on the unique
 // (username, domain) index: a page costs the same at row 10 or row 10 million; never OFFSET.

@@ -1,16 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal, start } from '../../lab/index.ts';
+import type { TestPauses } from '../../scripts/restore-cli.ts';
+import { until } from './poll.ts';
 
 // Shared by the restore tests: a real failover of d1 and its return, fenced.
-
-export async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function addUser(list: ConnectionList, username: string): Promise<string> {
   const r = await list.write({
@@ -65,12 +59,12 @@ export async function checksums(dir: string, node: string): Promise<string> {
 }
 
 /**
- * `scripts/restore.ts --target d1` in a child process (a console of its own that can be killed
- * for real), held by a test hook until `marker` ("locked" or "switched") is printed.
+ * The restore command line with `--target d1` in a child process (a console of its own that can
+ * be killed for real), paused until `marker` ("locked" or "switched") is printed.
  */
 export function restoreInChild(opts: {
   configPath: string;
-  hold: Record<string, string>;
+  hold: TestPauses;
   marker: 'locked' | 'switched';
 }): {
   child: ChildProcess;
@@ -79,9 +73,14 @@ export function restoreInChild(opts: {
 } {
   const child = spawn(
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'scripts/restore.ts', '--target', 'd1'],
+    ['--conditions=react-server', '--import', 'tsx', 'test/helpers/restore-child.ts', '--target', 'd1'],
     {
-      env: { ...process.env, SIPHA_CONFIG: opts.configPath, NODE_OPTIONS: '', ...opts.hold },
+      env: {
+        ...process.env,
+        SIPHA_CONFIG: opts.configPath,
+        NODE_OPTIONS: '',
+        SIPHA_TEST_PAUSES: JSON.stringify(opts.hold),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

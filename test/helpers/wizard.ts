@@ -8,7 +8,7 @@ import type { WizardContext } from '../../lib/replication/wizard/context';
 import { createRun } from '../../lib/replication/wizard/operations';
 import { startStep } from '../../lib/replication/wizard/runner';
 import { kyselyStore } from '../../lib/replication/wizard/store';
-import type { StepId } from '../../lib/replication/wizard/types';
+import type { RunState, StepId, StepResults } from '../../lib/replication/wizard/types';
 
 // A wizard context over a lab, as the console builds it: configured nodes, state through a
 // connection list on the first node, audit rows collected in memory for assertions.
@@ -53,7 +53,8 @@ export async function newRun({ h, names }: { h: WizardHarness; names: string[] }
   return createRun({ ctx: h.ctx, nodes });
 }
 
-export async function step({
+/** Runs one step to its end; the state it ends in, with the result the step stored. */
+export async function step<K extends StepId>({
   h,
   runId,
   id,
@@ -61,11 +62,11 @@ export async function step({
 }: {
   h: WizardHarness;
   runId: string;
-  id: StepId;
+  id: K;
   mode?: 'copy' | 'operator' | 'identical';
-}) {
+}): Promise<RunState['steps'][K] & { result: StepResults[K] }> {
   const run = await startStep({ ctx: h.ctx, runId, step: id, input: mode ? { mode } : {}, wait: true });
-  return run.steps[id];
+  return run.steps[id] as RunState['steps'][K] & { result: StepResults[K] };
 }
 
 /**

@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal } from '../../lab/index.ts';
-import { openList } from '../helpers/console-list';
+import { openList, probeRounds } from '../helpers/console-list';
 import { useLab } from '../helpers/lab';
+import { until } from '../helpers/poll.ts';
 
 // SIGSTOP: the kernel still accepts TCP connections to d1, the server never answers. No request
 // may hang past the bound, and once d1 is known dead no request waits on it.
@@ -76,25 +77,22 @@ describe('connection list with a hung master', () => {
   });
 
   it('never fences the last node that can take writes when it hangs for a moment', async () => {
-    const { dir } = lab();
-    // From the previous test: d1 is fenced, d2 takes the writes.
-    expect(list!.isFenced('d1')).toBe(true);
+    const { dir, state } = lab();
+    list ??= await openList(state.configPath);
+    // d1 fenced, d2 the only node that takes writes.
+    await list.setFenced('d1', true, 'test: d2 is the last writer', 'test');
+    expect(list.active()?.handle.name).toBe('d2');
     await signal(dir, 'd2', 'stop');
     try {
-      const until = Date.now() + 5000;
-      while (list!.nodes[1]!.reachable !== false && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 50));
-      expect(list!.nodes[1]!.reachable).toBe(false);
-      await new Promise((r) => setTimeout(r, 1000)); // more probe rounds time out on d2
+      await until('d2 seen down', () => list!.nodes[1]!.reachable === false, 5000);
+      await probeRounds(list, 'd2', 2); // more probe rounds time out on d2
       await expect(list!.write({ run: (db) => sql`SELECT 1`.execute(db) })).rejects.toMatchObject({
         code: 'unavailable:database',
       });
     } finally {
       await signal(dir, 'd2', 'cont');
     }
-    const end = Date.now() + 5000;
-    while (list!.nodes[1]!.reachable !== true && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 100));
+    await until('d2 seen up again', () => list!.nodes[1]!.reachable === true, 5000);
     expect(list!.isFenced('d2')).toBe(false);
     expect(list!.active()?.handle.name).toBe('d2');
     const ro = await adminQuery<{ ro: number }>(dir, 'd2', 'SELECT @@global.read_only AS ro');

@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal, start } from '../../lab/index.ts';
-import { openList } from '../helpers/console-list';
+import { openList, probeRounds } from '../helpers/console-list';
 import { useLab } from '../helpers/lab';
+import { until } from '../helpers/poll.ts';
 
 // The paper's rules for the console's writes, against real MariaDB nodes in two-way
 // replication, with real signals.
@@ -46,15 +47,6 @@ async function ownBinlogPos(dir: string, node: string): Promise<string> {
   );
   const { p, d } = rows[0]!;
   return p.split(',').find((g) => g.startsWith(`${d}-`)) ?? '';
-}
-
-async function waitFor(check: () => Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
 }
 
 describe('connection list', () => {
@@ -146,7 +138,7 @@ describe('connection list', () => {
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    await waitFor(async () => acked.length > 200, 20_000);
+    await until('200 acknowledged writes', () => acked.length > 200, 20_000);
     await signal(dir, 'd1', 'kill');
     killed = true;
     await Promise.all(writers);
@@ -167,13 +159,14 @@ describe('connection list', () => {
 
     // d1 comes back: it stays fenced, read_only, and the console writes nothing to it.
     await start(dir, 'd1');
-    await waitFor(
-      async () => list!.nodes[0]!.reachable === true && list!.nodes[0]!.readOnly === true,
+    await until(
+      'd1 reachable and read-only',
+      () => list!.nodes[0]!.reachable === true && list!.nodes[0]!.readOnly === true,
       10_000,
     );
     const before = await ownBinlogPos(dir, 'd1');
     for (let i = 0; i < 20; i++) expect((await writeKey(list, `after-restart-${i}`)).node).toBe('d2');
-    await new Promise((r) => setTimeout(r, 1500)); // several probe rounds against d1
+    await probeRounds(list, 'd1', 4);
     expect(await ownBinlogPos(dir, 'd1')).toBe(before);
     expect(list.roleOf(list.nodes[0]!)).toBe('fenced');
     const ro = await adminQuery<{ ro: number }>(dir, 'd1', 'SELECT @@global.read_only AS ro');
@@ -197,7 +190,7 @@ describe('connection list', () => {
       await adminQuery(dir, 'd1', 'SELECT MASTER_GTID_WAIT(?, 10)', [pos]);
       await list.setFenced('d1', false, 'test: caught up', 'test');
       expect(list.active()?.handle.name).toBe('d1');
-      await waitFor(async () => !other.isFenced('d1'), 5000);
+      await until('the other console unfences d1', () => !other.isFenced('d1'), 5000);
       expect((await writeKey(other, 'other-console-after-unfence')).node).toBe('d1');
     } finally {
       await other.close();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, signal, start, status } from '@/lab/index';
-import { getConnectionList } from '@/lib/db';
+import { closeConnectionList, getConnectionList } from '@/lib/db';
 import { getHealthDetail, getHealthHistory } from '@/lib/health/detail';
 import { renderMetrics } from '@/lib/health/metrics';
 import { getMonitor } from '@/lib/health/monitor';
@@ -21,16 +21,30 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 async function until(what: string, ok: (h: HealthDetail) => boolean, ms: number): Promise<HealthDetail> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const h = await within(1500, getHealthDetail());
-    if (ok(h)) return h;
-    if (Date.now() > end)
-      throw new Error(
-        `not within ${ms} ms: ${what}\n${JSON.stringify({ nodes: h.overview.nodes, sip: h.overview.sip.map((s) => [s.name, s.up]), directions: h.directions }, null, 1)}`,
-      );
-    await new Promise((r) => setTimeout(r, 250));
+  let h: HealthDetail | undefined;
+  let slow: unknown;
+  try {
+    await expect
+      .poll(
+        async () => {
+          try {
+            h = await within(1500, getHealthDetail());
+          } catch (err) {
+            slow = err; // a slow answer fails the test at once, it is not retried
+            return true;
+          }
+          return ok(h);
+        },
+        { timeout: ms, interval: 250 },
+      )
+      .toBe(true);
+  } catch {
+    throw new Error(
+      `not within ${ms} ms: ${what}\n${JSON.stringify(h && { nodes: h.overview.nodes, sip: h.overview.sip.map((s) => [s.name, s.up]), directions: h.directions }, null, 1)}`,
+    );
   }
+  if (slow) throw slow;
+  return h!;
 }
 
 const dir = (h: HealthDetail, from: string, to: string) =>
@@ -54,7 +68,7 @@ describe('health', () => {
 
   afterAll(async () => {
     (await getMonitor()).stop();
-    await (await getConnectionList()).close();
+    await closeConnectionList();
   });
 
   it('shows both directions replicating with heartbeat lag in ms, and exports metrics', async () => {
@@ -92,11 +106,10 @@ describe('health', () => {
     expect(metrics).toContain('sipha_node_role{node="d1",role="active"} 1');
     expect(metrics).toMatch(/sipha_sip_probe_rtt_ms\{server="p1",transport="udp"\} [\d.]+/);
     // The history ring takes a sample every second.
-    let hist = await getHealthHistory();
-    for (let i = 0; i < 20 && hist.lag.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      hist = await getHealthHistory();
-    }
+    await expect
+      .poll(async () => (await getHealthHistory()).lag.length, { timeout: 5000, interval: 250 })
+      .toBe(2);
+    const hist = await getHealthHistory();
     expect(hist.lag.map((s) => s.key).sort()).toEqual(['d1→d2', 'd2→d1']);
     expect(hist.lag.every((s) => s.points.some((p) => typeof p[1] === 'number'))).toBe(true);
     console.log('lag ms', h.directions.map((x) => `${x.from}→${x.to} ${x.lagMs}`).join(', '));

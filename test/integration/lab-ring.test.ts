@@ -19,14 +19,17 @@ describe('lab topologies and failures', () => {
         'd3',
         "INSERT INTO kamailio.location (ruid, username, domain, contact) VALUES ('ring', 'carol', 'lab.sipha.test', 'sip:carol@127.0.0.1')",
       );
-      for (const n of ['d1', 'd2']) {
-        let rows: unknown[] = [];
-        for (let i = 0; i < 50 && rows.length === 0; i++) {
-          rows = await adminQuery(lab.dir, n, "SELECT id FROM kamailio.location WHERE ruid = 'ring'");
-          if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(rows).toHaveLength(1);
-      }
+      for (const n of ['d1', 'd2'])
+        await expect
+          .poll(
+            async () =>
+              (await adminQuery(lab.dir, n, "SELECT id FROM kamailio.location WHERE ruid = 'ring'")).length,
+            {
+              timeout: 5000,
+              interval: 100,
+            },
+          )
+          .toBe(1);
       const [v] = await adminQuery(
         lab.dir,
         'd3',

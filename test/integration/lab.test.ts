@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminQuery, load, register, seedUsers } from '../../lab/index.ts';
 import { useLab } from '../helpers/lab.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await sleep(100);
-  }
-  return undefined;
-}
+import { eventually } from '../helpers/poll.ts';
 
 describe('replicated lab (2 nodes, 2 sites)', () => {
   const lab = useLab({ nodes: 2 });
@@ -22,15 +11,19 @@ describe('replicated lab (2 nodes, 2 sites)', () => {
     const [user] = seedUsers(1);
     const r = await register(dir, { site: 'p1', users: [user!] });
     expect(r).toEqual({ ok: 1, failed: 0 });
-    const row = await poll(async () => {
-      const rows = await adminQuery(
-        dir,
-        'd2',
-        'SELECT * FROM kamailio.location WHERE username = ? AND domain = ?',
-        [user!.username, 'lab.sipha.test'],
-      );
-      return rows[0];
-    }, 5000);
+    const row = await eventually(
+      'the location row on d2',
+      async () => {
+        const rows = await adminQuery(
+          dir,
+          'd2',
+          'SELECT * FROM kamailio.location WHERE username = ? AND domain = ?',
+          [user!.username, 'lab.sipha.test'],
+        );
+        return rows[0];
+      },
+      5000,
+    );
     expect(row).toBeDefined();
     expect(row.server_id).toBe(1);
     expect(row.contact).toContain(`sip:${user!.username}@127.0.0.1`);
@@ -58,8 +51,8 @@ describe('replicated lab (2 nodes, 2 sites)', () => {
     await adminQuery(dir, 'd1', ins, ['ruid-from-d1', 'bob', 'lab.sipha.test', 'sip:bob@127.0.0.1:5098', 1]);
     const find = (node: string, ruid: string) => async () =>
       (await adminQuery(dir, node, 'SELECT username, id FROM kamailio.location WHERE ruid = ?', [ruid]))[0];
-    const onD1 = await poll(find('d1', 'ruid-from-d2'), 5000);
-    const onD2 = await poll(find('d2', 'ruid-from-d1'), 5000);
+    const onD1 = await eventually('the row from d2 on d1', find('d1', 'ruid-from-d2'), 5000);
+    const onD2 = await eventually('the row from d1 on d2', find('d2', 'ruid-from-d1'), 5000);
     expect(onD1?.username).toBe('alice');
     expect(onD2?.username).toBe('bob');
     // auto_increment_offset per node keeps the keys apart: even ids on d2, odd on d1.
@@ -72,6 +65,8 @@ describe('replicated lab (2 nodes, 2 sites)', () => {
     expect(r.failed).toBe(0);
     expect(r.ok).toBeGreaterThan(0);
     expect(r.ok).toBe(r.sent);
-    expect(r.p99).toBeGreaterThanOrEqual(r.p50);
+    // A round trip measured for every call, and on one machine far below SIP's 500 ms T1.
+    expect(r.rtts).toBe(r.ok);
+    expect(r.p99).toBeLessThan(500);
   });
 });

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, register, seedUsers } from '@/lab/index';
-import { getConnectionList } from '@/lib/db';
+import { closeConnectionList, getConnectionList } from '@/lib/db';
 import { listRegistrations } from '@/lib/registrations/queries';
 import type { Registration } from '@/lib/registrations/types';
 import { deleteRegistration } from '@/lib/registrations/unregister';
@@ -23,16 +23,6 @@ async function allPages(args: Parameters<typeof listRegistrations>[0]): Promise<
   return rows;
 }
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
-}
-
 describe('registrations', () => {
   lab = useLab({ nodes: 2 });
   beforeAll(async () => {
@@ -40,6 +30,9 @@ describe('registrations', () => {
     await getConnectionList();
     const r = await register(lab().dir, { site: 'p1', users: seedUsers(50) });
     expect(r).toEqual({ ok: 50, failed: 0 });
+  });
+  afterAll(async () => {
+    await closeConnectionList();
   });
 
   it('lists the 50 users registered through p1, with p1 as the server, over keyset pages', async () => {
@@ -94,12 +87,7 @@ describe('registrations', () => {
         [row!.ruid],
       ).then((r) => Number(r[0]!.n));
     expect(await count('d1')).toBe(0);
-    expect(
-      await eventually(
-        () => count('d2'),
-        (n) => n === 0,
-      ),
-    ).toBe(0);
+    await expect.poll(() => count('d2'), { timeout: 10_000, interval: 200 }).toBe(0);
     expect((await listRegistrations({ q: 'user1042' })).rows).toEqual([]);
     await expect(deleteRegistration({ ruid: row!.ruid })).rejects.toThrow(/gone already/);
   });

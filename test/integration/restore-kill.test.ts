@@ -19,7 +19,7 @@ describe('console killed during the read-lock', () => {
       await failD1({ dir, list, writes: 5, prefix: 'rk-' });
       const { child, reached, exited } = restoreInChild({
         configPath: state.configPath,
-        hold: { SIPHA_RESTORE_TEST_HOLD_MS: '60000' },
+        hold: { testHoldMs: 60_000 },
         marker: 'locked',
       });
       await reached;

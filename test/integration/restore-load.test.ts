@@ -3,7 +3,8 @@ import { runRestore } from '@/lib/replication/restore/engine';
 import { adminQuery, load } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, until } from '../helpers/restore.ts';
+import { until } from '../helpers/poll.ts';
+import { addUser, checksums, failD1 } from '../helpers/restore.ts';
 
 // sipp drives REGISTER at 280/s at p2 (the survivor's site) through the whole restore of d1.
 
@@ -15,9 +16,17 @@ describe('restore under SIP load', () => {
     const list = await openList(state.configPath, { probeIntervalMs: 100 });
     try {
       await failD1({ dir, list, writes: 10, prefix: 'rl-' });
+      // Transactions d2 has written so far (the sum over its GTID domains).
+      const written = async () => {
+        const [row] = await adminQuery(dir, 'd2', 'SELECT @@gtid_binlog_pos AS pos');
+        return String(row.pos)
+          .split(',')
+          .reduce((sum, g) => sum + Number(g.split('-')[2] ?? 0), 0);
+      };
+      const before = await written();
       const sipp = load(dir, { site: 'p2', rate: 280, duration: 12 });
       // Let the load build up a gap on d2 first, so catch-up really runs under writes.
-      await new Promise((r) => setTimeout(r, 3000));
+      await until('500 REGISTER writes on d2', async () => (await written()) >= before + 500, 10_000);
       const v = await runRestore({
         list,
         kind: 'restore',

@@ -29,7 +29,7 @@ describe('console killed after the switch, before the unlock', () => {
         exited,
       } = restoreInChild({
         configPath: state.configPath,
-        hold: { SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS: '20000' },
+        hold: { testHoldAfterSwitchMs: 20_000 },
         marker: 'switched',
       });
       await switched;

@@ -6,7 +6,8 @@ import type { RunView } from '@/lib/replication/restore/types';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, restoreInChild, until } from '../helpers/restore.ts';
+import { until } from '../helpers/poll.ts';
+import { addUser, checksums, failD1, restoreInChild } from '../helpers/restore.ts';
 
 // A console restart in the middle of a restore: the console (scripts/restore.ts, the same
 // engine in its own process) is SIGKILLed while it holds the read-lock on d2. A new console
@@ -42,7 +43,7 @@ describe('console restarted during a restore', () => {
         exited,
       } = restoreInChild({
         configPath: state.configPath,
-        hold: { SIPHA_RESTORE_TEST_HOLD_MS: '60000' },
+        hold: { testHoldMs: 60_000 },
         marker: 'locked',
       });
       await locked;

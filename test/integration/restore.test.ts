@@ -6,7 +6,8 @@ import { saveRun } from '@/lib/replication/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, until } from '../helpers/restore.ts';
+import { until } from '../helpers/poll.ts';
+import { addUser, checksums, failD1 } from '../helpers/restore.ts';
 
 // The restore engine against a real two-node lab: a real SIGKILL of d1, writes on d2 while
 // d1 is away, d1 back fenced and read-only, then the restore.
@@ -35,8 +36,9 @@ describe('restore a failed master', () => {
     expect(v.status, v.message).toBe('succeeded');
     expect(v.verify?.ok).toBe(true);
     expect(v.verify?.tables.every((t) => t.equal)).toBe(true);
-    expect(v.lockWindowMs).toBeGreaterThanOrEqual(0);
-    expect(v.lockWindowMs).toBeLessThan(30_000);
+    // The README's budget: under a second (16 ms measured under load; the lease allows 30 s).
+    expect(v.lockWindowMs).toBeGreaterThan(0);
+    expect(v.lockWindowMs).toBeLessThan(1000);
     expect(list.isFenced('d1')).toBe(false);
     expect(list.active()?.handle.name).toBe('d1');
     const [d1] = await adminQuery(dir, 'd1', 'SELECT @@read_only AS ro');

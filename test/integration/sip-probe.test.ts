@@ -1,4 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { down, type LabSip, signal, status, up } from '@/lab/index';
 import { kamailioStats } from '@/lib/sip/jsonrpc';
@@ -7,7 +9,7 @@ import { probeOptions } from '@/lib/sip/options';
 // OPTIONS and JSON-RPC against a real Kamailio 5.6 from the lab, then the two ways a proxy
 // dies in production: hung (SIGSTOP, socket still open) and gone (SIGKILL, port closed).
 
-const dir = fileURLToPath(new URL('../../.lab/sip-probe', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lab-'));
 let p1: LabSip;
 
 beforeAll(async () => {
@@ -22,6 +24,7 @@ afterAll(async () => {
   const p = (await status(dir)).sip.find((s) => s.name === 'p1');
   if (p?.state === 'stopped') await signal(dir, 'p1', 'cont');
   await down(dir);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('healthy Kamailio', () => {

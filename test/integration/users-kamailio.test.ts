@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, register, signal } from '../../lab/index.ts';
 import { type Lab, useLab } from '../helpers/lab';
+import { until } from '../helpers/poll.ts';
 
 // Kamailio accepts what sipha writes: users created, changed and deleted through lib/users and
 // the REST API register (or stop registering) with digest auth through sipp at p1 and p2.
@@ -10,18 +11,22 @@ let users: typeof import('@/lib/users/mutations');
 let token: string;
 
 async function replicated(username: string, present: boolean, node = 'd2') {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const rows = await adminQuery(
-      lab().dir,
-      node,
-      'SELECT ha1 FROM kamailio.subscriber WHERE username = ? AND domain = ?',
-      [username, lab().state.domain],
-    );
-    if (rows.length > 0 === present) return rows[0]?.ha1 as string | undefined;
-    if (Date.now() > deadline) throw new Error(`${username} did not ${present ? 'appear' : 'go'} on ${node}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let ha1: string | undefined;
+  await until(
+    `${username} ${present ? 'on' : 'gone from'} ${node}`,
+    async () => {
+      const rows = await adminQuery(
+        lab().dir,
+        node,
+        'SELECT ha1 FROM kamailio.subscriber WHERE username = ? AND domain = ?',
+        [username, lab().state.domain],
+      );
+      ha1 = rows[0]?.ha1 as string | undefined;
+      return rows.length > 0 === present;
+    },
+    20_000,
+  );
+  return ha1;
 }
 
 describe('Kamailio accepts what sipha writes', () => {
@@ -38,10 +43,7 @@ describe('Kamailio accepts what sipha writes', () => {
   });
 
   afterAll(async () => {
-    const { getConnectionList } = await import('@/lib/db');
-    await (await getConnectionList()).close();
-    // The list is a per-process singleton on globalThis; the next test file starts its own lab.
-    delete (globalThis as { __siphaList?: unknown }).__siphaList;
+    await (await import('@/lib/db')).closeConnectionList();
   });
 
   it('a created user registers at p1, and at p2 once replicated', async () => {
@@ -79,9 +81,7 @@ describe('Kamailio accepts what sipha writes', () => {
       await register(dir, { site: 'p1', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
     ).toEqual({ ok: 1, failed: 0 });
     const d1 = await replicated('it-alice', true, 'd1');
-    const deadline = Date.now() + 20_000;
-    while ((await replicated('it-alice', true)) !== d1 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await until('the new ha1 on d2', async () => (await replicated('it-alice', true)) === d1, 20_000);
     expect(
       await register(dir, { site: 'p2', users: [{ username: 'it-alice', password: 'alicepass2' }] }),
     ).toEqual({ ok: 1, failed: 0 });

@@ -5,7 +5,7 @@ import { present, startStep } from '../../lib/replication/wizard/runner';
 import { useLab } from '../helpers/lab';
 import { newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 
-// Failures give a clear message and change nothing further (issue 5, "Tests").
+// Failures give a clear message and change nothing further.
 
 type Check = { node: string; id: string; ok: boolean; reason: string; apply?: string[]; myCnf?: string };
 const find = (checks: Check[], node: string, id: string) =>
@@ -56,7 +56,7 @@ describe('wizard preflight refuses a broken node', () => {
     await applyPreflightFixes({ ctx: h.ctx, runId });
     const run = await h.ctx.store.get(runId);
     expect(run?.steps.preflight.status).toBe('failed');
-    expect(find(run!.steps.preflight.result.checks, 'd2', 'server_id').ok).toBe(true);
+    expect(find(run!.steps.preflight.result!.checks, 'd2', 'server_id').ok).toBe(true);
     await expect(startStep({ ctx: h.ctx, runId, step: 'user', wait: true })).rejects.toThrow(
       /Finish Preflight first/,
     );

@@ -76,7 +76,7 @@ describe('replication wizard: lossless semi-sync on a fresh pair', () => {
     }
     const run = await h.ctx.store.get(runId);
     expect(run?.steps.preflight.status).toBe('done');
-    for (const node of ['d1', 'd2']) expect(checkOf(run!.steps.preflight.result.checks, node).ok).toBe(true);
+    for (const node of ['d1', 'd2']) expect(checkOf(run!.steps.preflight.result!.checks, node).ok).toBe(true);
   });
 
   it('both directions restart each IO thread, and each source then has one semi-sync replica', async () => {
@@ -140,7 +140,7 @@ describe('replication wizard: lossless semi-sync on a fresh pair', () => {
     expect((await step({ h, runId, id: 'harden' })).status).toBe('done');
     const run = (await h.ctx.store.get(runId))!;
     expect(run.status).toBe('finished');
-    const summary = semiSyncSummary(run.steps.verify.result.semiSync);
+    const summary = semiSyncSummary(run.steps.verify.result!.semiSync);
     expect(summary.ok).toBe(true);
     expect(summary.text).toMatch(
       /^Lossless semi-sync: on \(d1: 1 acknowledging replica, d2: 1 acknowledging replica\)/,

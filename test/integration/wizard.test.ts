@@ -27,7 +27,7 @@ describe('replication wizard on a fresh pair', () => {
   it('connects to both nodes and detects MariaDB', async () => {
     const s = await step({ h, runId, id: 'nodes' });
     expect(s.status).toBe('done');
-    expect(s.result.nodes.map((n: { flavor: string }) => n.flavor)).toEqual(['mariadb', 'mariadb']);
+    expect(s.result.nodes.map((n) => n.flavor)).toEqual(['mariadb', 'mariadb']);
     expect(s.result.topology).toBe('pair');
   });
 
@@ -42,9 +42,7 @@ describe('replication wizard on a fresh pair', () => {
     );
     expect(failing).not.toContain('d1:server_id');
     expect(failing).not.toContain('d1:log_bin');
-    const gtid = s.result.checks.find(
-      (c: { node: string; id: string }) => c.node === 'd2' && c.id === 'gtid',
-    );
+    const gtid = s.result.checks.find((c) => c.node === 'd2' && c.id === 'gtid')!;
     expect(gtid.apply).toEqual(['SET GLOBAL gtid_domain_id = 2']);
     expect(gtid.myCnf).toContain('gtid_domain_id = 2');
     expect(gtid.myCnf).toContain('log_bin = mysql-bin'); // keeps the binlog's current name
@@ -86,10 +84,10 @@ describe('replication wizard on a fresh pair', () => {
     writers = ['d1', 'd2'].map((node) => localWriter({ dir: lab().dir, node }));
     const s = await step({ h, runId, id: 'data', mode: 'copy' });
     expect(s.status).toBe('done');
-    const copy = s.result.copies[0];
+    const copy = s.result.copies[0]!;
     expect(copy.position.file).toMatch(/^mysql-bin\.\d+$/);
     expect(copy.position.gtid).toMatch(/(^|,)0-1-\d+/); // the seed, written before the domains were set
-    expect(copy.tables.find((t: { name: string }) => t.name === 'subscriber').rows).toBe(100);
+    expect(copy.tables.find((t) => t.name === 'subscriber')!.rows).toBe(100);
     const [n] = await q('d2', 'SELECT COUNT(*) AS n FROM kamailio.subscriber');
     expect(n.n).toBe(100);
     const [pos] = await q('d2', 'SELECT @@gtid_slave_pos AS p');
@@ -98,7 +96,7 @@ describe('replication wizard on a fresh pair', () => {
     // only d2's own local writes are in its binlog; d1 reads them from where the copy ended
     const [bl] = await q('d2', 'SELECT @@gtid_binlog_pos AS p');
     expect(String(bl.p)).toMatch(/^(2-2-\d+)?$/);
-    expect(s.result.closing.gtid).toMatch(/^(2-2-\d+)?$/);
+    expect(s.result.closing!.gtid).toMatch(/^(2-2-\d+)?$/);
     expect(s.progress?.done).toBe(s.progress?.total);
   });
 
@@ -252,7 +250,7 @@ describe('replication wizard: the "already identical" path after a tear-down', (
   it('accepts identical data, copies only sipha tables, and replication resumes both ways', async () => {
     const s = await step({ h, runId, id: 'data', mode: 'identical' });
     expect(s.status, s.message).toBe('done');
-    const names = s.result.copies[0].tables.map((t: { name: string }) => t.name);
+    const names = s.result.copies[0]!.tables.map((t) => t.name);
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((n: string) => n.startsWith('sipha_'))).toBe(true);
     expect((await step({ h, runId, id: 'directions' })).status).toBe('done');

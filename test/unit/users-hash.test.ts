@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, likePrefix } from '@/lib/users/cursor';
-import { digestHashes, generatePassword } from '@/lib/users/hash';
-import { ha1 as labHa1 } from '../../lab/schema';
+import { likePrefix } from '@/lib/db/like-prefix';
+import { generatePassword } from '@/lib/generate-password';
+import { decodeCursor, encodeCursor } from '@/lib/users/cursor';
+import { digestHashes } from '@/lib/users/hash';
 
 describe('digest hashes', () => {
   it('match kamctl: MD5(user:realm:pw) and MD5(user@domain:realm:pw)', () => {
@@ -9,13 +10,16 @@ describe('digest hashes', () => {
     expect(digestHashes({ username: 'alice', domain: 'example.com', password: 'secret123' }).ha1).toBe(
       '3ae1e53dc6c111070001398ec4579ddb',
     );
-    expect(digestHashes({ username: 'u', domain: 'd', password: 'p' })).toEqual(labHa1('u', 'd', 'p'));
+    // The lab seeds its users with this same function (lab/schema.ts).
+    expect(digestHashes({ username: 'alice', domain: 'example.com', password: 'pw' }).ha1b).toBe(
+      '94e77326454c7347185d0106b03216ff',
+    );
   });
 
   it('generates passwords of the asked length without look-alikes', () => {
     const p = generatePassword(24);
     expect(p).toHaveLength(24);
-    expect(p).not.toMatch(/[01lIO]/);
+    expect(p).not.toMatch(/[01lIOij]/);
     expect(generatePassword()).not.toBe(generatePassword());
   });
 });

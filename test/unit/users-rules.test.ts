@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrors, userRules } from '@/lib/users/rules';
+import { fieldErrors } from '@/lib/field-errors';
+import { userRules } from '@/lib/users/rules';
 
 const rules = userRules({ domains: ['lab.sipha.test', '10.0.0.1'], passwordMinLength: 8 });
 

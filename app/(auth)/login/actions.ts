@@ -7,6 +7,7 @@ import { audit } from '@/lib/audit/log';
 import { checkLogin } from '@/lib/auth/accounts';
 import { createSession, destroySession } from '@/lib/auth/session';
 import { publicError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/field-errors';
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'Enter your user name').max(64),
@@ -19,7 +20,7 @@ export async function login(_prev: ActionState, formData: FormData): Promise<Act
   if (!parsed.success)
     return {
       status: 'invalid',
-      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+      fieldErrors: fieldErrors(parsed.error),
     };
   const { username } = parsed.data;
   try {

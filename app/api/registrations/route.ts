@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/field-errors';
 import { getMonitor } from '@/lib/health/monitor';
 import { listRegistrations } from '@/lib/registrations/queries';
 
@@ -19,14 +20,8 @@ const params = z.object({
 // the registrations page every 2 s and by the per-user view (user=&domain=).
 export const GET = withRoute('viewer', null, async (request) => {
   const parsed = params.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) {
-      const key = String(i.path[0] ?? 'query');
-      fields[key] = [...(fields[key] ?? []), i.message];
-    }
-    throw new AppError('bad_request:input', 'Invalid search', { fields });
-  }
+  if (!parsed.success)
+    throw new AppError('bad_request:input', 'Invalid search', { fields: fieldErrors(parsed.error) });
   const p = parsed.data;
   const page = await listRegistrations({
     q: p.q,

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// The replication wizard's state (issue 5): one row per run, the per-step status, results and
+// The replication wizard's state: one row per run, the per-step status, results and
 // statement log as JSON, so a console restart resumes at the same step. Probe rows written by
 // the wizard's end-to-end check live in their own table, never in Kamailio's.
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Restore runs (issue 6): one row per run with its plan, per-step results and the measured
+// Restore runs: one row per run with its plan, per-step results and the measured
 // read-lock window, so a console that restarts mid-restore finds the run and can offer to
 // resume or roll back. The row lives with the SIP data and replicates like it.
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DB } from '@/lib/db/schema';
+import { quoteIdent } from '../dialect-quote';
 import type { NodeCtx } from './io';
 import type { RowDiff, TableCheck } from './types';
 
@@ -18,7 +19,6 @@ const CHUNK = 2000;
 
 const q = async <R>(db: Kysely<DB>, sql: string, params: unknown[] = []) =>
   (await db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows;
-const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
 export async function checksumTables({
   c,
@@ -81,7 +81,7 @@ export async function diffTable({
 }): Promise<{ diffs: RowDiff[]; truncated: boolean }> {
   const key = KEY[table];
   const cols = await columnsOf(survivor, table);
-  const crcExpr = `BIT_XOR(CRC32(CONCAT_WS('#', ${cols.map((c) => `${ident(c)}, ISNULL(${ident(c)})`).join(', ')})))`;
+  const crcExpr = `BIT_XOR(CRC32(CONCAT_WS('#', ${cols.map((c) => `${quoteIdent(c)}, ISNULL(${quoteIdent(c)})`).join(', ')})))`;
   const diffs: RowDiff[] = [];
   let lo: unknown = null;
   for (;;) {
@@ -89,14 +89,15 @@ export async function diffTable({
     const [bound] = await survivor.list.onNode(survivor.node, (db) =>
       q<{ k: unknown }>(
         db,
-        `SELECT ${ident(key)} AS k FROM ${ident(table)} ${lo === null ? '' : `WHERE ${ident(key)} > ?`} ORDER BY ${ident(key)} LIMIT 1 OFFSET ${CHUNK - 1}`,
+        `SELECT ${quoteIdent(key)} AS k FROM ${quoteIdent(table)} ${lo === null ? '' : `WHERE ${quoteIdent(key)} > ?`} ORDER BY ${quoteIdent(key)} LIMIT 1 OFFSET ${CHUNK - 1}`,
         lo === null ? [] : [lo],
       ),
     );
     const hi = bound?.k ?? null;
-    const where = [lo === null ? '' : `${ident(key)} > ?`, hi === null ? '' : `${ident(key)} <= ?`].filter(
-      Boolean,
-    );
+    const where = [
+      lo === null ? '' : `${quoteIdent(key)} > ?`,
+      hi === null ? '' : `${quoteIdent(key)} <= ?`,
+    ].filter(Boolean);
     const params = [...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const crc = (c: NodeCtx) =>
@@ -105,7 +106,7 @@ export async function diffTable({
         (db) =>
           q<{ n: number; x: unknown }>(
             db,
-            `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${ident(table)} ${whereSql}`,
+            `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${quoteIdent(table)} ${whereSql}`,
             params,
           ),
         30_000,
@@ -115,7 +116,7 @@ export async function diffTable({
       const rows = (c: NodeCtx) =>
         c.list.onNode(
           c.node,
-          (db) => q<Record<string, unknown>>(db, `SELECT * FROM ${ident(table)} ${whereSql}`, params),
+          (db) => q<Record<string, unknown>>(db, `SELECT * FROM ${quoteIdent(table)} ${whereSql}`, params),
           30_000,
         );
       const [ra, rb] = await Promise.all([rows(survivor), rows(target)]);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { gtidBehind, gtidEqual, isMariadbGtidList, parseGtidList, waitTarget } from './gtid';
+import { isMariadbGtidList, parseGtids } from '../dialect-gtid-mariadb';
+import { gtidBehind, gtidEqual, waitTarget } from './gtid';
 
 describe('restore GTID arithmetic', () => {
   it('parses MariaDB lists, keeping the highest seq per domain', () => {
-    const m = parseGtidList('1-1-18, 2-2-5,2-3-7');
+    const m = parseGtids('1-1-18, 2-2-5,2-3-7');
     expect(m.get(1)).toEqual({ domain: 1, server: 1, seq: 18 });
     expect(m.get(2)?.seq).toBe(7);
-    expect(parseGtidList('').size).toBe(0);
+    expect(parseGtids('').size).toBe(0);
   });
   it('recognises MySQL sets as not MariaDB', () => {
     expect(isMariadbGtidList('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77')).toBe(false);

@@ -54,10 +54,3 @@ export async function replicaStatus(c: NodeCtx): Promise<ReplicaStatus | null> {
   const [row] = await onCtx(c, c.dialect.replicaStatus());
   return row ? normalizeReplicaStatus(c.dialect.version.flavor, row) : null;
 }
-
-export async function readOnlyOf(c: NodeCtx): Promise<boolean> {
-  const r = await c.list.onNode(c.node, (db) =>
-    db.executeQuery<{ v: number }>(CompiledQuery.raw('SELECT @@GLOBAL.read_only AS v')),
-  );
-  return Number(r.rows[0]?.v) === 1;
-}

@@ -27,7 +27,7 @@ export interface Candidate {
   plan: RunView | null;
   /** Why no plan could be made (node down, ...). */
   problem: string | null;
-  /** The heartbeat view of active → this node from the health sampler (issue 7), if it has one. */
+  /** The heartbeat view of active → this node from the health sampler, if it has one. */
   lag: LagView | null;
   /** This node's newest finished run, when its verification found a difference. */
   failedCheck: FailedCheck | null;

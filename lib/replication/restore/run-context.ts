@@ -32,10 +32,10 @@ export interface RunOptions {
   credentials?: ReplicationCredentials;
   audit?: AuditSink;
   onProgress?: (v: RunView) => void;
-  /** Test hook (SIPHA_RESTORE_TEST_HOLD_MS): stay this long inside the lock window. */
+  /** Tests only: stay this long inside the lock window. */
   testHoldMs?: number;
   /**
-   * Test hook (SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS): stay this long after the switch, before
+   * Tests only: stay this long after the switch, before
    * the unlock, so a test can kill the console with the target already active and the lock held.
    */
   testHoldAfterSwitchMs?: number;

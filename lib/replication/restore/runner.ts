@@ -57,12 +57,9 @@ export interface StartInput {
   leaseMs?: number;
   credentials?: ReplicationCredentials;
   audit?: AuditSink;
-}
-
-/** Test hooks only: how long to hold the run at a point where a test kills the console. */
-function testHold(name: string): number | undefined {
-  const ms = Number(process.env[name] ?? 0);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  /** Tests only (test/helpers/restore-child.ts): pauses where a test kills the console. */
+  testHoldMs?: number;
+  testHoldAfterSwitchMs?: number;
 }
 
 /** Starts a run in the background; returns its id at once (after the plan is known). */
@@ -76,8 +73,6 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
       `An interrupted restore of ${open[0]!.target} must be resumed or rolled back first.`,
     );
   const runId = randomUUID();
-  const hold = testHold('SIPHA_RESTORE_TEST_HOLD_MS');
-  const holdAfterSwitch = testHold('SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS');
   let first!: () => void;
   let failedEarly!: (e: unknown) => void;
   const started = new Promise<void>((res, rej) => {
@@ -87,8 +82,6 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
   const done = runRestore({
     ...input,
     runId,
-    testHoldMs: hold,
-    testHoldAfterSwitchMs: holdAfterSwitch,
     onProgress: (v) => {
       live.set(runId, v);
       first();

@@ -1,10 +1,9 @@
 import 'server-only';
+import { quoteIdent } from '../dialect-quote';
 import type { AdminConn } from './admin';
 import type { StepIO } from './io';
 
 // CHECKSUM TABLE on several nodes, compared table by table.
-
-const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
 export interface ChecksumRow {
   table: string;
@@ -45,7 +44,7 @@ export async function checksumTables({
   tables: string[];
 }): Promise<ChecksumRow[]> {
   if (tables.length === 0) return [];
-  const sql = `CHECKSUM TABLE ${tables.map((t) => `${ident(database)}.${ident(t)}`).join(', ')}`;
+  const sql = `CHECKSUM TABLE ${tables.map((t) => `${quoteIdent(database)}.${quoteIdent(t)}`).join(', ')}`;
   const per = new Map<string, Record<string, string | null>>(tables.map((t) => [t, {}]));
   for (const c of conns) {
     for (const r of await io.read(c, sql)) {

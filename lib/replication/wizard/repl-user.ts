@@ -1,10 +1,11 @@
 import 'server-only';
+import { generatePassword } from '@/lib/generate-password';
 import { plain } from '../dialect';
 import { type AdminConn, withAdmins } from './admin';
 import { choiceOf, links, runNodeConfigs, type StepArgs } from './context';
 import type { StepIO } from './io';
 import { requirePreflight } from './preflight';
-import { generatePassword, REPLICATION_USER, rememberPassword } from './secrets';
+import { REPLICATION_USER, rememberPassword } from './secrets';
 
 // Step 3: on every source, an account with REPLICATION SLAVE only, limited to its replica's
 // address, with a fresh random password. Written with sql_log_bin=0: accounts are per node and
@@ -31,7 +32,7 @@ export async function setReplicationPassword({
   replica: string;
   host: string;
 }): Promise<string> {
-  const password = generatePassword();
+  const password = generatePassword(32);
   await io.exec(c, plain('SET SESSION sql_log_bin = 0'));
   try {
     for (const s of c.dialect.createReplicationUser({ user: REPLICATION_USER, host, password }))

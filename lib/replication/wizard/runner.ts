@@ -12,6 +12,7 @@ import {
   STEP_TITLES,
   type StepId,
   type StepState,
+  type Steps,
 } from './types';
 
 // Runs wizard steps in the background of the console process (the page polls for progress).
@@ -41,7 +42,7 @@ export function failureOf(err: unknown): Pick<StepState, 'message' | 'advice'> {
 /** The run as the UI should see it: live progress merged in, orphaned steps interrupted. */
 export function present(run: RunState): RunState {
   const job = shared.jobs.get(run.runId);
-  const steps = { ...run.steps };
+  const steps: Record<StepId, StepState> = { ...run.steps };
   for (const [id, s] of Object.entries(steps) as [StepId, StepState][]) {
     if (s.status !== 'running') continue;
     if (job?.step === id)
@@ -53,7 +54,7 @@ export function present(run: RunState): RunState {
         message: 'The console stopped while this step ran. Run it again: it is safe to repeat.',
       };
   }
-  return { ...run, steps };
+  return { ...run, steps: steps as Steps };
 }
 
 export function isBusy(runId: string): StepId | undefined {
@@ -125,7 +126,7 @@ export async function startStep({
       end = {
         status: 'failed',
         ...failureOf(err),
-        ...((err as { result?: unknown }).result ? { result: (err as { result?: unknown }).result } : {}),
+        ...((err as StepState).result ? { result: (err as StepState).result } : {}),
       };
     }
     const finishedAt = new Date().toISOString();

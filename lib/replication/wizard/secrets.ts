@@ -1,5 +1,4 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
 
 // Replication passwords live only in this process's memory, between the step that sets them
 // on the source and the CHANGE MASTER that hands them to the replica. They are never stored,
@@ -10,11 +9,6 @@ g.__siphaWizardSecrets ??= new Map();
 const secrets = g.__siphaWizardSecrets;
 
 const key = (runId: string, source: string, replica: string) => `${runId}:${source}:${replica}`;
-
-/** 32 random bytes, URL-safe base64: no quote or backslash ever needs escaping. */
-export function generatePassword(): string {
-  return randomBytes(32).toString('base64url');
-}
 
 export function rememberPassword(args: {
   runId: string;

@@ -1,5 +1,6 @@
 import 'server-only';
 import { plain } from '../dialect';
+import { quoteIdent } from '../dialect-quote';
 import type { AdminConn } from './admin';
 import type { StepIO } from './io';
 import { deferKeys } from './snapshot-keys';
@@ -21,8 +22,6 @@ export interface CopiedTable {
   name: string;
   rows: number;
 }
-
-const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
 async function openSnapshot({ source, io }: { source: AdminConn; io: StepIO }): Promise<SnapshotPosition> {
   await io.exec(source, plain("SET SESSION time_zone = '+00:00'"));
@@ -97,10 +96,10 @@ export async function copySnapshot({
   await io.exec(
     target,
     plain(
-      `CREATE DATABASE IF NOT EXISTS ${ident(database)} CHARACTER SET ${schema.cs} COLLATE ${schema.coll}`,
+      `CREATE DATABASE IF NOT EXISTS ${quoteIdent(database)} CHARACTER SET ${schema.cs} COLLATE ${schema.coll}`,
     ),
   );
-  await io.exec(target, plain(`USE ${ident(database)}`));
+  await io.exec(target, plain(`USE ${quoteIdent(database)}`));
 
   const position = await openSnapshot({ source, io });
   const copied: CopiedTable[] = [];
@@ -114,7 +113,10 @@ export async function copySnapshot({
   try {
     const plan: { name: string; tmp: string; select: string; keys: string[] }[] = [];
     for (const [i, t] of tables.entries()) {
-      const [create] = await io.read(source, `SHOW CREATE TABLE ${ident(database)}.${ident(t.name)}`);
+      const [create] = await io.read(
+        source,
+        `SHOW CREATE TABLE ${quoteIdent(database)}.${quoteIdent(t.name)}`,
+      );
       const cols = await io.read(
         source,
         plain(
@@ -124,12 +126,12 @@ export async function copySnapshot({
         { quiet: true },
       );
       const { create: bare, keys } = deferKeys(String(create?.['Create Table']));
-      await io.exec(target, plain(`DROP TABLE IF EXISTS ${ident(temp(i))}`));
+      await io.exec(target, plain(`DROP TABLE IF EXISTS ${quoteIdent(temp(i))}`));
       await io.exec(
         target,
-        plain(bare.replace(/^CREATE TABLE `(?:[^`]|``)+`/, `CREATE TABLE ${ident(temp(i))}`)),
+        plain(bare.replace(/^CREATE TABLE `(?:[^`]|``)+`/, `CREATE TABLE ${quoteIdent(temp(i))}`)),
       );
-      const select = `SELECT ${tupleExpression(cols.map((c) => ({ name: String(c.name), type: String(c.type).toLowerCase() })))} FROM ${ident(database)}.${ident(t.name)}`;
+      const select = `SELECT ${tupleExpression(cols.map((c) => ({ name: String(c.name), type: String(c.type).toLowerCase() })))} FROM ${quoteIdent(database)}.${quoteIdent(t.name)}`;
       plan.push({ name: t.name, tmp: temp(i), select, keys });
     }
     const existing = new Set(
@@ -146,12 +148,12 @@ export async function copySnapshot({
     );
     const locks = [...plan.map((p) => p.tmp), ...plan.filter((p) => existing.has(p.name)).map((p) => p.name)];
     if (locks.length)
-      await io.exec(target, plain(`LOCK TABLES ${locks.map((n) => `${ident(n)} WRITE`).join(', ')}`));
+      await io.exec(target, plain(`LOCK TABLES ${locks.map((n) => `${quoteIdent(n)} WRITE`).join(', ')}`));
     try {
       for (const p of plan) {
         io.note(
           source.name,
-          `SELECT <row as SQL tuple> FROM ${ident(database)}.${ident(p.name)} (streamed inside the snapshot)`,
+          `SELECT <row as SQL tuple> FROM ${quoteIdent(database)}.${quoteIdent(p.name)} (streamed inside the snapshot)`,
         );
         const { rows, statements } = io.dryRun
           ? { rows: 0, statements: 0 }
@@ -169,13 +171,13 @@ export async function copySnapshot({
         if (!io.dryRun)
           io.note(
             target.name,
-            `INSERT INTO ${ident(p.tmp)} VALUES … : ${rows} rows of ${p.name} in ${statements} statements`,
+            `INSERT INTO ${quoteIdent(p.tmp)} VALUES … : ${rows} rows of ${p.name} in ${statements} statements`,
           );
         if (p.keys.length) {
           onRows?.(done, Math.max(total, done), `${p.name} (building ${p.keys.length} indexes)`);
           await io.exec(
             target,
-            plain(`ALTER TABLE ${ident(p.tmp)} ${p.keys.map((k) => `ADD ${k}`).join(', ')}`),
+            plain(`ALTER TABLE ${quoteIdent(p.tmp)} ${p.keys.map((k) => `ADD ${k}`).join(', ')}`),
           );
         }
         copied.push({ name: p.name, rows });
@@ -185,8 +187,8 @@ export async function copySnapshot({
       const [pos] = await io.read(target, target.dialect.gtidPositions());
       targetPos = String(pos?.gtid_binlog_pos ?? '');
       for (const p of plan) {
-        if (existing.has(p.name)) await io.exec(target, plain(`DROP TABLE ${ident(p.name)}`));
-        await io.exec(target, plain(`ALTER TABLE ${ident(p.tmp)} RENAME TO ${ident(p.name)}`));
+        if (existing.has(p.name)) await io.exec(target, plain(`DROP TABLE ${quoteIdent(p.name)}`));
+        await io.exec(target, plain(`ALTER TABLE ${quoteIdent(p.tmp)} RENAME TO ${quoteIdent(p.name)}`));
       }
     } finally {
       if (locks.length) await io.exec(target, plain('UNLOCK TABLES'));

@@ -1,18 +1,18 @@
 import 'server-only';
 import type { Readable } from 'node:stream';
+import { quoteIdent } from '../dialect-quote';
 import type { AdminConn } from './admin';
 
 // The row pump of the snapshot copy: the source formats each row as a SQL tuple, Node joins
 // tuples into multi-row INSERTs of a few MB, one INSERT in flight while the next batch is read.
 
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit']);
-const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
 export function tupleExpression(cols: { name: string; type: string }[]): string {
   const parts = cols.map((c) =>
     BINARY_TYPES.has(c.type)
-      ? `IF(${ident(c.name)} IS NULL, 'NULL', CONCAT('0x', HEX(${ident(c.name)})))`
-      : `QUOTE(${ident(c.name)})`,
+      ? `IF(${quoteIdent(c.name)} IS NULL, 'NULL', CONCAT('0x', HEX(${quoteIdent(c.name)})))`
+      : `QUOTE(${quoteIdent(c.name)})`,
   );
   return `CONCAT('(', ${parts.join(", ',', ")}, ')')`;
 }
@@ -33,7 +33,7 @@ export async function streamRows({
   batchBytes: number;
   onBatch: (rows: number) => void;
 }): Promise<{ rows: number; statements: number }> {
-  const head = `INSERT INTO ${ident(table)} VALUES `;
+  const head = `INSERT INTO ${quoteIdent(table)} VALUES `;
   let parts: string[] = [];
   let size = 0;
   let rows = 0;

@@ -8,7 +8,7 @@ import { runNodesStep } from './nodes-step';
 import { blocking, runPreflight } from './preflight';
 import { runUserStep } from './repl-user';
 import { runDataStep } from './snapshot';
-import type { DataMode, RunState, StepId } from './types';
+import type { DataMode, RunState, StepId, StepResults } from './types';
 import { runVerifyStep } from './verify';
 
 // The step functions by id, with the input each one takes.
@@ -17,9 +17,9 @@ export interface StepInput {
   mode?: DataMode;
 }
 
-type StepFn = (args: { ctx: WizardContext; run: RunState; io: StepIO; input: StepInput }) => Promise<unknown>;
+type StepArgs = { ctx: WizardContext; run: RunState; io: StepIO; input: StepInput };
 
-export const STEP_FNS: Record<StepId, StepFn> = {
+export const STEP_FNS: { [K in StepId]: (args: StepArgs) => Promise<StepResults[K]> } = {
   nodes: runNodesStep,
   preflight: async (a) => {
     const r = await runPreflight(a);

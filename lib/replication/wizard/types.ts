@@ -1,5 +1,13 @@
 // Shapes of the replication wizard's state (stored as JSON in sipha_wizard.steps) and of what
-// the UI shows. Pure types and constants: safe to import from client components.
+// the UI shows. Pure types and constants: safe to import from client components (the step
+// modules below are imported for their types only).
+import type { runDirectionsStep } from './directions';
+import type { runHardenStep } from './harden';
+import type { runNodesStep } from './nodes-step';
+import type { runPreflight } from './preflight';
+import type { runUserStep } from './repl-user';
+import type { runDataStep } from './snapshot';
+import type { runVerifyStep } from './verify';
 
 export const STEPS = ['nodes', 'preflight', 'user', 'data', 'directions', 'verify', 'harden'] as const;
 export type StepId = (typeof STEPS)[number];
@@ -50,7 +58,18 @@ export interface Advice {
   fix: string[];
 }
 
-export interface StepState {
+/** What each step stores as its result, by step id. */
+export interface StepResults {
+  nodes: Awaited<ReturnType<typeof runNodesStep>>;
+  preflight: Awaited<ReturnType<typeof runPreflight>>;
+  user: Awaited<ReturnType<typeof runUserStep>>;
+  data: Awaited<ReturnType<typeof runDataStep>>;
+  directions: Awaited<ReturnType<typeof runDirectionsStep>>;
+  verify: Awaited<ReturnType<typeof runVerifyStep>>;
+  harden: Awaited<ReturnType<typeof runHardenStep>>;
+}
+
+export interface StepState<R = StepResults[StepId]> {
   status: StepStatus;
   startedAt?: string;
   finishedAt?: string;
@@ -58,11 +77,12 @@ export interface StepState {
   advice?: Advice;
   log: LogEntry[];
   progress?: Progress;
-  // biome-ignore lint/suspicious/noExplicitAny: each step stores its own result shape (see the step modules).
-  result?: any;
+  result?: R;
   /** The console process running it; a different owner means the console restarted mid-step. */
   owner?: string;
 }
+
+export type Steps = { [K in StepId]: StepState<StepResults[K]> };
 
 export interface NodeChoice {
   name: string;
@@ -76,7 +96,7 @@ export interface RunState {
   status: 'open' | 'finished' | 'abandoned';
   currentStep: StepId;
   nodes: NodeChoice[];
-  steps: Record<StepId, StepState>;
+  steps: Steps;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -99,11 +119,8 @@ export interface Check {
   fix?: string;
 }
 
-export function emptySteps(): Record<StepId, StepState> {
-  return Object.fromEntries(STEPS.map((s) => [s, { status: 'pending', log: [] }])) as unknown as Record<
-    StepId,
-    StepState
-  >;
+export function emptySteps(): Steps {
+  return Object.fromEntries(STEPS.map((s) => [s, { status: 'pending', log: [] }])) as unknown as Steps;
 }
 
 /** The first step not done, in order: where the wizard resumes. */

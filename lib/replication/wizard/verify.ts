@@ -1,5 +1,6 @@
 import 'server-only';
 import { plain } from '../dialect';
+import { quoteIdent } from '../dialect-quote';
 import { type AdminConn, withAdmins } from './admin';
 import { checksumTables } from './checksum';
 import { runNodeConfigs, type WizardContext } from './context';
@@ -30,7 +31,6 @@ export interface VerifyResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
 async function waitFor({
   c,
@@ -66,7 +66,7 @@ export async function runVerifyStep({
   timeoutMs?: number;
 }): Promise<VerifyResult> {
   const nodes = runNodeConfigs(ctx, run);
-  const db = ident(nodes[0]!.database);
+  const db = quoteIdent(nodes[0]!.database);
   return withAdmins(nodes, async (conns) => {
     const probes: ProbeResult[] = [];
     for (const from of nodes) {

@@ -1,6 +1,7 @@
 import { audit } from '@/lib/audit/log';
-import { fieldErrorsOf, withRoute } from '@/lib/auth/guard';
+import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/field-errors';
 import { setNodeFence } from '@/lib/nodes/fence';
 import { fenceSchema } from '@/lib/nodes/schema';
 
@@ -15,7 +16,7 @@ export const POST = withRoute<{ params: Promise<{ name: string }> }>(
     const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
     const parsed = fenceSchema.safeParse({ ...body, fenced: String(body?.fenced), node: name });
     if (!parsed.success)
-      throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrorsOf(parsed.error) });
+      throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrors(parsed.error) });
     const { node, fenced, reason } = parsed.data;
     try {
       const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });

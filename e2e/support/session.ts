@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { E2E_LAB_DIR } from '../../playwright.config';
 import type { Credentials } from './accounts';
 
@@ -22,6 +22,3 @@ export async function signIn(page: Page, role: 'admin' | 'operator' | 'viewer' =
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 }
-
-export const test = base;
-export { expect };
