@@ -51,7 +51,7 @@ export async function setupReplication(nodes: LabNode[], repl: LabState['db']['r
     await query(
       node.socket,
       `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?,
-         MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;`,
+         MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=0.1; START SLAVE;`,
       [master.port, repl.user, repl.password],
     );
   }

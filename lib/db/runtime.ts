@@ -16,6 +16,10 @@ export interface NodeRuntime {
   readOnly: boolean | null;
   checkedAt: Date | null;
   failures: number;
+  /** Why the node is held to be down, in words (the detector's evidence). */
+  evidence: string | null;
+  /** Set while the console cannot reach the node but its peers can: the console is cut off. */
+  cutOff: string | null;
 }
 
 export function newRuntime(handle: NodeHandle): NodeRuntime {
@@ -29,6 +33,8 @@ export function newRuntime(handle: NodeHandle): NodeRuntime {
     readOnly: null,
     checkedAt: null,
     failures: 0,
+    evidence: null,
+    cutOff: null,
   };
 }
 
@@ -52,6 +58,8 @@ export function recordUp(n: NodeRuntime, r: ProbeResult): void {
   n.readOnly = r.readOnly ?? null;
   n.lastError = null;
   n.failures = 0;
+  n.evidence = null;
+  n.cutOff = null;
   if (n.reachable === false) n.downSince = null;
   n.reachable = true;
 }
@@ -60,6 +68,10 @@ export function unavailableMessage(nodes: NodeRuntime[], isFenced: (name: string
   const fenced = nodes.filter((n) => isFenced(n.handle.name)).map((n) => n.handle.name);
   const down = nodes.filter((n) => n.reachable === false).map((n) => n.handle.name);
   return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
+}
+
+export function cutOffMessage(name: string): string {
+  return `The console cannot reach ${name}, but its peers still receive from it: the console is cut off, not ${name}. No failover; writes go on once the console reaches ${name} again.`;
 }
 
 export function unknownOutcomeMessage(name: string): string {
