@@ -30,7 +30,16 @@ function node(name: string, o: Partial<NodeObs> = {}): NodeObs {
 
 /** d2's channel from d1, last moving at `changedAt`, sampled at `sampledAt`. */
 function fromD1(changedAt: number | null, sampledAt: number, io = 'Yes'): ChannelObs {
-  return { host: '10.0.0.11', port: 3306, serverId: 1, io, periodMs: 100, changedAt, firstSeen: 0, sampledAt };
+  return {
+    host: '10.0.0.11',
+    port: 3306,
+    serverId: 1,
+    io,
+    periodMs: 100,
+    changedAt,
+    firstSeen: 0,
+    sampledAt,
+  };
 }
 
 function snap(t: number, d1: NodeObs, d2: NodeObs): Snapshot {

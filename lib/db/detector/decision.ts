@@ -47,7 +47,10 @@ function peerView(peer: NodeObs, target: NodeObs, since: number, opts: DecideOpt
     return { kind: 'silent', words: `${who} received no event from ${target.name} for ${ms(age)}` };
   // Received after the console lost it (beyond what sampling lag could explain): it is alive.
   if (c.changedAt !== null && c.changedAt >= since + opts.intervalMs + quiet)
-    return { kind: 'alive', words: `${who} received from ${target.name} ${ms(age)} before its last sample` };
+    return {
+      kind: 'alive',
+      words: `${who} still receives from ${target.name} (last event ${ms(age)} before it was asked)`,
+    };
   return { kind: 'wait', words: `${who} last received from ${target.name} ${ms(age)} ago` };
 }
 

@@ -7,7 +7,9 @@
 // fresh connection: the node's identity, read_only, and its replication channels (IO thread
 // and heartbeat/event counters from each source: the peers' view of the other nodes). Probes
 // of a node that does not answer overlap, at most 4 at a time. A 20 ms ticker measures the
-// worker's own scheduling delay; every snapshot says how much of a silence that delay explains.
+// worker's own scheduling delay (time it did not run: a probe sent late had less time to be
+// answered); every snapshot says how much of a silence that delay explains. Snapshots are
+// taken after the poll phase, so an answer that arrived during a stall is never missed.
 // Times are absolute milliseconds (timeOrigin + now), comparable with the main thread's.
 
 export const WORKER_SOURCE = `
@@ -24,7 +26,8 @@ setInterval(() => {
   const t = now();
   const late = t - lastTick - TICK;
   lastTick = t;
-  if (late > 2) delays.push([t, late]);
+  // Jitter of a few ms is no stall; beyond it, the whole delay is time the worker did not run.
+  if (late > 10) delays.push([t, late]);
   while (delays.length && delays[0][0] < t - 30000) delays.shift();
 }, TICK);
 function stallSince(from) {
@@ -126,7 +129,9 @@ let posting = false;
 function post() {
   if (posting) return;
   posting = true;
-  queueMicrotask(() => { posting = false; parentPort.postMessage({ type: 'snapshot', snap: snapshot() }); });
+  // In the check phase, after the poll phase: an answer that arrived while this thread was not
+  // running has been read before the snapshot says "no answer".
+  setImmediate(() => { posting = false; parentPort.postMessage({ type: 'snapshot', snap: snapshot() }); });
 }
 
 setInterval(() => {
