@@ -61,7 +61,8 @@ export function sipOptions(port: number, host = '127.0.0.1', timeoutMs = 1000): 
       sock.close();
       resolve(Number(/^SIP\/2\.0 (\d{3})/.exec(msg.toString())?.[1] ?? 0));
     });
-    sock.bind(0, host, () => {
+    // A SIP server in a namespace of its own is reached over the lab's bridge, from any address.
+    sock.bind(0, host.startsWith('127.') ? host : undefined, () => {
       const lp = sock.address().port;
       const tag = Math.random().toString(36).slice(2);
       const msg = [

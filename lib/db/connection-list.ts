@@ -16,6 +16,7 @@ import { AcquireError, createNodeHandle, withQueryTimeout } from './node';
 import { auditFailover, drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
 import {
   cutOffMessage,
+  maybeLaterMessage,
   type NodeRole,
   type NodeRuntime,
   newRuntime,
@@ -121,6 +122,8 @@ export class ConnectionList {
   private async execute<T>(opts: WriteOptions<T>, isRead: boolean): Promise<Served<T>> {
     await this.ready();
     let unknownOutcome = false;
+    /** The node an unsure write was sent to, when it hung rather than refused. */
+    let sentToHung: string | null = null;
     let transient = 0;
     for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
       // Fence the node we move away from, and let the new one drain its relay log, first.
@@ -132,6 +135,8 @@ export class ConnectionList {
         if (unknownOutcome && opts.verify) {
           const found = await this.onNode(n, (db) => opts.verify!(db, name), opts.timeoutMs);
           if (found !== undefined) return { value: found, node: name, verified: true };
+          if (sentToHung && sentToHung !== name)
+            throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
         }
         const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
         return { value, node: name };
@@ -158,7 +163,7 @@ export class ConnectionList {
               cause: err,
             });
           } else {
-            this.markDown(n, err, v?.words);
+            this.markDown(n, err, v?.words, v?.code === 'SIPHA_PROBE_TIMEOUT');
           }
         }
         if (!isRead && !(err instanceof AcquireError)) {
@@ -166,6 +171,7 @@ export class ConnectionList {
           if (!opts.verify)
             throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });
           unknownOutcome = true;
+          if (n.reachable === false && n.hung) sentToHung = name;
         }
       }
     }
@@ -210,11 +216,13 @@ export class ConnectionList {
   }
 
   /** Marks a node unreachable; the next settle() fails over if writes must move down. */
-  markDown(n: NodeRuntime, err: unknown, evidence?: string): void {
+  markDown(n: NodeRuntime, err: unknown, evidence?: string, hung = false): void {
     // Statements still waiting on a node now known gone would sit until their own timeout;
     // breaking them lets a write move on (and be verified) at once.
     if (recordDown(n, err)) {
       n.evidence = evidence ?? n.lastError;
+      n.hung = hung;
+      n.handle.setDown(true);
       n.handle.abortInFlight();
     }
   }
@@ -332,7 +340,8 @@ export class ConnectionList {
     n.checkedAt = new Date();
     if (v.state === 'down') {
       const fresh = n.reachable !== false;
-      this.markDown(n, { code: v.code ?? 'SIPHA_PROBE_TIMEOUT', errno: v.errno }, v.words);
+      const code = v.code ?? 'SIPHA_PROBE_TIMEOUT';
+      this.markDown(n, { code, errno: v.errno }, v.words, code === 'SIPHA_PROBE_TIMEOUT');
       if (fresh) console.warn(`[sipha] ${n.handle.name} is down: ${v.words}`);
       return;
     }
@@ -343,6 +352,7 @@ export class ConnectionList {
     }
     if (v.state !== 'up' || !o?.ok) return; // suspect: keep what is known until evidence is in
     recordUp(n, { ok: true, ...o.ok });
+    n.handle.setDown(false);
     // A fenced node that answers again must not take writes from SIP servers either.
     const name = n.handle.name;
     if (this.cfg.fenceReadOnly && this.isFenced(name) && o.ok.readOnly === false && !this.fencing.has(name)) {

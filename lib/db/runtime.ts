@@ -20,6 +20,11 @@ export interface NodeRuntime {
   evidence: string | null;
   /** Set while the console cannot reach the node but its peers can: the console is cut off. */
   cutOff: string | null;
+  /**
+   * Down because it stopped answering (hung or cut off), not refused: it may still run what
+   * it was sent, later, so an unsure write is not repeated elsewhere.
+   */
+  hung: boolean;
 }
 
 export function newRuntime(handle: NodeHandle): NodeRuntime {
@@ -35,6 +40,7 @@ export function newRuntime(handle: NodeHandle): NodeRuntime {
     failures: 0,
     evidence: null,
     cutOff: null,
+    hung: false,
   };
 }
 
@@ -60,6 +66,7 @@ export function recordUp(n: NodeRuntime, r: ProbeResult): void {
   n.failures = 0;
   n.evidence = null;
   n.cutOff = null;
+  n.hung = false;
   if (n.reachable === false) n.downSince = null;
   n.reachable = true;
 }
@@ -72,6 +79,10 @@ export function unavailableMessage(nodes: NodeRuntime[], isFenced: (name: string
 
 export function cutOffMessage(name: string): string {
   return `The console cannot reach ${name}, but its peers still receive from it: the console is cut off, not ${name}. No failover; writes go on once the console reaches ${name} again.`;
+}
+
+export function maybeLaterMessage(from: string, to: string): string {
+  return `The write was sent to ${from}, which stopped answering; it may still be applied there and reach ${to} by replication, so it was not repeated. Check and retry.`;
 }
 
 export function unknownOutcomeMessage(name: string): string {

@@ -77,12 +77,22 @@ export class Prober {
     });
   }
 
-  /** The first round: every node answered, failed, or was judged (bounded). */
+  /**
+   * The first round: every node answered, failed, or was judged. Bounded, with room for the
+   * worker to start on a busy machine (it loads mysql2 first).
+   */
   firstRound(): Promise<void> {
-    const decided = () =>
-      this.verdicts.size === this.nodes.length &&
-      [...this.verdicts.values()].every((v) => v.state !== 'suspect');
-    return this.waitFor(decided, this.o.timeoutMs + 3 * this.o.silenceMs);
+    const known = (name: string) => {
+      const o = this.snapshot?.nodes.find((n) => n.name === name);
+      const v = this.verdicts.get(name);
+      return (
+        !!o && (o.lastOkAt !== null || o.hardFail !== null || v?.state === 'down' || v?.state === 'cut-off')
+      );
+    };
+    return this.waitFor(
+      () => this.nodes.every((n) => known(n.name)),
+      5000 + this.o.timeoutMs + 3 * this.o.silenceMs,
+    );
   }
 
   /**
