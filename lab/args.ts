@@ -3,12 +3,26 @@ import { resolve } from 'node:path';
 export interface Args {
   verb: string;
   name?: string;
+  /** The second name of `partition A B` / `heal A B`. */
+  other?: string;
   dir: string;
   flags: Record<string, string | boolean>;
 }
 
-const BOOLEAN = new Set(['fresh', 'no-console', 'detach', 'json', 'help']);
-const VERBS = new Set(['setup', 'up', 'down', 'status', 'kill', 'stop', 'cont', 'start', 'load']);
+const BOOLEAN = new Set(['fresh', 'no-console', 'detach', 'json', 'help', 'netns', 'all']);
+const VERBS = new Set([
+  'setup',
+  'up',
+  'down',
+  'status',
+  'kill',
+  'stop',
+  'cont',
+  'start',
+  'load',
+  'partition',
+  'heal',
+]);
 
 /** `lab [verb] [NAME] [--flag value | --bool]`; no verb means set-up then up with console. */
 export function parseArgs(argv: string[], repoRoot: string): Args {
@@ -31,10 +45,13 @@ export function parseArgs(argv: string[], repoRoot: string): Args {
   }
   const verb = pos[0] ?? 'setup';
   if (!VERBS.has(verb)) throw new Error(`unknown verb ${verb}`);
-  const needsName = ['kill', 'stop', 'cont', 'start'].includes(verb);
+  const needsName = ['kill', 'stop', 'cont', 'start', 'partition'].includes(verb);
   if (needsName && !pos[1]) throw new Error(`${verb} needs a NAME such as d1 or p1`);
+  if (verb === 'partition' && !pos[2] && flags.all !== true)
+    throw new Error('partition needs two names (partition d1 d2) or one and --all');
+  if (verb === 'heal' && pos[1] && !pos[2]) throw new Error('heal takes two names, or none');
   const dir = resolve(repoRoot, typeof flags.dir === 'string' ? flags.dir : '.lab');
-  return { verb, name: pos[1], dir, flags };
+  return { verb, name: pos[1], other: pos[2], dir, flags };
 }
 
 export function num(flags: Args['flags'], key: string, dflt: number): number {

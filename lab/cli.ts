@@ -1,5 +1,5 @@
 import { num, parseArgs } from './args.ts';
-import { down, load, signal, start, status, up } from './index.ts';
+import { down, heal, load, partition, signal, start, status, up } from './index.ts';
 import { setup } from './setup.ts';
 import { REPO_ROOT } from './up.ts';
 
@@ -40,10 +40,13 @@ async function reportChanges(dir: string): Promise<void> {
 
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
-  up [--nodes N] [--fresh] [--no-console] [--detach]
+  up [--nodes N] [--fresh] [--no-console] [--detach] [--netns]
+                            --netns: each node, SIP server and the console in its own network namespace
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
+  partition A B | A --all    (--netns) drop all traffic between A and B (names: d1.., p1.., console)
+  heal [A B]                (--netns) restore traffic between A and B, or everywhere
   down                      stop everything this lab started`;
 
 async function main(): Promise<number> {
@@ -68,6 +71,7 @@ async function main(): Promise<number> {
           fresh: f.fresh === true,
           console: f['no-console'] !== true,
           detach,
+          netns: f.netns === true,
           log,
         });
         state = await Promise.race([starting, stopped.then(() => null)]);
@@ -120,6 +124,14 @@ async function main(): Promise<number> {
       log(`✓ ${a.name} started (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       return 0;
     }
+    case 'partition':
+      partition(a.dir, a.name!, f.all === true ? 'all' : a.other!);
+      log(`✓ ${a.name} cut from ${f.all === true ? 'everyone' : a.other}`);
+      return 0;
+    case 'heal':
+      heal(a.dir, a.name, a.other);
+      log(a.name ? `✓ ${a.name} and ${a.other} reach each other again` : '✓ every partition healed');
+      return 0;
     case 'load': {
       const transport = f.transport === 'tcp' ? 'tcp' : 'udp';
       const site = typeof f.site === 'string' ? f.site : 'p1';

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inNs } from './netns.ts';
 import { freePort, tcpPortFree } from './ports.ts';
 import { procState, spawnDetached, waitUntil } from './process.ts';
 import { type LabState, writeState } from './state.ts';
@@ -22,13 +23,15 @@ export function consoleEnv(state: LabState): NodeJS.ProcessEnv {
  * Ready when /api/health answers 200; until that route exists, any HTTP answer will do.
  */
 export async function launchConsole(state: LabState, repoRoot: string): Promise<void> {
-  const port = (await tcpPortFree(3000)) ? 3000 : await freePort();
+  // With --netns the console has a namespace (and so port 3000) of its own.
+  const host = state.net?.members.console?.ns ? state.net.members.console.ip : '127.0.0.1';
+  const port = state.net || (await tcpPortFree(3000)) ? 3000 : await freePort();
   const log = join(state.dir, 'console.log');
-  const args = ['next', 'dev', '-p', String(port), '-H', '127.0.0.1'];
-  const pid = spawnDetached('npx', args, log, consoleEnv(state), repoRoot);
-  const url = `http://127.0.0.1:${port}`;
+  const { cmd, args } = inNs(state.net, 'console', 'npx', ['next', 'dev', '-p', String(port), '-H', host]);
+  const pid = spawnDetached(cmd, args, log, consoleEnv(state), repoRoot);
+  const url = `http://${host}:${port}`;
   state.console = { url, pid };
-  state.procs = { ...state.procs, console: { cmd: 'npx', args, log } };
+  state.procs = { ...state.procs, console: { cmd, args, log } };
   writeState(state);
   const healthRoute = existsSync(join(repoRoot, 'app/api/health'));
   await waitUntil(

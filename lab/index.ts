@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { query } from './mariadb.ts';
+import { heal as healNet, partition as partitionNet } from './netns-partition.ts';
 import { restart } from './nodes.ts';
 import { freePort } from './ports.ts';
 import { type ProcState, procState, sendSignal } from './process.ts';
@@ -77,6 +78,22 @@ export async function signal(dir: string, name: string, sig: 'kill' | 'stop' | '
   }
 }
 
+function netOf(dir: string) {
+  const s = readState(resolve(dir));
+  if (!s.net) throw new Error(`the lab in ${s.dir} runs without --netns: it cannot partition`);
+  return s.net;
+}
+
+/** Cuts A from B (both directions), or A from everyone with b = 'all'. */
+export function partition(dir: string, a: string, b: string | 'all'): void {
+  partitionNet(netOf(dir), a, b);
+}
+
+/** Restores A–B, everything around A, or the whole lab. */
+export function heal(dir: string, a?: string, b?: string): void {
+  healNet(netOf(dir), a, b);
+}
+
 export async function start(dir: string, name: string): Promise<void> {
   await restart(readState(resolve(dir)), name);
 }
@@ -112,6 +129,7 @@ export async function load(
     expires: 3600,
     workDir: state.dir,
     timeoutSec: duration + 30,
+    localIp: state.net?.members.root?.ip,
   });
   const sorted = [...r.rtts].sort((a, b) => a - b);
   return {
@@ -146,6 +164,7 @@ export async function register(
     expires: opts.expires ?? 3600,
     workDir: state.dir,
     timeoutSec: 30,
+    localIp: state.net?.members.root?.ip,
   });
   return { ok: r.ok, failed: r.failed };
 }

@@ -16,6 +16,8 @@ export interface KamailioVars {
   domain: string;
   dbUrl: string;
   modules?: string;
+  /** Address to listen on (127.0.0.1, or the SIP server's own address with --netns). */
+  listen?: string;
 }
 
 /** Replaces {{KEY}} placeholders; an unknown or leftover placeholder is a bug, so it throws. */
@@ -36,6 +38,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     RPC_PORT: v.rpcPort,
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
+    LISTEN: v.listen ?? '127.0.0.1',
     MODULES: v.modules ?? MODULES,
   });
 }
@@ -58,7 +61,8 @@ export function sipOptions(port: number, host = '127.0.0.1', timeoutMs = 1000): 
       sock.close();
       resolve(Number(/^SIP\/2\.0 (\d{3})/.exec(msg.toString())?.[1] ?? 0));
     });
-    sock.bind(0, host, () => {
+    // A SIP server in a namespace of its own is reached over the lab's bridge, from any address.
+    sock.bind(0, host.startsWith('127.') ? host : undefined, () => {
       const lp = sock.address().port;
       const tag = Math.random().toString(36).slice(2);
       const msg = [
@@ -90,11 +94,17 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
   return body.result;
 }
 
-export async function waitKamailio(sipPort: number, rpcUrl: string, pid: number, timeoutMs = 30_000) {
+export async function waitKamailio(
+  sipPort: number,
+  rpcUrl: string,
+  pid: number,
+  timeoutMs = 30_000,
+  host = '127.0.0.1',
+) {
   const alive = () => procState(pid) !== 'down';
   await waitUntil(
     `kamailio OPTIONS on ${sipPort}`,
-    async () => (await sipOptions(sipPort)) === 200,
+    async () => (await sipOptions(sipPort, host)) === 200,
     timeoutMs,
     alive,
   );

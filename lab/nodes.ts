@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAMAILIO, kamailioArgs, renderConfig, waitKamailio } from './kamailio.ts';
 import { createDatadir, MARIADBD, nodeArgs, waitMariadb } from './mariadb.ts';
+import { inNs } from './netns.ts';
 import { freePort } from './ports.ts';
 import { procState, spawnDetached } from './process.ts';
 import { type LabNode, type LabSip, type LabState, writeState } from './state.ts';
@@ -18,12 +19,23 @@ export async function launchNode(
   const datadir = join(runDir, 'data');
   createDatadir(datadir);
   const port = await freePort();
-  const args = nodeArgs({ index: i, count, fresh: state.fresh, port, datadir, runDir, extra });
+  const host = state.net?.members[name]?.ip ?? '127.0.0.1';
+  const bind = state.net ? [`--bind-address=${host}`] : [];
+  const own = nodeArgs({
+    index: i,
+    count,
+    fresh: state.fresh,
+    port,
+    datadir,
+    runDir,
+    extra: [...bind, ...(extra ?? [])],
+  });
+  const { cmd, args } = inNs(state.net, name, MARIADBD, own);
   const log = join(runDir, 'mysqld.out');
-  const pid = spawnDetached(MARIADBD, args, log);
+  const pid = spawnDetached(cmd, args, log);
   const node: LabNode = {
     name,
-    host: '127.0.0.1',
+    host,
     port,
     socket: join(runDir, 'mysqld.sock'),
     pid,
@@ -31,7 +43,7 @@ export async function launchNode(
     datadir,
   };
   state.nodes.push(node);
-  state.procs = { ...state.procs, [name]: { cmd: MARIADBD, args, log } };
+  state.procs = { ...state.procs, [name]: { cmd, args, log } };
   writeState(state);
   await waitMariadb(node.socket, pid);
   return node;
@@ -47,19 +59,29 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   while (rpcPort === sipPort) rpcPort = await freePort();
   const { user, password } = state.db.kamailio;
   const cfg = join(runDir, 'kamailio.cfg');
-  const dbUrl = `mysql://${user}:${password}@127.0.0.1:${node.port}/kamailio`;
+  const dbUrl = `mysql://${user}:${password}@${node.host}:${node.port}/kamailio`;
+  const host = state.net?.members[name]?.ip ?? '127.0.0.1';
   writeFileSync(
     cfg,
-    renderConfig({ name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, dbUrl }),
+    renderConfig({
+      name,
+      node: node.name,
+      serverId: i,
+      sipPort,
+      rpcPort,
+      domain: state.domain,
+      dbUrl,
+      listen: host,
+    }),
     { mode: 0o600 },
   );
-  const args = kamailioArgs(cfg, runDir);
+  const { cmd, args } = inNs(state.net, name, KAMAILIO, kamailioArgs(cfg, runDir));
   const log = join(runDir, 'kamailio.log');
-  const pid = spawnDetached(KAMAILIO, args, log);
-  const rpcUrl = `http://127.0.0.1:${rpcPort}/RPC`;
+  const pid = spawnDetached(cmd, args, log);
+  const rpcUrl = `http://${host}:${rpcPort}/RPC`;
   const sip: LabSip = {
     name,
-    host: '127.0.0.1',
+    host,
     udp: sipPort,
     tcp: sipPort,
     rpc: rpcPort,
@@ -69,9 +91,9 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
     pid,
   };
   state.sip.push(sip);
-  state.procs = { ...state.procs, [name]: { cmd: KAMAILIO, args, log } };
+  state.procs = { ...state.procs, [name]: { cmd, args, log } };
   writeState(state);
-  await waitKamailio(sipPort, rpcUrl, pid);
+  await waitKamailio(sipPort, rpcUrl, pid, 30_000, host);
   return sip;
 }
 
@@ -86,5 +108,5 @@ export async function restart(state: LabState, name: string): Promise<void> {
   target.pid = spawnDetached(proc.cmd, proc.args, proc.log);
   writeState(state);
   if (node) await waitMariadb(node.socket, node.pid);
-  if (sip) await waitKamailio(sip.udp, sip.rpcUrl, sip.pid);
+  if (sip) await waitKamailio(sip.udp, sip.rpcUrl, sip.pid, 30_000, sip.host);
 }

@@ -6,8 +6,7 @@ import type { LabNode, LabState } from './state.ts';
  * Accounts are created with sql_log_bin=0 on every node: each node gets the same accounts
  * without replicating them, so GTID positions stay empty and replication can start cleanly.
  */
-export async function createUsers(node: LabNode, db: LabState['db']): Promise<void> {
-  const h = '127.0.0.1';
+export async function createUsers(node: LabNode, db: LabState['db'], h = '127.0.0.1'): Promise<void> {
   await query(
     node.socket,
     `SET sql_log_bin=0;
@@ -50,9 +49,11 @@ export async function setupReplication(nodes: LabNode[], repl: LabState['db']['r
     const master = nodes[masterOf(idx + 1, nodes.length) - 1]!;
     await query(
       node.socket,
-      `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?,
-         MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;`,
-      [master.port, repl.user, repl.password],
+      // A heartbeat every 0.1 s: the console's failure detector asks each replica how long it
+      // has heard nothing from its source (lib/db/detector).
+      `CHANGE MASTER TO MASTER_HOST=?, MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?,
+         MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=0.1; START SLAVE;`,
+      [master.host, master.port, repl.user, repl.password],
     );
   }
   for (const node of nodes) {

@@ -17,6 +17,8 @@ export interface SippRun {
   expires: number;
   workDir: string;
   timeoutSec: number;
+  /** The address sipp sends from (the bridge's address in a lab with --netns). */
+  localIp?: string;
 }
 
 export interface SippResult {
@@ -76,7 +78,7 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     '-inf',
     csv,
     '-i',
-    '127.0.0.1',
+    r.localIp ?? '127.0.0.1',
     '-p',
     String(localPort),
     '-t',

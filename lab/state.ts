@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabNet } from './netns.ts';
 
 export interface LabNode {
   name: string;
@@ -44,6 +45,8 @@ export interface LabState {
   console: { url: string; pid: number } | null;
   db: { sipha: Cred; kamailio: Cred; repl: Cred };
   configPath: string;
+  /** With --netns: the namespaces and addresses of d1.., p1.., the console and the root. */
+  net?: LabNet;
   /** Command lines by process name (d1, p1, console); internal to the lab. */
   procs?: Record<string, LabProc>;
 }

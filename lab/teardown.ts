@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAMAILIO } from './kamailio.ts';
 import { MARIADBD } from './mariadb.ts';
+import { destroyNet } from './netns.ts';
 import { ours, terminate } from './process.ts';
 import { hasState, readState, writeState } from './state.ts';
 
@@ -26,6 +27,9 @@ export async function down(dir: string): Promise<void> {
       .map((n) => terminate(n.pid, true, 10_000)),
   );
   if (state.console) state.console = null;
+  // Namespaces last: nothing of the lab runs in them any more.
+  if (state.net) destroyNet(state.net);
+  state.net = undefined;
   writeState(state);
 }
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
+import { addMember, createBridge, destroyNet, planNet } from './netns.ts';
 import { launchNode, launchSip } from './nodes.ts';
 import { procState } from './process.ts';
 import { createUsers, setupReplication, waitReplicated } from './replication.ts';
@@ -22,6 +23,8 @@ export interface UpOptions {
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
+  /** Every node, SIP server and the console in a network namespace of its own (root only). */
+  netns?: boolean;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -32,6 +35,31 @@ async function step<T>(log: (l: string) => void, what: (r: T) => string, fn: () 
   const r = await fn();
   log(`✓ ${what(r)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return r;
+}
+
+/** A bridge and a namespace per member; recorded in state first, so `down` removes a half-built one. */
+async function netns(state: LabState, opts: UpOptions, count: number): Promise<string> {
+  const net = planNet(state.dir);
+  const sites = opts.sip === false ? 0 : state.fresh ? 1 : count;
+  const names = [
+    ...Array.from({ length: count }, (_, i) => `d${i + 1}`),
+    ...Array.from({ length: sites }, (_, i) => `p${i + 1}`),
+  ];
+  // Leftovers of a lab in this folder that was not stopped cleanly (same names).
+  destroyNet({
+    ...net,
+    members: Object.fromEntries([...names, 'console'].map((n) => [n, { ns: `s${net.id}-${n}`, ip: '' }])),
+  });
+  state.net = net;
+  writeState(state);
+  createBridge(net);
+  for (const name of names) addMember(net, name);
+  // Without a console process, whoever drives the lab (a test, a benchmark) is the console,
+  // from the root namespace.
+  if (opts.console) addMember(net, 'console');
+  else net.members.console = net.members.root!;
+  writeState(state);
+  return net.prefix;
 }
 
 export async function up(opts: UpOptions): Promise<LabState> {
@@ -65,6 +93,12 @@ export async function up(opts: UpOptions): Promise<LabState> {
   };
   writeState(state);
   try {
+    if (opts.netns)
+      await step(
+        log,
+        (n) => `network namespaces on ${n}.0/24`,
+        async () => netns(state, opts, count),
+      );
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
       await step(
@@ -77,7 +111,8 @@ export async function up(opts: UpOptions): Promise<LabState> {
       log,
       () => 'database users',
       async () => {
-        for (const n of state.nodes) await createUsers(n, state.db);
+        const from = state.net ? `${state.net.prefix}.%` : '127.0.0.1';
+        for (const n of state.nodes) await createUsers(n, state.db, from);
       },
     );
     if (!state.fresh && count > 1)

@@ -38,6 +38,11 @@ export const configSchema = z
         connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),
         queryTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(3000),
         probeIntervalMs: z.coerce.number().int().min(100).max(60_000).default(250),
+        /**
+         * How long a node must leave the prober's fresh connections without answer (the
+         * prober's own delays discounted) before its peers are asked whether it is gone.
+         */
+        silenceMs: z.coerce.number().int().min(200).max(60_000).default(600),
         /** Set read_only=ON on a node that is fenced after a failover. */
         fenceReadOnly: z.boolean().default(true),
       })

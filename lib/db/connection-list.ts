@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
 import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
+import { Prober } from './detector/prober';
+import type { Verdict } from './detector/types';
 import {
   emptyFenceState,
   type FenceState,
@@ -10,10 +12,11 @@ import {
   readFenceState,
   writeFenceState,
 } from './fence-store';
-import { AcquireError, createNodeHandle, type NodeHandle, withQueryTimeout } from './node';
-import { probeNode } from './probe';
-import { drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
+import { AcquireError, createNodeHandle, withQueryTimeout } from './node';
+import { auditFailover, drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
 import {
+  cutOffMessage,
+  maybeLaterMessage,
   type NodeRole,
   type NodeRuntime,
   newRuntime,
@@ -57,8 +60,11 @@ export class ConnectionList {
    * that goes down while no other can take writes is not fenced: it missed nothing.
    */
   private writer: NodeRuntime | undefined;
-  private timer: NodeJS.Timeout | null = null;
+  private prober: Prober | null = null;
   private probing = false;
+  private probeAgain = false;
+  /** Nodes being set read_only right now (fenced, and found writable). */
+  private readonly fencing = new Set<string>();
   private lastFenceRead = 0;
   private readyPromise: Promise<void> | null = null;
 
@@ -80,7 +86,7 @@ export class ConnectionList {
 
   /** First probe round and fence state; later calls return at once. */
   ready(): Promise<void> {
-    this.readyPromise ??= this.probeAll(true).then(() => this.startProber());
+    this.readyPromise ??= this.startProber();
     return this.readyPromise;
   }
 
@@ -116,6 +122,8 @@ export class ConnectionList {
   private async execute<T>(opts: WriteOptions<T>, isRead: boolean): Promise<Served<T>> {
     await this.ready();
     let unknownOutcome = false;
+    /** The node an unsure write was sent to, when it hung rather than refused. */
+    let sentToHung: string | null = null;
     let transient = 0;
     for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
       // Fence the node we move away from, and let the new one drain its relay log, first.
@@ -127,6 +135,8 @@ export class ConnectionList {
         if (unknownOutcome && opts.verify) {
           const found = await this.onNode(n, (db) => opts.verify!(db, name), opts.timeoutMs);
           if (found !== undefined) return { value: found, node: name, verified: true };
+          if (sentToHung && sentToHung !== name)
+            throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
         }
         const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
         return { value, node: name };
@@ -136,21 +146,32 @@ export class ConnectionList {
         if (readOnlyRefusal) {
           await this.refreshFence(true);
           if (!this.isFenced(name)) throw err; // read_only for another reason: the caller's error
-        } else if (n.reachable !== false && (await probeNode(n.handle.config, this.probeTimeoutMs())).ok) {
-          // One broken connection (a stale pooled socket, a killed thread) on a node that
-          // answers a fresh probe is no reason to fence it: try the same node again, once.
-          if (transient++ > 0)
-            throw new AppError('failed:database', `The connection to ${name} keeps breaking.`, {
+        } else {
+          // A refused or reset connection is sure at once; a timeout waits for the evidence.
+          const v = n.reachable === false ? null : await this.confirm(n);
+          if (v?.state === 'up') {
+            // One broken connection (a stale pooled socket, a killed thread) on a node that
+            // answers a fresh probe is no reason to fence it: try the same node again, once.
+            if (transient++ > 0)
+              throw new AppError('failed:database', `The connection to ${name} keeps breaking.`, {
+                cause: err,
+              });
+          } else if (v && v.state !== 'down') {
+            const unsure = !isRead && !(err instanceof AcquireError);
+            const msg = v.state === 'cut-off' ? cutOffMessage(name) : `${name} does not answer (${v.words}).`;
+            throw new AppError(unsure ? 'unknown_outcome:database' : 'unavailable:database', msg, {
               cause: err,
             });
-        } else {
-          this.markDown(n, err);
+          } else {
+            this.markDown(n, err, v?.words, v?.code === 'SIPHA_PROBE_TIMEOUT');
+          }
         }
         if (!isRead && !(err instanceof AcquireError)) {
           // The statement may have committed before the connection broke.
           if (!opts.verify)
             throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });
           unknownOutcome = true;
+          if (n.reachable === false && n.hung) sentToHung = name;
         }
       }
     }
@@ -166,8 +187,7 @@ export class ConnectionList {
       return await task;
     } catch (err) {
       if (errorCode(err) === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-        const probe = await probeNode(n.handle.config, this.probeTimeoutMs());
-        if (probe.ok)
+        if ((await this.confirm(n)).state === 'up')
           // Alive but slow: a write may still commit there, so its outcome is unknown.
           throw new AppError(
             'unknown_outcome:database',
@@ -183,15 +203,28 @@ export class ConnectionList {
     return Math.min(this.cfg.connectTimeoutMs, 800);
   }
 
+  /** A fresh probe of a node a statement failed on, and the detector's verdict on it. */
+  private confirm(n: NodeRuntime): Promise<Verdict> {
+    const bound = this.probeTimeoutMs() + 3 * this.cfg.silenceMs;
+    if (!this.prober)
+      return Promise.resolve({ name: n.handle.name, state: 'suspect', words: 'not probed yet' });
+    return this.prober.confirm(n.handle.name, bound);
+  }
+
   private unavailableMessage(): string {
     return unavailableMessage(this.nodes, (name) => this.isFenced(name));
   }
 
   /** Marks a node unreachable; the next settle() fails over if writes must move down. */
-  markDown(n: NodeRuntime, err: unknown): void {
+  markDown(n: NodeRuntime, err: unknown, evidence?: string, hung = false): void {
     // Statements still waiting on a node now known gone would sit until their own timeout;
     // breaking them lets a write move on (and be verified) at once.
-    if (recordDown(n, err)) n.handle.abortInFlight();
+    if (recordDown(n, err)) {
+      n.evidence = evidence ?? n.lastError;
+      n.hung = hung;
+      n.handle.setDown(true);
+      n.handle.abortInFlight();
+    }
   }
 
   /** Brings `writer` up to date with active(), failing over when it moves down the list. */
@@ -221,18 +254,22 @@ export class ConnectionList {
     const state: FenceState = { epoch: this.fence.epoch + 1, nodes: new Map(this.fence.nodes) };
     state.nodes.set(from.handle.name, {
       fenced: true,
-      reason: `failover: ${from.lastError ?? 'unreachable'}`,
+      reason: `failover: ${from.evidence ?? from.lastError ?? 'unreachable'}`,
       changedAt: new Date(),
       changedBy: this.actor,
     });
     this.fence = state; // in memory first: no write may go to the old node from now on
+    const evidence = from.evidence ?? from.lastError ?? 'unreachable';
     console.warn(
-      `[sipha] failover: ${from.handle.name} is down (${from.lastError}); writing to ${next.handle.name}`,
+      `[sipha] failover: ${from.handle.name} is down (${evidence}); writing to ${next.handle.name}`,
     );
     await stopSemiSyncWait(next.handle).catch(() => undefined);
     await drainRelayLog(next.handle, 2).catch(() => undefined);
     await writeFenceState(next.handle, state).catch((e) =>
       console.error('[sipha] could not persist fence state', e),
+    );
+    await auditFailover(next.handle, { actor: this.actor, from: from.handle.name, evidence }).catch((e) =>
+      console.error('[sipha] could not write the failover audit row', e),
     );
   }
 
@@ -253,41 +290,79 @@ export class ConnectionList {
     return target.handle.name;
   }
 
-  startProber(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.probeAll(false), this.cfg.probeIntervalMs);
-    this.timer.unref();
+  private async startProber(): Promise<void> {
+    this.prober ??= new Prober(
+      this.nodes.map((n) => n.handle.config),
+      {
+        intervalMs: this.cfg.probeIntervalMs,
+        timeoutMs: this.probeTimeoutMs(),
+        silenceMs: this.cfg.silenceMs,
+      },
+    );
+    await this.prober.firstRound();
+    this.applyVerdicts();
+    await this.probeAll(true);
+    // Verdicts apply at once (a node found down stops holding statements right away); the fence
+    // state and any failover follow in probeAll, which may wait on a slow node.
+    this.prober.onChange(() => {
+      this.applyVerdicts();
+      void this.probeAll(false);
+    });
   }
 
+  /** The fence state, and any failover the detector's verdicts imply. */
   async probeAll(first: boolean): Promise<void> {
-    if (this.probing) return;
+    if (this.probing) {
+      this.probeAgain = true;
+      return;
+    }
     this.probing = true;
     try {
-      await Promise.all(this.nodes.map((n) => this.probeOne(n)));
-      await this.refreshFence(first);
-      // At start the writer is the preferred node: starting while it is down is a failover too,
-      // since the node below will take writes it misses.
-      if (first) this.writer = this.nodes.find((n) => !this.isFenced(n.handle.name));
-      await this.settle();
+      do {
+        this.probeAgain = false;
+        await this.refreshFence(first);
+        // At start the writer is the preferred node: starting while it is down is a failover
+        // too, since the node below will take writes it misses.
+        if (first) this.writer = this.nodes.find((n) => !this.isFenced(n.handle.name));
+        await this.settle();
+      } while (this.probeAgain && !first);
     } finally {
       this.probing = false;
     }
   }
 
-  private async probeOne(n: NodeRuntime): Promise<void> {
-    const r = await probeNode(n.handle.config, this.probeTimeoutMs());
+  private applyVerdicts(): void {
+    for (const v of this.prober?.verdicts.values() ?? []) this.applyVerdict(this.node(v.name), v);
+  }
+
+  private applyVerdict(n: NodeRuntime, v: Verdict): void {
+    const o = this.prober?.snapshot?.nodes.find((x) => x.name === v.name);
     n.checkedAt = new Date();
-    if (!r.ok) {
-      const code = r.error === 'no answer (timed out)' ? 'SIPHA_PROBE_TIMEOUT' : 'ECONNREFUSED';
-      this.markDown(n, { code, errno: r.errno });
-      n.lastError = r.error ?? 'unreachable';
+    if (v.state === 'down') {
+      const fresh = n.reachable !== false;
+      const code = v.code ?? 'SIPHA_PROBE_TIMEOUT';
+      this.markDown(n, { code, errno: v.errno }, v.words, code === 'SIPHA_PROBE_TIMEOUT');
+      if (fresh) console.warn(`[sipha] ${n.handle.name} is down: ${v.words}`);
       return;
     }
-    recordUp(n, r);
+    if (v.state === 'cut-off') {
+      if (!n.cutOff) console.warn(`[sipha] ${n.handle.name}: ${v.words}`);
+      n.cutOff = v.words;
+      return;
+    }
+    if (v.state !== 'up' || !o?.ok) return; // suspect: keep what is known until evidence is in
+    recordUp(n, { ok: true, ...o.ok });
+    n.handle.setDown(false);
     // A fenced node that answers again must not take writes from SIP servers either.
-    if (this.cfg.fenceReadOnly && this.isFenced(n.handle.name) && r.readOnly === false) {
-      await withQueryTimeout(this.probeTimeoutMs(), () => setReadOnly(n.handle, true)).catch(() => undefined);
-      n.readOnly = true;
+    const name = n.handle.name;
+    if (this.cfg.fenceReadOnly && this.isFenced(name) && o.ok.readOnly === false && !this.fencing.has(name)) {
+      this.fencing.add(name);
+      void withQueryTimeout(this.probeTimeoutMs(), () => setReadOnly(n.handle, true))
+        .then(() => {
+          n.readOnly = true;
+        })
+        .catch(() => undefined)
+        .finally(() => this.fencing.delete(name));
     }
   }
 
@@ -311,8 +386,8 @@ export class ConnectionList {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.prober?.close();
+    this.prober = null;
     await Promise.all(this.nodes.map((n) => n.handle.close()));
   }
 }

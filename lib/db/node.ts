@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool, type Pool, type PoolConnection } from 'mysql2';
 import type { NodeConfig } from '@/lib/config/schema';
+import { NodeDownError } from './classify';
 import type { DB } from './schema';
 
 // One mysql2 pool and one Kysely per configured node. Every statement carries a timeout so a
@@ -30,6 +31,11 @@ export interface NodeHandle {
   db: Kysely<DB>;
   /** Connections checked out right now; broken at once when the node is found dead. */
   abortInFlight(): void;
+  /**
+   * While set, no statement is sent to the node: a statement that picked the node just before
+   * it was found down would otherwise reach it when it wakes, after writes moved on.
+   */
+  setDown(down: boolean): void;
   /**
    * New sessions from now on. A session copies auto_increment_increment/offset and similar
    * globals when it connects, so after the wizard changes them the pool's old sessions would
@@ -74,14 +80,25 @@ export function createNodeHandle(opts: {
   let pool = newPool();
 
   const inFlight = new Set<PoolConnection>();
+  let down = false;
   const kyselyPool = {
     getConnection(cb: (err: unknown, conn?: unknown) => void) {
+      if (down) return cb(new AcquireError(new NodeDownError(config.name)));
       pool.getConnection((err, conn) => {
         if (err) return cb(new AcquireError(err));
+        if (down) {
+          conn.release();
+          return cb(new AcquireError(new NodeDownError(config.name)));
+        }
         inFlight.add(conn);
         cb(
           null,
-          wrapConnection(conn, opts.queryTimeoutMs, () => inFlight.delete(conn)),
+          wrapConnection(
+            conn,
+            opts.queryTimeoutMs,
+            () => inFlight.delete(conn),
+            () => (down ? new NodeDownError(config.name) : null),
+          ),
         );
       });
     },
@@ -104,11 +121,19 @@ export function createNodeHandle(opts: {
       for (const c of inFlight) c.destroy();
       inFlight.clear();
     },
+    setDown(d: boolean) {
+      down = d;
+    },
     close: () => new Promise<void>((resolve) => pool.end(() => resolve())),
   };
 }
 
-function wrapConnection(conn: PoolConnection, defaultTimeout: number, onRelease: () => void) {
+function wrapConnection(
+  conn: PoolConnection,
+  defaultTimeout: number,
+  onRelease: () => void,
+  downError: () => Error | null,
+) {
   // mysql2 leaves a timed-out statement queued on its connection; such a connection must never
   // go back to the pool, or the next caller would wait behind the hung statement.
   let broken = false;
@@ -122,6 +147,12 @@ function wrapConnection(conn: PoolConnection, defaultTimeout: number, onRelease:
   return {
     query(sql: string, values: unknown[], cb?: (err: unknown, result?: unknown) => void) {
       const timeout = timeoutScope.getStore() ?? defaultTimeout;
+      const down = cb ? downError() : null;
+      if (cb && down) {
+        broken = true;
+        conn.destroy();
+        return cb(down);
+      }
       if (cb) return conn.query({ sql, values, timeout }, onResult(cb));
       return conn.query({ sql, values, timeout });
     },

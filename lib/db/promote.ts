@@ -36,3 +36,25 @@ export async function stopSemiSyncWait(node: NodeHandle): Promise<boolean> {
   await sql.raw('SET GLOBAL rpl_semi_sync_master_enabled = OFF').execute(node.db);
   return true;
 }
+
+/**
+ * The audit row of a failover, written on the node that takes the writes: which node was left
+ * and the evidence, in words. Written here (not by lib/audit) because the connection list acts
+ * on its own, below the layer that audits operators' actions.
+ */
+export async function auditFailover(
+  node: NodeHandle,
+  e: { actor: string; from: string; evidence: string },
+): Promise<void> {
+  await node.db
+    .insertInto('sipha_audit')
+    .values({
+      actor: e.actor.slice(0, 96),
+      action: 'failover',
+      target: e.from,
+      node: node.name,
+      outcome: 'ok',
+      detail: `${e.from} is down: ${e.evidence}; writes go to ${node.name}`.slice(0, 1024),
+    })
+    .execute();
+}

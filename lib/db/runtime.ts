@@ -16,6 +16,15 @@ export interface NodeRuntime {
   readOnly: boolean | null;
   checkedAt: Date | null;
   failures: number;
+  /** Why the node is held to be down, in words (the detector's evidence). */
+  evidence: string | null;
+  /** Set while the console cannot reach the node but its peers can: the console is cut off. */
+  cutOff: string | null;
+  /**
+   * Down because it stopped answering (hung or cut off), not refused: it may still run what
+   * it was sent, later, so an unsure write is not repeated elsewhere.
+   */
+  hung: boolean;
 }
 
 export function newRuntime(handle: NodeHandle): NodeRuntime {
@@ -29,6 +38,9 @@ export function newRuntime(handle: NodeHandle): NodeRuntime {
     readOnly: null,
     checkedAt: null,
     failures: 0,
+    evidence: null,
+    cutOff: null,
+    hung: false,
   };
 }
 
@@ -52,6 +64,9 @@ export function recordUp(n: NodeRuntime, r: ProbeResult): void {
   n.readOnly = r.readOnly ?? null;
   n.lastError = null;
   n.failures = 0;
+  n.evidence = null;
+  n.cutOff = null;
+  n.hung = false;
   if (n.reachable === false) n.downSince = null;
   n.reachable = true;
 }
@@ -60,6 +75,14 @@ export function unavailableMessage(nodes: NodeRuntime[], isFenced: (name: string
   const fenced = nodes.filter((n) => isFenced(n.handle.name)).map((n) => n.handle.name);
   const down = nodes.filter((n) => n.reachable === false).map((n) => n.handle.name);
   return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
+}
+
+export function cutOffMessage(name: string): string {
+  return `The console cannot reach ${name}, but its peers still receive from it: the console is cut off, not ${name}. No failover; writes go on once the console reaches ${name} again.`;
+}
+
+export function maybeLaterMessage(from: string, to: string): string {
+  return `The write was sent to ${from}, which stopped answering; it may still be applied there and reach ${to} by replication, so it was not repeated. Check and retry.`;
 }
 
 export function unknownOutcomeMessage(name: string): string {

@@ -4,6 +4,7 @@ import {
   checkServerId,
   createReplicationUserStatements,
   currentPrivilegesStatement,
+  HEARTBEAT_PERIOD_S,
   semiSyncAssignments,
   variableAssignment,
 } from './dialect-shared.ts';
@@ -22,7 +23,9 @@ function changeMaster(s: SourceEndpoint) {
   ];
   // slave_pos: resume from what this node has applied from its peer, not from its own binlog
   // (current_pos would also count this node's local writes, wrong in two-way replication).
-  const tail = 'MASTER_USE_GTID = slave_pos';
+  // A short heartbeat lets the console ask this replica whether it still hears from its source
+  // before a failover (lib/db/detector): silence for 3 periods means the source is gone.
+  const tail = `MASTER_USE_GTID = slave_pos, MASTER_HEARTBEAT_PERIOD = ${HEARTBEAT_PERIOD_S}`;
   return {
     sql: `CHANGE MASTER TO ${[...head, `MASTER_PASSWORD = ${quoteString(s.password)}`, tail].join(', ')}`,
     display: `CHANGE MASTER TO ${[...head, `MASTER_PASSWORD = ${MASK}`, tail].join(', ')}`,

@@ -4,6 +4,7 @@ import {
   checkServerId,
   createReplicationUserStatements,
   currentPrivilegesStatement,
+  HEARTBEAT_PERIOD_S,
   semiSyncAssignments,
   variableAssignment,
 } from './dialect-shared.ts';
@@ -24,7 +25,11 @@ function changeSource(v: ServerVersion, s: SourceEndpoint) {
   ];
   // caching_sha2_password (the 8.x default) refuses a non-TLS connection unless the replica
   // may fetch the source's RSA key to encrypt the password.
-  const tail = [`${p}_AUTO_POSITION = 1`, `GET_${p}_PUBLIC_KEY = 1`];
+  const tail = [
+    `${p}_AUTO_POSITION = 1`,
+    `${p}_HEARTBEAT_PERIOD = ${HEARTBEAT_PERIOD_S}`,
+    `GET_${p}_PUBLIC_KEY = 1`,
+  ];
   const verb = p === 'SOURCE' ? 'CHANGE REPLICATION SOURCE TO' : 'CHANGE MASTER TO';
   return {
     sql: `${verb} ${[...head, `${p}_PASSWORD = ${quoteString(s.password)}`, ...tail].join(', ')}`,

@@ -74,3 +74,6 @@ export function semiSyncAssignments(names: {
     [`${names.source}_enabled`, true],
   ];
 }
+
+/** Replication heartbeat in seconds: the console's failure detector asks replicas about it. */
+export const HEARTBEAT_PERIOD_S = 0.1;

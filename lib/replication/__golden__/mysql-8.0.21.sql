@@ -1,8 +1,8 @@
 gtid_model: uuid-set
 replica_status: SHOW SLAVE STATUS
 binlog_status: SHOW MASTER STATUS
-change_source: CHANGE MASTER TO MASTER_HOST = 'd1.example.net', MASTER_PORT = 3306, MASTER_USER = 'repl', MASTER_PASSWORD = 'p''a\\ss"w;--\n', MASTER_AUTO_POSITION = 1, GET_MASTER_PUBLIC_KEY = 1
-change_source.display: CHANGE MASTER TO MASTER_HOST = 'd1.example.net', MASTER_PORT = 3306, MASTER_USER = 'repl', MASTER_PASSWORD = '********', MASTER_AUTO_POSITION = 1, GET_MASTER_PUBLIC_KEY = 1
+change_source: CHANGE MASTER TO MASTER_HOST = 'd1.example.net', MASTER_PORT = 3306, MASTER_USER = 'repl', MASTER_PASSWORD = 'p''a\\ss"w;--\n', MASTER_AUTO_POSITION = 1, MASTER_HEARTBEAT_PERIOD = 0.1, GET_MASTER_PUBLIC_KEY = 1
+change_source.display: CHANGE MASTER TO MASTER_HOST = 'd1.example.net', MASTER_PORT = 3306, MASTER_USER = 'repl', MASTER_PASSWORD = '********', MASTER_AUTO_POSITION = 1, MASTER_HEARTBEAT_PERIOD = 0.1, GET_MASTER_PUBLIC_KEY = 1
 start_replica: START SLAVE
 stop_replica: STOP SLAVE
 reset_replica_all: RESET SLAVE ALL

@@ -1,0 +1,167 @@
+// One chaos run: a lab in network namespaces (this process is the console, on the bridge), the
+// connection list under load, a seeded schedule of real faults, and after each round: heal,
+// restore through the console's own restore when a node is fenced, and check the history.
+// The single-probe baseline observes the same rounds in the same process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adminQuery, down, type LabState, load, seedUsers, status, up } from '../../lab/index.ts';
+import type { ConnectionList } from '../../lib/db/connection-list.ts';
+import { runRestore } from '../../lib/replication/restore/engine.ts';
+import { openList } from '../../test/helpers/console-list.ts';
+import { SingleProbeDetector } from './chaos-baseline.ts';
+import { checkAcks, converge, missingRegistrations, sameData } from './chaos-check.ts';
+import { inject, repair } from './chaos-faults.ts';
+import { startWriters } from './chaos-load.ts';
+import { failoverAllowed, type Round, schedule } from './chaos-schedule.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RoundResult extends Round {
+  failover: boolean;
+  falseFailover: boolean;
+  detectionMs: number | null;
+  baselineFailover: boolean;
+  baselineFalse: boolean;
+  baselineDetectionMs: number | null;
+  acked: number;
+  failedWrites: number;
+  lost: number;
+  duplicated: number;
+  writesOnFenced: number;
+  unflaggedDivergence: number;
+  missingRegistrations: number;
+  restore: 'none' | 'succeeded' | 'failed';
+}
+
+async function until(fn: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDetector, r: Round) {
+  base.reset();
+  const active = list.active()?.handle.name ?? 'd1';
+  const peer = list.nodes.map((n) => n.handle.name).find((n) => n !== active)!;
+  const writers = startWriters(list, `r${r.n}`);
+  const sip = load(dir, { site: 'p1', rate: 280, users: 100, duration: Math.ceil(r.ms / 1000) + 4 }).catch(
+    () => null,
+  );
+  await sleep(1000);
+  let t0 = 0;
+  let downAt: number | null = null;
+  let fencedAt: number | null = null;
+  const watch = setInterval(() => {
+    if (downAt === null && list.node(active).reachable === false) downAt = performance.now();
+    if (fencedAt === null && list.isFenced(active)) fencedAt = performance.now();
+  }, 10);
+  await inject(dir, r, active, peer, () => {
+    t0 = performance.now();
+  });
+  await sleep(1500);
+  await writers.stop();
+  clearInterval(watch);
+  const procs = new Map((await status(dir)).nodes.map((n) => [n.name, n.state]));
+  await repair(dir, [active, peer], (n) => procs.get(n) ?? 'running');
+  await until(() => list.node(active).reachable === true && list.node(peer).reachable === true, 30_000);
+  const failover = list.isFenced(active);
+  let restore: RoundResult['restore'] = 'none';
+  if (failover) {
+    const v = await runRestore({
+      list,
+      kind: 'restore',
+      procedure: 'sipha',
+      target: active,
+      actor: 'chaos',
+      runId: `chaos-${Date.now()}-${r.n}`,
+      audit: async () => undefined,
+    }).catch((e: unknown) => ({ status: 'failed', message: String(e) }));
+    restore = v.status === 'succeeded' ? 'succeeded' : 'failed';
+    if (restore === 'failed') console.log(`  restore failed: ${'message' in v ? v.message : ''}`);
+  }
+  const s = await sip;
+  const names = [active, peer];
+  await converge(dir, names);
+  const { lost, duplicated } = await checkAcks(dir, names, writers.acks);
+  const same = await sameData(dir, names);
+  const stillFenced = names.some((n) => list.isFenced(n));
+  const now = list.active()?.handle.name ?? active;
+  const registered = s && s.ok >= 100 ? seedUsers(100).map((u) => u.username) : [];
+  const result: RoundResult = {
+    ...r,
+    failover,
+    falseFailover: failover && !failoverAllowed(r.fault),
+    detectionMs: downAt !== null && downAt >= t0 ? downAt - t0 : null,
+    baselineFailover: base.failoverAt !== null,
+    baselineFalse: base.failoverAt !== null && !failoverAllowed(r.fault),
+    baselineDetectionMs: base.failoverAt !== null && base.failoverAt >= t0 ? base.failoverAt - t0 : null,
+    acked: writers.acks.length,
+    failedWrites: writers.failed,
+    lost,
+    duplicated,
+    writesOnFenced: writers.acks.filter((a) => a.node === active && fencedAt !== null && a.at > fencedAt)
+      .length,
+    unflaggedDivergence: !same && !stillFenced ? 1 : 0,
+    missingRegistrations: await missingRegistrations(dir, now, registered),
+    restore,
+  };
+  await adminQuery(dir, now, 'TRUNCATE TABLE kamailio.chaos_heavy');
+  return result;
+}
+
+async function prepare(dir: string, state: LabState): Promise<void> {
+  await adminQuery(
+    dir,
+    'd1',
+    'CREATE TABLE kamailio.chaos_writes (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))',
+  );
+  await adminQuery(
+    dir,
+    'd1',
+    'CREATE TABLE kamailio.chaos_heavy (id INT AUTO_INCREMENT PRIMARY KEY, pad TEXT)',
+  );
+  await converge(
+    dir,
+    state.nodes.map((n) => n.name),
+  );
+}
+
+export async function runChaos(opts: {
+  rounds: number;
+  seed: number;
+  log?: (line: string) => void;
+}): Promise<RoundResult[]> {
+  const log = opts.log ?? console.log;
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+  let list: ConnectionList | undefined;
+  let base: SingleProbeDetector | undefined;
+  const results: RoundResult[] = [];
+  try {
+    const state = await up({ dir, nodes: 2, sip: true, netns: true, console: false });
+    await prepare(dir, state);
+    list = await openList(state.configPath);
+    base = new SingleProbeDetector(state);
+    base.start();
+    for (const r of schedule(opts.rounds, opts.seed)) {
+      const res = await oneRound(dir, list, base, r);
+      results.push(res);
+      log(
+        `round ${r.n} ${r.fault} ${r.ms} ms: failover ${res.failover}${res.falseFailover ? ' (FALSE)' : ''}` +
+          ` detection ${res.detectionMs?.toFixed(0) ?? '-'} ms | baseline failover ${res.baselineFailover}` +
+          `${res.baselineFalse ? ' (FALSE)' : ''} ${res.baselineDetectionMs?.toFixed(0) ?? '-'} ms | acked ${res.acked}` +
+          ` failed ${res.failedWrites} lost ${res.lost} dup ${res.duplicated} on-fenced ${res.writesOnFenced}` +
+          ` divergence ${res.unflaggedDivergence} reg-missing ${res.missingRegistrations} restore ${res.restore}`,
+      );
+    }
+    return results;
+  } finally {
+    base?.stop();
+    await list?.close().catch(() => undefined);
+    await down(dir).catch((e) => log(`! lab down failed: ${(e as Error).message}`));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,94 @@
+import { describeConnectionError } from '../probe';
+import type { ChannelObs, DecideOptions, NodeObs, Snapshot, Verdict } from './types';
+
+// Turns the prober's observations into a verdict per node. A refused or reset connection is a
+// fast, sure signal. A silence is not: the console itself may be stalled, starved or cut off.
+// So a silent node is "down" only when (1) several probes on fresh connections went without
+// answer for silenceMs of time the prober was really running, and (2) every peer that can tell
+// has stopped receiving from it too (IO thread down, or no event nor heartbeat for 3 heartbeat
+// periods). A peer that received from it after the console lost it means the console is the
+// one cut off: no failover.
+
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+// silent: receives nothing from it; alive: received from it after the console lost it; wait: too
+// early to tell; unasked: the peer itself did not answer; blind: it answered but cannot tell.
+type PeerView = { kind: 'silent' | 'alive' | 'wait' | 'unasked' | 'blind'; words: string };
+
+/** How long a peer's channel must be still before it counts as "receives nothing". */
+export function peerQuietMs(periodMs: number | null): number | null {
+  if (!periodMs || periodMs > 5000) return null; // heartbeats too rare to tell in time
+  return Math.max(3 * periodMs + 100, 400);
+}
+
+function channelFrom(peer: NodeObs, target: NodeObs, opts: DecideOptions): ChannelObs | undefined {
+  const a = opts.addr.get(target.name);
+  const sid = target.ok?.serverId;
+  return peer.channels?.find(
+    (c) => (sid && c.serverId === sid) || (a && c.host === a.host && c.port === a.port),
+  );
+}
+
+function peerView(peer: NodeObs, target: NodeObs, since: number, opts: DecideOptions): PeerView {
+  const who = `${peer.name}`;
+  if (peer.hardFail) return { kind: 'blind', words: `${who} is down itself` };
+  if (peer.lastOkAt === null || peer.lastOkAt < since)
+    return { kind: 'unasked', words: `${who} could not be asked` };
+  if (peer.channels === null) return { kind: 'blind', words: `${who} does not show its replication` };
+  const c = channelFrom(peer, target, opts);
+  if (!c) return { kind: 'blind', words: `${who} does not replicate from ${target.name}` };
+  if (c.io !== 'Yes')
+    return { kind: 'silent', words: `${who}'s replication from ${target.name} is ${c.io.toLowerCase()}` };
+  const quiet = peerQuietMs(c.periodMs);
+  if (quiet === null) return { kind: 'blind', words: `${who}'s heartbeat from ${target.name} is too rare` };
+  const last = c.changedAt ?? c.firstSeen;
+  const age = c.sampledAt - last;
+  if (age >= quiet)
+    return { kind: 'silent', words: `${who} received no event from ${target.name} for ${ms(age)}` };
+  // Received after the console lost it (beyond what sampling lag could explain): it is alive.
+  if (c.changedAt !== null && c.changedAt >= since + opts.intervalMs + quiet)
+    return {
+      kind: 'alive',
+      words: `${who} still receives from ${target.name} (last event ${ms(age)} before it was asked)`,
+    };
+  return { kind: 'wait', words: `${who} last received from ${target.name} ${ms(age)} ago` };
+}
+
+export function decideNode(n: NodeObs, snap: Snapshot, opts: DecideOptions): Verdict {
+  const name = n.name;
+  if (n.hardFail) {
+    const err = { code: n.hardFail.code ?? undefined, errno: n.hardFail.errno ?? undefined };
+    return { name, state: 'down', words: describeConnectionError(err), ...err };
+  }
+  const silent = n.silentSince === null ? 0 : snap.t - n.silentSince - n.stallMs;
+  if (n.silentSince === null || silent < opts.silenceMs || n.silentProbes < 2) {
+    const state = n.lastOkAt === null ? 'suspect' : 'up';
+    const words =
+      n.stallMs > 0 ? `answers (the prober's own delay of ${ms(n.stallMs)} discounted)` : 'answers';
+    return { name, state, words };
+  }
+  const probes = `${n.silentProbes} probes over ${ms(snap.t - n.silentSince)} without answer${
+    n.stallMs > 0 ? ` (${ms(n.stallMs)} of the prober's own delay discounted)` : ''
+  }`;
+  const since = n.silentSince;
+  const views = snap.nodes.filter((p) => p.name !== name).map((p) => peerView(p, n, since, opts));
+  const alive = views.filter((v) => v.kind === 'alive');
+  if (alive.length)
+    return {
+      name,
+      state: 'cut-off',
+      words: `${probes}, but ${alive.map((v) => v.words).join(', ')}: the console is cut off from ${name}, not failing over`,
+    };
+  const words = [probes, ...views.map((v) => v.words)].join('; ');
+  // A peer that did not answer either may mean the console is the one starved or cut off.
+  if (views.some((v) => v.kind === 'wait' || v.kind === 'unasked')) return { name, state: 'suspect', words };
+  if (views.some((v) => v.kind === 'silent'))
+    return { name, state: 'down', words, code: 'SIPHA_PROBE_TIMEOUT' };
+  // No peer can tell (none replicates from it): the probes alone decide, over a longer silence.
+  if (silent >= 2 * opts.silenceMs) return { name, state: 'down', words, code: 'SIPHA_PROBE_TIMEOUT' };
+  return { name, state: 'suspect', words };
+}
+
+export function decide(snap: Snapshot, opts: DecideOptions): Verdict[] {
+  return snap.nodes.map((n) => decideNode(n, snap, opts));
+}

@@ -1,0 +1,148 @@
+// The prober's code, run in a worker thread (see ./prober.ts) so that the console's own work
+// (a CSV import, a long render) cannot delay a probe or its timer. Plain CommonJS in a string:
+// an `eval` worker needs no file of its own, so bundlers and tsx leave it alone. It loads
+// mysql2 from the application's node_modules.
+//
+// Every `intervalMs` (every `fastMs` while some node is silent) each node gets a probe on a
+// fresh connection: the node's identity, read_only, and its replication channels (IO thread
+// and heartbeat/event counters from each source: the peers' view of the other nodes). Probes
+// of a node that does not answer overlap, at most 4 at a time. A 20 ms ticker measures the
+// worker's own scheduling delay (time it did not run: a probe sent late had less time to be
+// answered); every snapshot says how much of a silence that delay explains. Snapshots are
+// taken after the poll phase, so an answer that arrived during a stall is never missed.
+// Times are absolute milliseconds (timeOrigin + now), comparable with the main thread's.
+
+export const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+const mysql = createRequire(require('node:path').join(process.cwd(), 'noop.js'))('mysql2');
+const { nodes, intervalMs, fastMs, timeoutMs } = workerData;
+const now = () => performance.timeOrigin + performance.now();
+
+const TICK = 20;
+let lastTick = now();
+const delays = [];
+setInterval(() => {
+  const t = now();
+  const late = t - lastTick - TICK;
+  lastTick = t;
+  // Jitter of a few ms is no stall; beyond it, the whole delay is time the worker did not run.
+  if (late > 10) delays.push([t, late]);
+  while (delays.length && delays[0][0] < t - 30000) delays.shift();
+}, TICK);
+function stallSince(from) {
+  let sum = Math.max(0, now() - lastTick - TICK);
+  for (const [t, late] of delays) if (t > from) sum += Math.min(late, t - from);
+  return Math.round(sum);
+}
+
+const HARD = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN',
+  'ENOTFOUND', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST']);
+const state = new Map(nodes.map((n) => [n.name, {
+  lastStart: 0, answeredStart: 0, lastOkAt: null, ok: null, hardFail: null,
+  unanswered: [], pending: 0, channels: new Map(),
+}]));
+
+function channelsOf(rows, t) {
+  if (!rows) return null;
+  return rows.map((r) => {
+    const c = {
+      host: r.Master_Host ?? r.Source_Host ?? '', port: Number(r.Master_Port ?? r.Source_Port ?? 0),
+      serverId: Number(r.Master_Server_Id ?? r.Source_Server_Id ?? 0),
+      io: r.Slave_IO_Running ?? r.Replica_IO_Running ?? 'No',
+      periodMs: Math.round(Number(r.Slave_heartbeat_period ?? 0) * 1000) || null,
+      sig: [r.Master_Log_File ?? r.Source_Log_File, r.Read_Master_Log_Pos ?? r.Read_Source_Log_Pos,
+        r.Slave_received_heartbeats, r.Gtid_IO_Pos].join('|'),
+    };
+    return c;
+  });
+}
+
+function probe(node) {
+  const s = state.get(node.name);
+  if (s.pending >= 4) return;
+  const start = now();
+  s.lastStart = start;
+  s.pending++;
+  s.unanswered.push(start);
+  if (s.unanswered.length > 200) s.unanswered.splice(1, 1);
+  let done = false;
+  const conn = mysql.createConnection({ host: node.host, port: node.port, user: node.user,
+    password: node.password, database: node.database, connectTimeout: timeoutMs });
+  const finish = (err, row, rows) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    s.pending--;
+    if (row) conn.end(() => undefined); else conn.destroy();
+    const t = now();
+    const hard = err && err !== 'timeout' && (HARD.has(err.code) || (typeof err.errno === 'number' && err.errno > 0 && err.code !== 'ETIMEDOUT'));
+    if (err && !hard) return post();
+    s.unanswered = s.unanswered.filter((x) => x > start);
+    if (start < s.answeredStart) return post();
+    s.answeredStart = start;
+    if (err) {
+      s.hardFail = { at: t, start, code: err.code ?? null, errno: err.errno ?? null };
+      return post();
+    }
+    s.hardFail = null;
+    s.lastOkAt = t;
+    s.ok = { version: row.version, readOnly: Number(row.ro) === 1, serverId: Number(row.sid),
+      latencyMs: Math.round((t - start) * 10) / 10 };
+    const fresh = channelsOf(rows, t);
+    const prev = s.channels;
+    s.channels = new Map();
+    for (const c of fresh ?? []) {
+      const key = c.host + ':' + c.port + '#' + c.serverId;
+      const old = prev.get(key);
+      c.changedAt = old && old.sig === c.sig ? old.changedAt : (old ? t : null);
+      c.firstSeen = old ? old.firstSeen : t;
+      c.sampledAt = t;
+      s.channels.set(key, c);
+    }
+    s.noChannels = fresh === null;
+    post();
+  };
+  const timer = setTimeout(() => finish('timeout'), timeoutMs);
+  conn.on('error', (e) => finish(e));
+  conn.query({ sql: 'SELECT VERSION() AS version, @@global.read_only AS ro, @@global.server_id AS sid',
+    timeout: timeoutMs }, (err, rows) => {
+    if (err) return finish(err);
+    conn.query({ sql: 'SHOW ALL SLAVES STATUS', timeout: timeoutMs }, (e2, r2) => {
+      if (!e2) return finish(null, rows[0], r2);
+      conn.query({ sql: 'SHOW SLAVE STATUS', timeout: timeoutMs }, (e3, r3) => finish(null, rows[0], e3 ? null : r3));
+    });
+  });
+}
+
+function snapshot() {
+  const t = now();
+  return { t, nodes: nodes.map((n) => {
+    const s = state.get(n.name);
+    const silentSince = s.unanswered.length ? s.unanswered[0] : null;
+    return { name: n.name, lastOkAt: s.lastOkAt, ok: s.ok, hardFail: s.hardFail, silentSince,
+      silentProbes: s.unanswered.length, stallMs: silentSince === null ? 0 : stallSince(silentSince),
+      channels: s.noChannels ? null : [...s.channels.values()] };
+  }) };
+}
+let posting = false;
+function post() {
+  if (posting) return;
+  posting = true;
+  // In the check phase, after the poll phase: an answer that arrived while this thread was not
+  // running has been read before the snapshot says "no answer".
+  setImmediate(() => { posting = false; parentPort.postMessage({ type: 'snapshot', snap: snapshot() }); });
+}
+
+setInterval(() => {
+  const t = now();
+  const anySilent = nodes.some((n) => { const u = state.get(n.name).unanswered; return u.length && t - u[0] > fastMs; });
+  for (const n of nodes) if (t - state.get(n.name).lastStart >= (anySilent ? fastMs : intervalMs) - 5) probe(n);
+  post();
+}, fastMs);
+for (const n of nodes) probe(n);
+parentPort.on('message', (m) => {
+  const n = nodes.find((x) => x.name === m.probe);
+  if (n) probe(n);
+});
+`;
