@@ -231,9 +231,7 @@ export class ConnectionList {
     );
     await stopSemiSyncWait(next.handle).catch(() => undefined);
     await drainRelayLog(next.handle, 2).catch(() => undefined);
-    await writeFenceState(next.handle, state).catch((e) =>
-      logError('could not persist fence state', e),
-    );
+    await writeFenceState(next.handle, state).catch((e) => logError('could not persist fence state', e));
   }
 
   /** Operator action (audited by the caller): lets a fenced node take writes again. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lockDurationMs } from '@/lib/auth/accounts';
 import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
 import { hasRole } from '@/lib/auth/roles';
+import { lockDurationMs } from '@/lib/auth/throttle';
 
 describe('console passwords', () => {
   it('verifies the right password and rejects a wrong or malformed hash', async () => {
