@@ -98,3 +98,12 @@ export async function* readCsv(
     else yield { line: l.line, fields: [], error: parsed.error, bytes: l.bytes };
   }
 }
+
+/**
+ * One exported cell. A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before
+ * one) as a formula, so such a cell gets a leading quote, as OWASP recommends for CSV injection.
+ */
+export function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
