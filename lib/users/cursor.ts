@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string | null | undefined): UserKey | undef
     if (
       Array.isArray(v) &&
       v.length === 2 &&
-      v.every((x) => typeof x === 'string' && !/[^\u0000-\u00ff]/.test(x))
+      v.every((x) => typeof x === 'string' && !/[\u0100-\uffff]/.test(x))
     )
       return { username: v[0], domain: v[1] };
   } catch {
