@@ -1,14 +1,16 @@
 // npm run bench -- dashboard
 // The health route (GET /api/health-detail) under 20 concurrent pollers, each polling every 2 s
 // as the page does, through a real production console (`next start`) on a lab with two nodes and
-// two Kamailio servers. Cases: everything up, and d2 hung (SIGSTOP). Needs a production build
-// (`npx next build`); builds one when there is none.
+// two Kamailio servers. Cases: everything up, and d2 hung (SIGSTOP). Builds the production
+// build first when the sources changed.
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startConsole, stopConsole } from '../e2e/support/console.ts';
+import { ensureBuild } from '../lab/build.ts';
 import { down, freePort, signal, up } from '../lab/index.ts';
+import { REPO_ROOT } from '../lab/up.ts';
 import { report, row } from './lib/report.ts';
 
 export const description = 'health route p95 with 20 pollers every 2 s: all up vs one node hung (SIGSTOP)';
@@ -70,7 +72,7 @@ async function waitFor(
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync('.next/BUILD_ID')) execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
+  await ensureBuild(REPO_ROOT, (l) => console.log(l));
   const dir = mkdtempSync(join(tmpdir(), 'bdash-'));
   let child: ChildProcess | undefined;
   const stop = async () => {

@@ -1,13 +1,12 @@
 // npm run bench -- import
 // 100,000 users from CSV through a real console (`next start`, the production build; run
-// `npx next build` first): streamed POST to /api/v1/users/import, timed until every row is on
+// built first when the sources changed): streamed POST to /api/v1/users/import, timed until every row is on
 // every node, with the console's peak RSS (VmHWM, a fresh console per run). Baseline in the
 // same run, alternating: LOAD DATA LOCAL INFILE of the same rows with precomputed hashes into
 // d1, timed until replicated to d2.
 import {
   cpSync,
   createReadStream,
-  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -19,7 +18,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { startConsole, stopConsole } from '../e2e/support/console.ts';
+import { ensureBuild } from '../lab/build.ts';
 import { adminQuery, down, freePort, type LabState, up } from '../lab/index.ts';
+import { REPO_ROOT } from '../lab/up.ts';
 import { digestHashes } from '../lib/users/hash.ts';
 import { report, row } from './lib/report.ts';
 
@@ -160,8 +161,7 @@ export async function run(): Promise<void> {
   // This process needs the react-server condition (set at its start); `next start` must not get it.
   delete process.env.NODE_OPTIONS;
   // A private copy of the production build: other engineers rebuild .next while this runs.
-  if (!existsSync('.next/BUILD_ID'))
-    throw new Error('no production build in .next: run `npx next build` first');
+  await ensureBuild(REPO_ROOT, (l) => console.log(l));
   const dist = 'bench/.work/next-import';
   rmSync(dist, { recursive: true, force: true });
   cpSync('.next', dist, { recursive: true, filter: (src) => !/^\.next\/(cache|dev)(\/|$)/.test(src) });

@@ -23,6 +23,18 @@ if (!names.includes(name)) {
   console.error(`no benchmark named ${name}; have: ${names.join(', ')}`);
   process.exit(2);
 }
-const mod = (await import(`./${name}.ts`)) as { run: (args: string[]) => Promise<void> };
-await mod.run(process.argv.slice(3));
+const mod = (await import(`./${name}.ts`)) as {
+  run: (args: string[]) => Promise<void>;
+  /** The arguments the benchmark takes, for its usage line; none when absent. */
+  usage?: string;
+};
+const args = process.argv.slice(3);
+// A benchmark takes only the arguments it declares: a mistyped option must not start a
+// twenty-minute run that silently ignores it.
+if (args.length > 0 && (!mod.usage || args.some((a) => a.startsWith('-')))) {
+  console.error(`${name} takes ${mod.usage ? `only ${mod.usage}` : 'no arguments'}; got ${args.join(' ')}`);
+  console.error(`usage: npm run bench -- ${name}${mod.usage ? ` ${mod.usage}` : ''}`);
+  process.exit(2);
+}
+await mod.run(args);
 process.exit(0);

@@ -71,8 +71,11 @@ function sh(cmd: string, env: Record<string, string>): Promise<void> {
   });
 }
 
+export const usage = '[RUNS]';
+
 export async function run(args: string[]): Promise<void> {
   const runs = Number(args[0] ?? 5);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`RUNS must be a whole number, got ${args[0]}`);
   const dir = mkdtempSync(join(tmpdir(), 'bsnap-'));
   const bigPool = ['--innodb-buffer-pool-size=1G', '--innodb-log-file-size=256M'];
   const stop = async () => {

@@ -23,6 +23,9 @@ function stopOnSignal(dir: string): Promise<void> {
       stopping.then(resolve);
     };
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, stop);
+    // A closed terminal (SIGHUP) makes every later write to it fail with EIO: without these
+    // handlers that error ends this process before `down` has stopped the nodes.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   });
 }
 
@@ -40,8 +43,10 @@ async function reportChanges(dir: string): Promise<void> {
 
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
-  up [--nodes N] [--fresh] [--no-console] [--detach] [--netns]
-                            --netns: each node, SIP server and the console in its own network namespace
+  up [--nodes N] [--fresh] [--no-console] [--detach] [--dev] [--netns]
+                            the console runs a production build (rebuilt when sources changed);
+                            --dev runs \`next dev\` instead; --netns: each node, SIP server and
+                            the console in its own network namespace
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
@@ -70,6 +75,7 @@ async function main(): Promise<number> {
           nodes: num(f, 'nodes', 2),
           fresh: f.fresh === true,
           console: f['no-console'] !== true,
+          dev: f.dev === true,
           detach,
           netns: f.netns === true,
           log,

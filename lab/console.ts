@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureBuild } from './build.ts';
 import { inNs } from './netns.ts';
 import { freePort, tcpPortFree } from './ports.ts';
 import { procState, spawnDetached, waitUntil } from './process.ts';
@@ -19,15 +20,23 @@ export function consoleEnv(state: LabState): NodeJS.ProcessEnv {
 }
 
 /**
- * `next dev` in its own process group (it forks workers), so `down` can kill the whole group.
- * Ready when /api/health answers 200; until that route exists, any HTTP answer will do.
+ * The console in its own process group (next forks workers), so `down` can kill the whole
+ * group: `next start` on a production build, made first when the sources changed (no compile
+ * pause on first visits, and never the development overlay with its SQL text), or `next dev`
+ * with `dev`. Ready when /api/health answers 200; until that route exists, any HTTP answer will do.
  */
-export async function launchConsole(state: LabState, repoRoot: string): Promise<void> {
+export async function launchConsole(
+  state: LabState,
+  repoRoot: string,
+  opts: { dev?: boolean; log?: (line: string) => void } = {},
+): Promise<void> {
+  if (!opts.dev) await ensureBuild(repoRoot, opts.log ?? (() => undefined));
   // With --netns the console has a namespace (and so port 3000) of its own.
   const host = state.net?.members.console?.ns ? state.net.members.console.ip : '127.0.0.1';
   const port = state.net || (await tcpPortFree(3000)) ? 3000 : await freePort();
   const log = join(state.dir, 'console.log');
-  const { cmd, args } = inNs(state.net, 'console', 'npx', ['next', 'dev', '-p', String(port), '-H', host]);
+  const nextArgs = ['next', opts.dev ? 'dev' : 'start', '-p', String(port), '-H', host];
+  const { cmd, args } = inNs(state.net, 'console', 'npx', nextArgs);
   const pid = spawnDetached(cmd, args, log, consoleEnv(state), repoRoot);
   const url = `http://${host}:${port}`;
   state.console = { url, pid };
@@ -43,7 +52,7 @@ export async function launchConsole(state: LabState, repoRoot: string): Promise<
     180_000,
     () => procState(pid) !== 'down',
   ).catch((e: Error) => {
-    // Most often another `next dev` on the same build folder; next's own words say so.
+    // Most often another `next` on the same build folder; next's own words say so.
     throw new Error(`${e.message}\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
   });
 }

@@ -28,6 +28,20 @@ describe('argument parsing', () => {
     expect(() => parseArgs(['load', '--rate'], '/r')).toThrow(/needs a value/);
     expect(() => num({ rate: 'fast' }, 'rate', 1)).toThrow(/positive/);
   });
+  it('refuses options and words a verb does not take, with its usage line', () => {
+    expect(() => parseArgs(['up', '--clusters', '2'], '/r')).toThrow(
+      /unknown option --clusters; usage: npm run lab -- up .*--nodes N/,
+    );
+    expect(() => parseArgs(['status', '--nodes', '2'], '/r')).toThrow(/unknown option --nodes for status/);
+    expect(() => parseArgs(['down', 'd1'], '/r')).toThrow(/unexpected d1 for down/);
+    expect(() => parseArgs(['kill', 'd1', 'd2'], '/r')).toThrow(/unexpected d2/);
+    expect(() => parseArgs(['up', '--fresh=yes'], '/r')).toThrow(/takes no value/);
+    expect(() => parseArgs(['--nodez', '3'], '/r')).toThrow(
+      /unknown option --nodez; usage: npm run lab -- \[--nodes N\]/,
+    );
+    expect(parseArgs(['--dev'], '/r')).toMatchObject({ verb: 'setup', flags: { dev: true } });
+    expect(parseArgs(['up', '--nodes', '3', '--detach'], '/r').flags).toEqual({ nodes: '3', detach: true });
+  });
 });
 
 describe('kamailio config', () => {

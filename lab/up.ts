@@ -20,6 +20,8 @@ export interface UpOptions {
   fresh?: boolean;
   sip?: boolean;
   console?: boolean;
+  /** `next dev` instead of the production build. */
+  dev?: boolean;
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
@@ -146,7 +148,7 @@ export async function up(opts: UpOptions): Promise<LabState> {
       await step(
         log,
         () => `console on ${state.console?.url}`,
-        () => launchConsole(state, REPO_ROOT),
+        () => launchConsole(state, REPO_ROOT, { dev: opts.dev, log }),
       );
       const admin = await createAdmin(state, REPO_ROOT);
       if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'bad_request:input'
   | 'unauthorized:session'
   | 'forbidden:role'
+  | 'forbidden:origin'
   | 'not_found:user'
   | 'not_found:resource'
   | 'conflict:user'
@@ -19,6 +20,7 @@ const status: Record<ErrorCode, number> = {
   'bad_request:input': 400,
   'unauthorized:session': 401,
   'forbidden:role': 403,
+  'forbidden:origin': 403,
   'not_found:user': 404,
   'not_found:resource': 404,
   'conflict:user': 409,
@@ -30,7 +32,17 @@ const status: Record<ErrorCode, number> = {
   'failed:internal': 500,
 };
 
+// Next bundles page and route handler modules separately, so this file can be loaded twice in
+// one process and an AppError made by one copy fails `instanceof` against the other. A
+// registry-wide symbol brands every instance and `instanceof` checks the brand, not the class.
+const BRAND = Symbol.for('sipha.AppError');
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly fields?: Record<string, string[]>;
   /** The original error, logged on the server and never sent to a client. */
@@ -63,10 +75,36 @@ export function publicError(err: unknown): {
   if (err instanceof AppError) {
     return { code: err.code, message: err.message, status: err.status, fields: err.fields };
   }
-  console.error('[sipha] unexpected error', err);
+  logError('unexpected error', err);
   return {
     code: 'failed:internal',
     message: 'Something went wrong on the server; it has been logged.',
     status: 500,
   };
+}
+
+/**
+ * What the server log may hold of an error: name, code, message and stack of it and its causes,
+ * never mysql2's `sql` (the statement with its values filled in: passwords, HA1 hashes).
+ */
+export function redactError(err: unknown, depth = 0): unknown {
+  if (typeof err !== 'object' || err === null) return err;
+  const e = err as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['name', 'code', 'errno', 'sqlState', 'message', 'stack'])
+    if (e[k] !== undefined) out[k] = redactSql(e[k]);
+  if (e.cause !== undefined && depth < 4) out.cause = redactError(e.cause, depth + 1);
+  if (e.original !== undefined && depth < 4) out.original = redactError(e.original, depth + 1);
+  return out;
+}
+
+const redactSql = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .replace(/(IDENTIFIED BY|PASSWORD)\s*(=\s*)?'(?:[^'\\]|\\.|'')*'/gi, "$1 $2'***'")
+        .replace(/near '[\s\S]*' at line/g, "near '…' at line")
+    : v;
+
+export function logError(context: string, err: unknown): void {
+  console.error(`[sipha] ${context}`, redactError(err));
 }

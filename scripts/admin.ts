@@ -10,21 +10,38 @@ import { createToken } from '@/lib/auth/tokens';
 import { getConnectionList } from '@/lib/db';
 import { publicError } from '@/lib/errors';
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    user: { type: 'string' },
-    role: { type: 'string', default: 'admin' },
-    name: { type: 'string' },
-    reset: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'usage: npm run admin -- create --user NAME [--role ROLE] [--reset] [--json] | token create --role ROLE [--name NAME] [--json]';
+
+function args() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        user: { type: 'string' },
+        role: { type: 'string', default: 'admin' },
+        name: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    console.error(`admin: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { positionals, values } = args();
+const verb = positionals.join(' ');
+if (verb !== 'create' && verb !== 'token create') {
+  console.error(`admin: ${verb ? `unknown command "${verb}"` : 'no command'}\n${USAGE}`);
+  process.exit(2);
+}
 
 async function main(): Promise<number> {
   const role = values.role;
   if (!isRole(role)) throw new Error(`--role must be admin, operator or viewer`);
-  if (positionals[0] === 'create') {
+  if (verb === 'create') {
     if (!values.user || !/^[A-Za-z0-9._-]{1,64}$/.test(values.user))
       throw new Error('--user NAME is required (letters, digits, . _ -)');
     const r = await createAccount({ username: values.user, role, reset: values.reset });
@@ -42,7 +59,7 @@ async function main(): Promise<number> {
       );
     return 0;
   }
-  if (positionals[0] === 'token' && positionals[1] === 'create') {
+  if (verb === 'token create') {
     const name = values.name ?? `${role}-${new Date().toISOString().slice(0, 10)}`;
     const r = await createToken({ name, role, createdBy: 'cli' });
     await audit({
@@ -57,9 +74,7 @@ async function main(): Promise<number> {
     else console.log(`Token ${name} (${role}). Shown once, keep it safe:\n${r.token}`);
     return 0;
   }
-  console.error(
-    'usage: admin create --user NAME [--role ROLE] [--reset] | admin token create --role ROLE [--name NAME]',
-  );
+  console.error(USAGE);
   return 2;
 }
 

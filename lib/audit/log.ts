@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConnectionList } from '@/lib/db';
+import { logError } from '@/lib/errors';
 
 export interface AuditEntry {
   actor: string;
@@ -29,6 +30,6 @@ export async function audit(entry: AuditEntry): Promise<void> {
     const list = await getConnectionList();
     await list.write({ run: (db) => db.insertInto('sipha_audit').values(row).execute() });
   } catch (err) {
-    console.error('[sipha] audit write failed; entry follows', JSON.stringify(row), err);
+    logError(`audit write failed; entry follows ${JSON.stringify(row)}`, err);
   }
 }

@@ -4,17 +4,9 @@ import { AppError } from '@/lib/errors';
 import { generatePassword } from '@/lib/generate-password';
 import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
+import { clearFailures, countFailure, deviceCookie, lockedFor, loginSource } from './throttle';
 
-// Console accounts (not SIP users). Failed logins lock the account with a back-off that doubles
-// from 30 s up to 15 min after the fifth failure in a row.
-
-const FREE_FAILURES = 5;
-const MAX_LOCK_MS = 15 * 60_000;
-
-export function lockDurationMs(failures: number): number {
-  if (failures < FREE_FAILURES) return 0;
-  return Math.min(30_000 * 2 ** (failures - FREE_FAILURES), MAX_LOCK_MS);
-}
+// Console accounts (not SIP users). Failed logins are throttled in ./throttle.ts.
 
 export async function createAccount(opts: { username: string; role: Role; reset?: boolean }) {
   const password = generatePassword();
@@ -36,6 +28,7 @@ export async function createAccount(opts: { username: string; role: Role; reset?
           .where('id', '=', existing.id)
           .execute();
         await db.deleteFrom('sipha_session').where('account_id', '=', existing.id).execute();
+        await db.deleteFrom('sipha_login_throttle').where('username', '=', opts.username).execute();
       } else {
         await db
           .insertInto('sipha_account')
@@ -48,44 +41,46 @@ export async function createAccount(opts: { username: string; role: Role; reset?
 }
 
 export type LoginResult =
-  | { ok: true; accountId: number; username: string; role: Role }
+  | { ok: true; accountId: number; username: string; role: Role; device: string }
   | { ok: false; reason: 'invalid' | 'locked'; retryAfterSec?: number };
 
-// A hash computed for unknown user names too, so the answer time does not reveal which exist.
+// A hash checked for unknown user names too: an unknown name costs the same reads, the same
+// scrypt and the same throttle write as a real one, and gets the same answers.
 let dummyHash: Promise<string> | undefined;
 
-export async function checkLogin(opts: { username: string; password: string }): Promise<LoginResult> {
+export async function checkLogin(opts: {
+  username: string;
+  password: string;
+  /** The client address (see clientAddress) and the browser's device cookie, if any. */
+  address: string;
+  device?: string;
+}): Promise<LoginResult> {
   const list = await getConnectionList();
-  const { value: account } = await list.read((db) =>
-    db.selectFrom('sipha_account').selectAll().where('username', '=', opts.username).executeTakeFirst(),
-  );
-  if (!account || account.disabled) {
-    dummyHash ??= hashPassword('not-a-password');
-    await verifyPassword(opts.password, await dummyHash);
-    return { ok: false, reason: 'invalid' };
-  }
-  const now = Date.now();
-  if (account.locked_until && new Date(account.locked_until).getTime() > now) {
-    return {
-      ok: false,
-      reason: 'locked',
-      retryAfterSec: Math.ceil((new Date(account.locked_until).getTime() - now) / 1000),
-    };
-  }
-  const good = await verifyPassword(opts.password, account.password_hash);
-  const failures = good ? 0 : account.failed_logins + 1;
-  const lockMs = lockDurationMs(failures);
-  await list.write({
-    run: (db) =>
-      db
-        .updateTable('sipha_account')
-        .set({ failed_logins: failures, locked_until: lockMs ? new Date(now + lockMs) : null })
-        .where('id', '=', account.id)
-        .execute(),
+  const { value } = await list.read(async (db) => {
+    const account = await db
+      .selectFrom('sipha_account')
+      .selectAll()
+      .where('username', '=', opts.username)
+      .executeTakeFirst();
+    const source = loginSource({ address: opts.address, device: opts.device, account });
+    return { account, source, lockedMs: await lockedFor(db, source, opts.username) };
   });
-  if (!good)
-    return lockMs
+  const { account, source, lockedMs } = value;
+  if (lockedMs > 0) return { ok: false, reason: 'locked', retryAfterSec: Math.ceil(lockedMs / 1000) };
+  dummyHash ??= hashPassword('not-a-password');
+  const verified = await verifyPassword(opts.password, account?.password_hash ?? (await dummyHash));
+  if (!account || account.disabled || !verified) {
+    const { value: lockMs } = await list.write({ run: (db) => countFailure(db, source, opts.username) });
+    return lockMs > 0
       ? { ok: false, reason: 'locked', retryAfterSec: Math.ceil(lockMs / 1000) }
       : { ok: false, reason: 'invalid' };
-  return { ok: true, accountId: account.id, username: account.username, role: account.role };
+  }
+  await list.write({ run: (db) => clearFailures(db, source, opts.username) });
+  return {
+    ok: true,
+    accountId: account.id,
+    username: account.username,
+    role: account.role,
+    device: deviceCookie(account),
+  };
 }

@@ -7,6 +7,7 @@ import type { ActionState } from '@/lib/action-state';
 import { audit } from '@/lib/audit/log';
 import { AppError, publicError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
+import { clientAddress } from './client';
 import { hasRole, type Role } from './roles';
 import { currentSession, type SessionUser, sessionFromToken } from './session';
 import { tokenUser } from './tokens';
@@ -20,12 +21,54 @@ export async function requirePageUser(role: Role = 'viewer'): Promise<SessionUse
 }
 
 /** The caller of a route handler: a bearer token or the session cookie. */
-export async function requestUser(request: Request): Promise<SessionUser | null> {
+export async function requestUser(
+  request: Request,
+): Promise<(SessionUser & { via: 'token' | 'cookie' }) | null> {
   const auth = request.headers.get('authorization');
-  if (auth?.toLowerCase().startsWith('bearer ')) return tokenUser(auth.slice(7).trim());
+  if (auth?.toLowerCase().startsWith('bearer ')) {
+    const user = await tokenUser(auth.slice(7).trim());
+    return user && { ...user, via: 'token' };
+  }
   const cookie = request.headers.get('cookie') ?? '';
   const m = /(?:^|;\s*)sipha_session=([^;]+)/.exec(cookie);
-  return sessionFromToken(m?.[1] ? decodeURIComponent(m[1]) : undefined);
+  const user = await sessionFromToken(m?.[1] ? safeDecode(m[1]) : undefined);
+  return user && { ...user, via: 'cookie' };
+}
+
+/** A cookie value that is not valid percent-encoding is no session, not a server error. */
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BODY_TYPES = ['application/json', 'text/csv'];
+
+/**
+ * Why a cookie-authenticated mutation must be refused as cross-site, or null. SameSite=Lax
+ * does not cover another port of the same host, and a text/plain form post needs no preflight.
+ */
+export function crossSiteReason(request: Request): string | null {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site: ${site}`;
+  const origin = request.headers.get('origin');
+  if (origin !== null && hostOf(origin) !== request.headers.get('host')) return `Origin: ${origin}`;
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const hasBody = request.body !== null && request.headers.get('content-length') !== '0';
+  if ((type || hasBody) && !BODY_TYPES.includes(type ?? ''))
+    return `Content-Type: ${type || 'none'} (send ${BODY_TYPES.join(' or ')})`;
+  return null;
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 export function jsonError(err: unknown): Response {
@@ -47,6 +90,17 @@ export function withRoute<C>(role: Role, action: string | null, handler: Handler
     try {
       const user = await requestUser(request);
       if (!user) throw new AppError('unauthorized:session', 'Sign in or send a valid bearer token.');
+      const crossSite = user.via === 'cookie' && MUTATING.has(request.method) && crossSiteReason(request);
+      if (crossSite) {
+        await audit({
+          actor: user.actor,
+          action: action ?? `${request.method.toLowerCase()} api`,
+          target: new URL(request.url).pathname,
+          outcome: 'refused',
+          detail: `cross-site request refused; ${crossSite}`.slice(0, 300),
+        });
+        throw new AppError('forbidden:origin', 'Refused: this request did not come from the console itself.');
+      }
       if (!hasRole(user.role, role)) {
         if (action)
           await audit({
@@ -90,7 +144,7 @@ export function validatedAction<S extends z.ZodType>(opts: {
         actor: user.actor,
         action: opts.action,
         outcome: 'refused',
-        detail: `role ${user.role} lacks ${opts.role}; from ${(await headers()).get('x-forwarded-for') ?? 'local'}`,
+        detail: `role ${user.role} lacks ${opts.role}; from ${clientAddress(await headers())}`,
       });
       forbidden();
     }

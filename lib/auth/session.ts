@@ -20,6 +20,8 @@ export interface SessionUser {
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+export const secureCookie = () => getConfig().session.secureCookie ?? process.env.NODE_ENV === 'production';
+
 export async function createSession(accountId: number): Promise<void> {
   const cfg = getConfig();
   const token = randomBytes(32).toString('base64url');
@@ -35,7 +37,7 @@ export async function createSession(accountId: number): Promise<void> {
   (await cookies()).set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: cfg.session.secureCookie ?? process.env.NODE_ENV === 'production',
+    secure: secureCookie(),
     path: '/',
     expires,
   });
@@ -48,11 +50,35 @@ export async function sessionFromToken(token: string | undefined): Promise<Sessi
     db
       .selectFrom('sipha_session as s')
       .innerJoin('sipha_account as a', 'a.id', 's.account_id')
-      .select(['a.id', 'a.username', 'a.role', 'a.disabled', 's.expires_at'])
+      .select([
+        'a.id',
+        'a.username',
+        'a.role',
+        'a.disabled',
+        's.expires_at',
+        's.created_at',
+        's.last_seen_at',
+      ])
       .where('s.id_hash', '=', sha256(token))
       .executeTakeFirst(),
   );
-  if (!row || row.disabled || new Date(row.expires_at).getTime() < Date.now()) return null;
+  const now = Date.now();
+  if (!row || row.disabled || new Date(row.expires_at).getTime() < now) return null;
+  const seen = new Date(row.last_seen_at ?? row.created_at).getTime();
+  const idle = getConfig().session.idleMinutes;
+  if (idle && now - seen > idle * 60_000) return null;
+  // Recorded at most once a minute (twice per idle period) and without waiting.
+  if (now - seen > Math.min(60_000, (idle ?? 2) * 30_000))
+    void list
+      .write({
+        run: (db) =>
+          db
+            .updateTable('sipha_session')
+            .set({ last_seen_at: new Date(now) })
+            .where('id_hash', '=', sha256(token))
+            .execute(),
+      })
+      .catch(() => undefined);
   return { accountId: row.id, username: row.username, role: row.role, actor: row.username };
 }
 

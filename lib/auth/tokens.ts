@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import type { Role } from './roles';
 import { type SessionUser, sha256 } from './session';
@@ -25,11 +26,13 @@ export async function tokenUser(token: string): Promise<SessionUser | null> {
   const { value: row } = await list.read((db) =>
     db
       .selectFrom('sipha_api_token')
-      .select(['id', 'name', 'role', 'revoked_at', 'last_used_at'])
+      .select(['id', 'name', 'role', 'revoked_at', 'last_used_at', 'created_at'])
       .where('token_hash', '=', sha256(token))
       .executeTakeFirst(),
   );
   if (!row || row.revoked_at) return null;
+  const maxAgeDays = getConfig().apiTokens.maxAgeDays;
+  if (maxAgeDays && Date.now() - new Date(row.created_at).getTime() > maxAgeDays * 86_400_000) return null;
   // "Last used" tells an operator which tokens are safe to revoke. Recorded at most once a
   // minute and without waiting: a poller must not turn every GET into a write.
   const last = row.last_used_at ? new Date(row.last_used_at).getTime() : 0;

@@ -63,8 +63,23 @@ export const configSchema = z
           .max(24 * 30)
           .default(12),
         secureCookie: z.boolean().optional(),
+        /** Sign out a session unused for this long; off when absent. */
+        idleMinutes: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .optional(),
       })
       .prefault({}),
+    apiTokens: z
+      .object({
+        /** Refuse tokens older than this; tokens never expire when absent. */
+        maxAgeDays: z.coerce.number().int().min(1).max(3650).optional(),
+      })
+      .prefault({}),
+    /** Believe X-Forwarded-For (the console runs behind a reverse proxy that sets it). */
+    trustProxy: z.boolean().default(false),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();

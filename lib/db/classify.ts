@@ -20,6 +20,7 @@ const CONNECTION_CODES = new Set([
   'ER_CONNECTION_KILLED', // 1927, MariaDB: the server killed our connection while shutting down
   'CR_SERVER_GONE_ERROR', // 2006
   'CR_SERVER_LOST', // 2013
+  'SIPHA_NODE_DOWN',
   'SIPHA_QUERY_TIMEOUT',
   'SIPHA_PROBE_TIMEOUT',
 ]);
@@ -49,4 +50,12 @@ export function isConnectionError(err: unknown): boolean {
   return /Pool is closed|Connection lost|Can't add new command when connection is in closed state/i.test(
     message,
   );
+}
+
+/** A statement refused before it was sent: the prober has marked the node down. */
+export class NodeDownError extends Error {
+  readonly code = 'SIPHA_NODE_DOWN';
+  constructor(readonly node: string) {
+    super(`node ${node} is marked down`);
+  }
 }

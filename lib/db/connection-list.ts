@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
-import { AppError } from '@/lib/errors';
+import { AppError, logError } from '@/lib/errors';
 import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
 import { Prober } from './detector/prober';
 import type { Verdict } from './detector/types';
@@ -242,7 +242,7 @@ export class ConnectionList {
     };
     const p = this.failoverChain.then(run, run);
     // Never rejects: a failed step is logged and writes go on against the new node.
-    this.failoverChain = p.catch((e) => console.error('[sipha] failover step failed', e));
+    this.failoverChain = p.catch((e) => logError('failover step failed', e));
     return this.failoverChain.then(() => undefined);
   }
 
@@ -265,11 +265,9 @@ export class ConnectionList {
     );
     await stopSemiSyncWait(next.handle).catch(() => undefined);
     await drainRelayLog(next.handle, 2).catch(() => undefined);
-    await writeFenceState(next.handle, state).catch((e) =>
-      console.error('[sipha] could not persist fence state', e),
-    );
+    await writeFenceState(next.handle, state).catch((e) => logError('could not persist fence state', e));
     await auditFailover(next.handle, { actor: this.actor, from: from.handle.name, evidence }).catch((e) =>
-      console.error('[sipha] could not write the failover audit row', e),
+      logError('could not write the failover audit row', e),
     );
   }
 

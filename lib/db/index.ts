@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
+import { logError } from '@/lib/errors';
 import { ConnectionList } from './connection-list';
 import { migrateToLatest } from './migrate';
 
@@ -16,7 +17,7 @@ async function create(): Promise<ConnectionList> {
   if (active) {
     await list
       .write({ run: (db) => migrateToLatest(db as never) })
-      .catch((err) => console.error('[sipha] migration failed; will retry on next start', err));
+      .catch((err) => logError('migration failed; will retry on next start', err));
   }
   return list;
 }

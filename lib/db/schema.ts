@@ -65,6 +65,15 @@ export interface SiphaSessionTable {
   account_id: number;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   expires_at: Date;
+  last_seen_at: ColumnType<Date | null, Date | undefined, Date>;
+}
+
+export interface SiphaLoginThrottleTable {
+  source: string;
+  username: string;
+  failures: number;
+  locked_until: Date | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface SiphaApiTokenTable {
@@ -137,6 +146,7 @@ export interface DB {
   sipha_node_state: SiphaNodeStateTable;
   sipha_account: SiphaAccountTable;
   sipha_session: SiphaSessionTable;
+  sipha_login_throttle: SiphaLoginThrottleTable;
   sipha_api_token: SiphaApiTokenTable;
   sipha_audit: SiphaAuditTable;
   sipha_heartbeat: SiphaHeartbeatTable;

@@ -4,7 +4,7 @@ import type { ConnectionList, NodeRuntime } from '@/lib/db';
 import { errorErrno, isConnectionError } from '@/lib/db/classify';
 import { describeConnectionError } from '@/lib/db/probe';
 import type { DB } from '@/lib/db/schema';
-import { AppError } from '@/lib/errors';
+import { AppError, logError } from '@/lib/errors';
 import { type NodeFacts, readNodeFacts } from './health-node';
 import { writeBeat } from './heartbeat';
 import { BeatHistory } from './lag';
@@ -96,7 +96,7 @@ export class ReplicationSampler {
             await writeBeat({ db, node: name, seq: this.nextSeq() }).catch((err) => {
               if (isConnectionError(err)) throw err;
               sample.heartbeatSkipped = `the write was refused (${errorErrno(err) === 1290 ? 'read_only' : 'see the console log'})`;
-              console.error('[sipha] heartbeat write refused on', name, err);
+              logError(`heartbeat write refused on ${name}`, err);
             });
           }
           return readNodeFacts({ db, version: n.version ?? (await versionOf(db)) });
@@ -133,6 +133,6 @@ async function versionOf(db: Kysely<DB>): Promise<string> {
 function sampleError(err: unknown): string {
   if (isConnectionError(err)) return describeConnectionError(err);
   if (err instanceof AppError) return err.message;
-  console.error('[sipha] replication status sample failed', err);
+  logError('replication status sample failed', err);
   return 'the status query failed (details in the console log)';
 }

@@ -32,7 +32,7 @@ async function existing(db: Kysely<DB>, rows: BatchRow[]) {
   const byDomain = new Map<string, string[]>();
   for (const r of rows)
     (byDomain.get(r.domain) ?? byDomain.set(r.domain, []).get(r.domain)!).push(r.username);
-  const found = new Map<string, { username: string; ha1: string; ha1b: string }>();
+  const found = new Map<string, { username: string; domain: string; ha1: string; ha1b: string }>();
   for (const [domain, names] of byDomain) {
     const hits = await db
       .selectFrom('subscriber')
@@ -57,6 +57,8 @@ export async function writeBatch(opts: { list: ConnectionList; rows: BatchRow[];
         const e = found.get(keyOf(r.username, r.domain));
         if (e && e.username !== r.username)
           counts.conflicts.push({ line: r.line, reason: `username: already exists as ${e.username}` });
+        else if (e && e.domain !== r.domain)
+          counts.conflicts.push({ line: r.line, reason: `domain: stored as ${e.domain}` });
         else if (e && e.ha1 === r.ha1 && e.ha1b === r.ha1b) counts.unchanged++;
         else {
           if (e) counts.updated++;

@@ -16,30 +16,32 @@ export async function* readLines(
 ): AsyncGenerator<{ line: number; text: string | null; bytes: number }> {
   const max = opts.maxLineBytes ?? 4096;
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  let buf = '';
+  const tooLong = (s: string) => s.length > max || (s.length > max / 4 && Buffer.byteLength(s) > max);
+  let carry = ''; // the start of a line whose end has not arrived, never longer than max
   let line = 0;
   let bytes = 0;
   let skipping = false; // inside an over-long line: drop until its end
   for await (const chunk of input) {
     bytes += chunk.byteLength;
-    buf += decoder.decode(chunk, { stream: true });
-    let nl = buf.indexOf('\n');
-    while (nl >= 0) {
+    const text = carry + decoder.decode(chunk, { stream: true });
+    carry = '';
+    // Lines are cut out by index (no copying of the rest per line) and each one is measured
+    // here, inside the chunk, not only where a chunk ends.
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       line++;
-      const text = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      yield { line, text: skipping ? null : text.replace(/\r$/, ''), bytes };
+      const t = text.slice(start, nl).replace(/\r$/, '');
+      yield { line, text: skipping || tooLong(t) ? null : t, bytes };
       skipping = false;
-      nl = buf.indexOf('\n');
+      start = nl + 1;
     }
-    if (buf.length > max) {
-      skipping = true;
-      buf = '';
-    }
+    const rest = text.slice(start);
+    if (skipping || tooLong(rest)) skipping = true;
+    else carry = rest;
   }
-  buf += decoder.decode();
-  if (buf.length > 0 || skipping)
-    yield { line: line + 1, text: skipping ? null : buf.replace(/\r$/, ''), bytes };
+  const tail = carry + decoder.decode();
+  if (tail.length > 0 || skipping)
+    yield { line: line + 1, text: skipping || tooLong(tail) ? null : tail.replace(/\r$/, ''), bytes };
 }
 
 /** One CSV record on one line: fields separated by commas, "quoted" with "" for a quote. */
@@ -97,4 +99,13 @@ export async function* readCsv(
     if (Array.isArray(parsed)) yield { line: l.line, fields: parsed, bytes: l.bytes };
     else yield { line: l.line, fields: [], error: parsed.error, bytes: l.bytes };
   }
+}
+
+/**
+ * One exported cell. A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before
+ * one) as a formula, so such a cell gets a leading quote, as OWASP recommends for CSV injection.
+ */
+export function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -14,7 +14,12 @@ export function decodeCursor(cursor: string | null | undefined): UserKey | undef
   if (!cursor || cursor.length > 400) return undefined;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
+    // Kamailio's tables are latin1: a key outside it was never issued and cannot be compared.
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      v.every((x) => typeof x === 'string' && !/[\u0100-\uffff]/.test(x))
+    )
       return { username: v[0], domain: v[1] };
   } catch {
     // fall through

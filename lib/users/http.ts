@@ -10,10 +10,30 @@ import { fieldErrors } from '@/lib/field-errors';
 
 const MAX_JSON_BYTES = 16 * 1024;
 
+/** The body as text, read as a stream and refused as soon as it passes `max` bytes. */
+export async function boundedText(request: Request, max = MAX_JSON_BYTES): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  const tooBig = () => new AppError('bad_request:input', `The body is larger than ${max} bytes.`);
+  if (declared > max) throw tooBig();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > MAX_JSON_BYTES)
-    throw new AppError('bad_request:input', `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+  const text = await boundedText(request);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -10,6 +10,9 @@ import { userRules } from './rules';
 // Bulk import of `username,password[,domain]` lines (header optional), streamed: lines are
 // validated as they arrive, valid ones written in batches, invalid ones reported by line.
 
+/** The longest the import works without letting other requests in. */
+const SLICE_MS = 10;
+
 export interface ImportProgress {
   bytes: number;
   lines: number;
@@ -93,7 +96,14 @@ export async function importUsers(opts: {
     inflight = p;
   };
 
+  // Lines arrive as microtasks, which never let the event loop turn: without a pause, a big
+  // upload would hold every other request (health, the node prober) for seconds.
+  let slice = performance.now();
   for await (const rec of readCsv(opts.input)) {
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
     s.lines = rec.line;
     s.bytes = rec.bytes;
     if (rec.error) {

@@ -75,21 +75,23 @@ export async function createUser(
 
 export async function setPassword(opts: UserKey & { password: string }): Promise<WriteResult> {
   const cfg = getConfig();
-  const h = digestHashes(opts);
   const list = await getConnectionList();
+  // The key matches case-insensitively; the hashes are over the spelling Kamailio has stored.
+  let ha1: string | undefined;
   const r = await list.write({
     run: async (db) => {
-      const res = await db
+      const row = await findOne(db, opts);
+      if (!row) throw new AppError('not_found:user', 'No such user.');
+      const h = digestHashes({ username: row.username, domain: row.domain, password: opts.password });
+      ha1 = h.ha1;
+      await db
         .updateTable('subscriber')
         .set({ ...h, password: cfg.users.storePlaintextPasswords ? opts.password : '' })
-        .where('username', '=', opts.username)
-        .where('domain', '=', opts.domain)
+        .where('id', '=', row.id)
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0 && !(await findOne(db, opts)))
-        throw new AppError('not_found:user', 'No such user.');
       return true;
     },
-    verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
+    verify: async (db) => ((await findOne(db, opts))?.ha1 === ha1 && ha1 ? true : undefined),
   });
   return landed(r.node, r.verified);
 }

@@ -17,6 +17,8 @@ export interface UserRow {
 export interface UserFilter {
   prefix?: string;
   domain?: string;
+  /** Match nothing (a search text that no stored row can hold). */
+  none?: boolean;
 }
 
 export interface UserPage {
@@ -32,6 +34,7 @@ export interface UserPage {
 
 function filtered(eb: ExpressionBuilder<DB, 'subscriber'>, f: UserFilter) {
   const conds = [];
+  if (f.none) return eb.lit(false);
   if (f.prefix) conds.push(eb('username', 'like', likePrefix(f.prefix)));
   if (f.domain) conds.push(eb('domain', '=', f.domain));
   return eb.and(conds);

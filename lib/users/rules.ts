@@ -35,7 +35,10 @@ export function userRules(opts: RulesOptions) {
     .min(1, 'Choose a domain')
     .max(64, 'At most 64 characters')
     .refine(isHost, 'Not a host name or IP address')
-    .refine((d) => known.has(d.toLowerCase()), 'Not one of the configured domains');
+    .refine((d) => known.has(d.toLowerCase()), 'Not one of the configured domains')
+    // Domains are case-insensitive (RFC 3261) and Kamailio's realm is the stored spelling:
+    // one spelling, lower case, from here on, so HA1 is never hashed over LAB.SIPHA.TEST.
+    .transform((d) => d.toLowerCase());
   const password = z
     .string({ error: 'Enter a password' })
     .min(opts.passwordMinLength, `At least ${opts.passwordMinLength} characters`)
@@ -68,3 +71,30 @@ export function userRules(opts: RulesOptions) {
 }
 
 export type UserRules = ReturnType<typeof userRules>;
+
+// Kamailio's tables are latin1: search text outside it can match nothing, and MariaDB refuses
+// the comparison ("Illegal mix of collations"). Refused with a field error before any query.
+const LATIN1 = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
+export const searchText = (max = 64) =>
+  z
+    .string()
+    .max(max, `At most ${max} characters`)
+    .regex(LATIN1, 'Only Latin-1 letters, digits and signs (no emoji, no direction marks)')
+    .optional();
+
+/** A page size: a whole number, so it can never reach SQL as `LIMIT 2.5`. */
+export const pageLimit = z.coerce
+  .number({ error: 'A whole number' })
+  .int('A whole number')
+  .min(1, 'At least 1')
+  .max(500, 'At most 500')
+  .optional();
+
+/** The users list, API and export: ?prefix=&domain=&after=&before=&limit=. */
+export const userSearch = z.object({
+  prefix: searchText(),
+  domain: searchText(),
+  after: z.string().max(2000).optional(),
+  before: z.string().max(2000).optional(),
+  limit: pageLimit,
+});

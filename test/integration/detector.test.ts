@@ -5,7 +5,7 @@ import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, signal } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list';
 import { useLab } from '../helpers/lab';
-import { until } from '../helpers/restore';
+import { until } from '../helpers/poll';
 
 // The failure detector against real faults: the console's own event loop frozen, the whole
 // machine starved by busy processes, and a real hang (SIGSTOP) of the master.

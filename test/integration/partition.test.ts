@@ -4,7 +4,7 @@ import type { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, heal, partition } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list';
 import { useLab } from '../helpers/lab';
-import { until } from '../helpers/restore';
+import { until } from '../helpers/poll';
 
 // Real network partitions (nftables in the lab's namespaces; this test process is the console,
 // on the bridge). Cut off from d1 while d2 still hears from it, the console must not fail over;

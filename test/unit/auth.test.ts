@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lockDurationMs } from '@/lib/auth/accounts';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { hasRole } from '@/lib/auth/roles';
+import { lockDurationMs } from '@/lib/auth/throttle';
 import { generatePassword } from '@/lib/generate-password';
 
 describe('console passwords', () => {

@@ -1,13 +1,17 @@
 'use server';
 
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { audit } from '@/lib/audit/log';
 import { checkLogin } from '@/lib/auth/accounts';
-import { createSession, destroySession } from '@/lib/auth/session';
+import { clientAddress } from '@/lib/auth/client';
+import { createSession, destroySession, secureCookie } from '@/lib/auth/session';
+import { DEVICE_COOKIE } from '@/lib/auth/throttle';
 import { publicError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
+import { printable } from '@/lib/users/http';
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'Enter your user name').max(64),
@@ -23,15 +27,18 @@ export async function login(_prev: ActionState, formData: FormData): Promise<Act
       fieldErrors: fieldErrors(parsed.error),
     };
   const { username } = parsed.data;
+  const address = clientAddress(await headers());
+  const jar = await cookies();
   try {
-    const result = await checkLogin(parsed.data);
+    const result = await checkLogin({ ...parsed.data, address, device: jar.get(DEVICE_COOKIE)?.value });
     if (!result.ok) {
+      // The typed name is what someone tried, not who they are: never the actor of the row.
       await audit({
-        actor: username,
+        actor: 'anonymous',
         action: 'login',
-        target: username,
+        target: `attempted ${printable(username, 64)}`,
         outcome: 'refused',
-        detail: result.reason,
+        detail: `${result.reason}; from ${address}`,
       });
       return result.reason === 'locked'
         ? {
@@ -41,7 +48,14 @@ export async function login(_prev: ActionState, formData: FormData): Promise<Act
         : { status: 'failed', message: 'Wrong user name or password.' };
     }
     await createSession(result.accountId);
-    await audit({ actor: username, action: 'login', target: username, outcome: 'ok' });
+    jar.set(DEVICE_COOKIE, result.device, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookie(),
+      path: '/login',
+      maxAge: 365 * 24 * 3600,
+    });
+    await audit({ actor: result.username, action: 'login', target: result.username, outcome: 'ok' });
   } catch (err) {
     return { status: 'failed', message: publicError(err).message };
   }

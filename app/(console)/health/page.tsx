@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { HealthLive } from '@/components/health/health-live';
+import { requirePageUser } from '@/lib/auth/guard';
 
 export const metadata: Metadata = { title: 'Health' };
 
-export default function HealthPage() {
+export default async function HealthPage() {
+  await requirePageUser('viewer');
   return (
     <>
       <h1 className="mb-1 text-2xl font-semibold">Health</h1>

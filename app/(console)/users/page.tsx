@@ -8,6 +8,7 @@ import { requirePageUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config/load';
 import { listUsers } from '@/lib/users/queries';
+import { userSearch } from '@/lib/users/rules';
 import { addUserAction, deleteUserAction, setPasswordAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -22,11 +23,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const sp = await searchParams;
   const prefix = one(sp.prefix)?.slice(0, 64) ?? '';
   const domain = one(sp.domain) ?? '';
+  const search = userSearch.safeParse({ prefix, domain, after: one(sp.after), before: one(sp.before) });
+  const searchError = search.error?.issues[0]?.message;
   const page = await listUsers({
     prefix: prefix || undefined,
     domain: domain || undefined,
-    after: one(sp.after),
-    before: one(sp.before),
+    after: searchError ? undefined : one(sp.after),
+    before: searchError ? undefined : one(sp.before),
+    // Text that cannot be stored cannot match: no query with it (latin1 tables refuse it).
+    none: Boolean(searchError),
   });
   const link = (cursor: Record<string, string>) =>
     `/users?${new URLSearchParams({ ...(prefix ? { prefix } : {}), ...(domain ? { domain } : {}), ...cursor })}`;
@@ -54,8 +59,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
               name="prefix"
               defaultValue={prefix}
               maxLength={64}
+              aria-invalid={Boolean(searchError)}
+              aria-describedby="search-prefix-error"
               className="mt-1 rounded border border-slate-300 px-2 py-1"
             />
+            <p id="search-prefix-error" className="text-sm text-red-700">
+              {searchError}
+            </p>
           </div>
           <div>
             <label htmlFor="search-domain" className="block text-sm font-medium">

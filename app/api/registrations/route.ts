@@ -4,14 +4,15 @@ import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 import { getMonitor } from '@/lib/health/monitor';
 import { listRegistrations } from '@/lib/registrations/queries';
+import { searchText } from '@/lib/users/rules';
 
 export const dynamic = 'force-dynamic';
 
 const params = z.object({
-  q: z.string().max(200).optional(),
+  q: searchText(200),
   server: z.coerce.number().int().min(0).optional(),
-  user: z.string().max(64).optional(),
-  domain: z.string().max(64).optional(),
+  user: searchText(),
+  domain: searchText(),
   after: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });

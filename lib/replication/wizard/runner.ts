@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { AppError, publicError } from '@/lib/errors';
+import { AppError, logError, publicError } from '@/lib/errors';
 import type { WizardContext } from './context';
 import { StepFailure } from './failure';
 import { createIO, StatementError } from './io';
@@ -142,7 +142,7 @@ export async function startStep({
           },
         }),
       })
-      .catch((err) => console.error('[sipha] wizard: could not save the step result', err));
+      .catch((err) => logError('wizard: could not save the step result', err));
     shared.jobs.delete(runId);
     await ctx.audit({
       actor: ctx.actor,

@@ -1,21 +1,22 @@
 import { withRoute } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config/load';
 import { configuredRules } from '@/lib/users/configured';
-import { audited, parseJson } from '@/lib/users/http';
+import { audited, parseJson, parseWith } from '@/lib/users/http';
 import { createUser } from '@/lib/users/mutations';
 import { listUsers } from '@/lib/users/queries';
+import { userSearch } from '@/lib/users/rules';
 
 export const dynamic = 'force-dynamic';
 
 // GET ?prefix=&domain=&after=&before=&limit= — one keyset page, sorted by username.
 export const GET = withRoute('viewer', null, async (request) => {
-  const q = new URL(request.url).searchParams;
+  const q = parseWith(userSearch, Object.fromEntries(new URL(request.url).searchParams));
   const page = await listUsers({
-    prefix: q.get('prefix')?.slice(0, 64) || undefined,
-    domain: q.get('domain')?.slice(0, 64) || undefined,
-    after: q.get('after'),
-    before: q.get('before'),
-    limit: Number(q.get('limit')) || 50,
+    prefix: q.prefix || undefined,
+    domain: q.domain || undefined,
+    after: q.after,
+    before: q.before,
+    limit: q.limit ?? 50,
   });
   return Response.json(page);
 });

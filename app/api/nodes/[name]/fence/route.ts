@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 import { setNodeFence } from '@/lib/nodes/fence';
 import { fenceSchema } from '@/lib/nodes/schema';
+import { boundedText } from '@/lib/users/http';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +14,13 @@ export const POST = withRoute<{ params: Promise<{ name: string }> }>(
   'node.fence',
   async (request, { params, user }) => {
     const { name } = await params;
-    const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+    const text = await boundedText(request);
+    let body: Record<string, unknown> | null = null;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // an empty or broken body fails the schema below, field by field
+    }
     const parsed = fenceSchema.safeParse({ ...body, fenced: String(body?.fenced), node: name });
     if (!parsed.success)
       throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrors(parsed.error) });

@@ -1,22 +1,17 @@
 import { withRoute } from '@/lib/auth/guard';
+import { csvCell } from '@/lib/users/csv';
+import { parseWith } from '@/lib/users/http';
 import { allUsers } from '@/lib/users/queries';
+import { userSearch } from '@/lib/users/rules';
 
 export const dynamic = 'force-dynamic';
-
-/** Spreadsheets run a cell starting with = as a formula (+ and - stay: phone numbers). */
-function cell(v: string): string {
-  const safe = v.startsWith('=') ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 // GET ?prefix=&domain= — the list as CSV (username,domain), streamed a batch at a time.
 // Hashes are not exported: the file is for people, and HA1 is as good as a password.
 export const GET = withRoute('viewer', null, async (request) => {
-  const q = new URL(request.url).searchParams;
-  const batches = allUsers({
-    prefix: q.get('prefix')?.slice(0, 64) || undefined,
-    domain: q.get('domain')?.slice(0, 64) || undefined,
-  });
+  // Validated before the stream starts: once the 200 is sent, an error can only cut the file.
+  const q = parseWith(userSearch, Object.fromEntries(new URL(request.url).searchParams));
+  const batches = allUsers({ prefix: q.prefix || undefined, domain: q.domain || undefined });
   const enc = new TextEncoder();
   let header = true;
   const stream = new ReadableStream<Uint8Array>({
@@ -29,7 +24,7 @@ export const GET = withRoute('viewer', null, async (request) => {
       const next = await batches.next();
       if (next.done) return controller.close();
       controller.enqueue(
-        enc.encode(next.value.map((u) => `${cell(u.username)},${cell(u.domain)}\n`).join('')),
+        enc.encode(next.value.map((u) => `${csvCell(u.username)},${csvCell(u.domain)}\n`).join('')),
       );
     },
     async cancel() {

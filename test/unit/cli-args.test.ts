@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+// Issue 17: the admin and bench command lines refuse what they do not know, with a usage line,
+// before touching any configuration or starting any lab. (The lab's own parser is tested in
+// lab/lab.test.ts.)
+
+function run(script: string, args: string[]) {
+  const r = spawnSync('npx', ['tsx', script, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      SIPHA_CONFIG: '/nonexistent/sipha.config.json',
+      NODE_OPTIONS: '--conditions=react-server',
+    },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('command lines refuse unknown options and verbs', () => {
+  it('admin: an unknown option or command gets the usage line and exit 2, no stack', () => {
+    for (const args of [['create', '--user', 'x', '--rol', 'viewer'], ['explode']]) {
+      const r = run('scripts/admin.ts', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.out).toMatch(/usage: npm run admin -- create --user NAME/);
+      expect(r.out).not.toMatch(/\n\s+at /);
+    }
+  }, 150_000);
+
+  it('bench: arguments a benchmark does not declare are refused before it starts', () => {
+    const r = run('bench/run.ts', ['dashboard', '--fast']);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/usage: npm run bench -- dashboard/);
+  }, 90_000);
+});

@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { clientAddress } from '@/lib/auth/client';
+import { crossSiteReason } from '@/lib/auth/guard';
+import { AppError, publicError, redactError } from '@/lib/errors';
+import { csvCell, readCsv } from '@/lib/users/csv';
+import { pageLimit, searchText, userRules, userSearch } from '@/lib/users/rules';
+
+// Issue 17: the parts of the hardening that are pure functions. The same findings are checked
+// over HTTP against a real console in e2e/hardening*.spec.ts and test/integration/hardening*.
+
+async function* chunks(parts: string[]) {
+  for (const p of parts) yield new TextEncoder().encode(p);
+}
+
+describe('errors keep their meaning across module copies', () => {
+  it('an AppError made by a second copy of lib/errors is still an AppError', async () => {
+    // A query string makes the module loader evaluate the file a second time, as Next does for
+    // the page and route handler graphs.
+    const path = '../../lib/errors.ts?copy';
+    const copy = (await import(/* @vite-ignore */ path)) as typeof import('@/lib/errors');
+    expect(copy.AppError).not.toBe(AppError);
+    const err = new copy.AppError('unknown_outcome:database', 'may have been applied');
+    expect(err instanceof AppError).toBe(true);
+    expect(publicError(err)).toMatchObject({ code: 'unknown_outcome:database', status: 503 });
+    expect(publicError(new copy.AppError('not_found:resource', 'no node')).status).toBe(404);
+    expect(new Error('x') instanceof AppError).toBe(false);
+  });
+});
+
+describe('logged errors carry no statement text', () => {
+  it('drops mysql2 `sql` and masks passwords and "near" fragments', () => {
+    const err = Object.assign(new Error("You have an error in your SQL syntax near 'hunter2' at line 1"), {
+      code: 'ER_PARSE_ERROR',
+      errno: 1064,
+      sql: "CHANGE MASTER TO MASTER_PASSWORD='hunter2', ha1='0123abcd'",
+      cause: { message: "IDENTIFIED BY 'hunter2'", sql: "SET ha1b='0123abcd'" },
+    });
+    const logged = JSON.stringify(redactError(err));
+    expect(logged).not.toContain('hunter2');
+    expect(logged).not.toContain('0123abcd');
+    expect(logged).toContain('ER_PARSE_ERROR');
+  });
+});
+
+describe('cross-site requests', () => {
+  const req = (headers: Record<string, string>, body?: string) =>
+    new Request('http://127.0.0.1:3000/api/v1/users', {
+      method: 'POST',
+      headers: { host: '127.0.0.1:3000', ...headers },
+      body,
+    });
+  it('refuses a foreign Origin, a cross-site fetch and a text/plain body', () => {
+    expect(
+      crossSiteReason(req({ origin: 'http://evil.example', 'content-type': 'application/json' }, '{}')),
+    ).toMatch(/Origin/);
+    expect(
+      crossSiteReason(req({ origin: 'http://127.0.0.1:3001', 'content-type': 'application/json' }, '{}')),
+    ).toMatch(/Origin/);
+    expect(
+      crossSiteReason(req({ 'sec-fetch-site': 'same-site', 'content-type': 'application/json' }, '{}')),
+    ).toMatch(/Sec-Fetch-Site/);
+    expect(
+      crossSiteReason(req({ origin: 'http://127.0.0.1:3000', 'content-type': 'text/plain' }, '{}')),
+    ).toMatch(/Content-Type/);
+  });
+  it('lets the console itself through', () => {
+    expect(
+      crossSiteReason(
+        req(
+          { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin', 'content-type': 'text/csv' },
+          'a,b',
+        ),
+      ),
+    ).toBeNull();
+    expect(crossSiteReason(req({ 'content-type': 'application/json; charset=utf-8' }, '{}'))).toBeNull();
+  });
+});
+
+describe('bad input', () => {
+  it('search text outside latin1 and fractional limits are field errors', () => {
+    expect(searchText().safeParse('🙂').success).toBe(false);
+    expect(searchText().safeParse('\u202eevil').success).toBe(false);
+    expect(searchText().safeParse('müller').success).toBe(true);
+    expect(pageLimit.safeParse('2.5').success).toBe(false);
+    expect(pageLimit.safeParse('20').data).toBe(20);
+    expect(userSearch.safeParse({ prefix: '🙂', limit: '2.5' }).error?.issues.map((i) => i.path[0])).toEqual([
+      'prefix',
+      'limit',
+    ]);
+  });
+
+  it('domains are lower-cased at the boundary', () => {
+    const rules = userRules({ domains: ['lab.sipha.test'], passwordMinLength: 8 });
+    expect(rules.keyForm.parse({ username: 'alice', domain: 'LAB.SIPHA.TEST' }).domain).toBe(
+      'lab.sipha.test',
+    );
+  });
+
+  it('the CSV line limit holds inside one chunk, not only at chunk edges', async () => {
+    const lines = [];
+    for await (const l of readCsv(chunks([`ok,1\n${'x'.repeat(5000)}\nnext,2\n`]), { maxLineBytes: 4096 }))
+      lines.push([l.line, l.error ?? l.fields.join('|')]);
+    expect(lines).toEqual([
+      [1, 'ok|1'],
+      [2, 'line longer than 4096 bytes'],
+      [3, 'next|2'],
+    ]);
+  });
+
+  it('an exported cell never starts a formula', () => {
+    for (const lead of ['=', '+', '-', '@', '\t', '\r'])
+      expect(csvCell(`${lead}1+1`).replace(/^"/, '')).toMatch(/^'/);
+    expect(csvCell('alice')).toBe('alice');
+  });
+
+  it('X-Forwarded-For counts only with trustProxy', () => {
+    const h = new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.7' });
+    expect(clientAddress(h, false)).toBe('direct');
+    expect(clientAddress(h, true)).toBe('10.0.0.7');
+  });
+});
+
+describe('every console page checks the role itself', () => {
+  it('each page.tsx under app/(console) calls requirePageUser', () => {
+    const root = join(process.cwd(), 'app/(console)');
+    const pages: string[] = [];
+    const walk = (d: string) => {
+      for (const f of readdirSync(d)) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (f === 'page.tsx') pages.push(p);
+      }
+    };
+    walk(root);
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.filter((p) => !readFileSync(p, 'utf8').includes('requirePageUser('))).toEqual([]);
+  });
+});
