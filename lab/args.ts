@@ -8,7 +8,7 @@ export interface Args {
 }
 
 const BOOLEAN = new Set(['fresh', 'no-console', 'detach', 'json', 'help']);
-const VERBS = new Set(['setup', 'up', 'down', 'status', 'kill', 'stop', 'cont', 'start', 'load']);
+const VERBS = new Set(['setup', 'up', 'down', 'status', 'kill', 'stop', 'cont', 'start', 'load', 'call']);
 
 /** `lab [verb] [NAME] [--flag value | --bool]`; no verb means set-up then up with console. */
 export function parseArgs(argv: string[], repoRoot: string): Args {

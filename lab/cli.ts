@@ -1,5 +1,5 @@
 import { num, parseArgs } from './args.ts';
-import { down, load, signal, start, status, up } from './index.ts';
+import { call, down, load, signal, start, status, up } from './index.ts';
 import { setup } from './setup.ts';
 import { REPO_ROOT } from './up.ts';
 
@@ -43,7 +43,10 @@ const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, de
   up [--nodes N] [--fresh] [--no-console] [--detach]
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
-  load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
+  load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
+                            REGISTERs at --rate/s; --calls R also places R calls/s, user1098 to user1099
+  call --from U --to U [--site p2] [--rate R --duration S]
+                            U's phone registers at p1 and answers; calls go through --site
   down                      stop everything this lab started`;
 
 async function main(): Promise<number> {
@@ -129,10 +132,32 @@ async function main(): Promise<number> {
         users: num(f, 'users', 100),
         duration: num(f, 'duration', 60),
         transport,
+        calls: f.calls === undefined ? undefined : num(f, 'calls', 1),
       });
-      log(`sent ${r.sent}  ok ${r.ok}  failed ${r.failed}`);
+      log(`REGISTER sent ${r.sent}  ok ${r.ok}  failed ${r.failed}`);
       log(`response time ms: p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}`);
-      return r.failed > 0 || r.ok === 0 ? 1 : 0;
+      if (r.calls) {
+        log(`calls attempted ${r.calls.attempted}  answered ${r.calls.answered}  failed ${r.calls.failed}`);
+        log(`setup time ms: p50 ${r.calls.p50}  p95 ${r.calls.p95}  p99 ${r.calls.p99}`);
+      }
+      const callsFailed = r.calls ? r.calls.failed > 0 || r.calls.answered === 0 : false;
+      return r.failed > 0 || r.ok === 0 || callsFailed ? 1 : 0;
+    }
+    case 'call': {
+      if (typeof f.from !== 'string' || typeof f.to !== 'string')
+        throw new Error('call needs --from USER and --to USER, such as --from user1000 --to user1001');
+      const r = await call(a.dir, {
+        from: f.from,
+        to: f.to,
+        site: typeof f.site === 'string' ? f.site : undefined,
+        rate: num(f, 'rate', 1),
+        duration: f.duration === undefined ? undefined : num(f, 'duration', 1),
+      });
+      log(
+        `attempted ${r.attempted}  answered ${r.answered}  failed ${r.failed}  (answered at ${f.to}'s phone: ${r.atCallee})`,
+      );
+      log(`setup time ms: p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}`);
+      return r.failed > 0 || r.answered === 0 ? 1 : 0;
     }
     default:
       return 1;
