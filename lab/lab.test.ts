@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { num, parseArgs } from './args.ts';
+import { callCsv, labUser } from './calls.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
 import { ha1, seedUsers } from './schema.ts';
-import { callCsv, labUser } from './calls.ts';
 import { injectionCsv, parseDone, parsePeriods, parseRtt, parseStat, percentile } from './sipp.ts';
 
 describe('argument parsing', () => {
