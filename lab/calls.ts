@@ -29,14 +29,28 @@ export function labUser(username: string): { username: string; password: string 
   return u;
 }
 
-export function callCsv(from: { username: string; password: string }, to: string, domain: string): string {
-  return `SEQUENTIAL\n${from.username};[authentication username=${from.username} password=${from.password}];${domain};${to}\n`;
+/** One line per callee; sipp reads them in turn and wraps around. */
+export function callCsv(
+  from: { username: string; password: string },
+  to: string | string[],
+  domain: string,
+): string {
+  const auth = `[authentication username=${from.username} password=${from.password}]`;
+  const lines = [to].flat().map((callee) => `${from.username};${auth};${domain};${callee}`);
+  return `${['SEQUENTIAL', ...lines].join('\n')}\n`;
 }
 
 /** Places calls from `from` to `to` through `site`: INVITE with proxy auth, talk, BYE. */
 export async function placeCalls(
   state: LabState,
-  opts: { from: string; to: string; site?: string; rate?: number; count?: number; talkMs?: number },
+  opts: {
+    from: string;
+    to: string | string[];
+    site?: string;
+    rate?: number;
+    count?: number;
+    talkMs?: number;
+  },
 ) {
   const rate = opts.rate ?? 1;
   const count = opts.count ?? 1;

@@ -38,9 +38,19 @@ async function reportChanges(dir: string): Promise<void> {
   }
 }
 
+const POLICIES = ['co-located', 'single-writer', 'single-url'] as const;
+
+function dbPolicy(v: string | boolean | undefined): (typeof POLICIES)[number] | undefined {
+  if (v === undefined) return undefined;
+  const p = POLICIES.find((x) => x === v);
+  if (!p) throw new Error(`--db-policy must be one of ${POLICIES.join(', ')}`);
+  return p;
+}
+
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
-  up [--nodes N] [--fresh] [--no-console] [--detach]
+  up [--nodes N] [--fresh] [--no-console] [--detach] [--db-policy co-located|single-writer|single-url]
+                            how each SIP server reaches the databases (db_cluster; default co-located)
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
@@ -69,6 +79,7 @@ async function main(): Promise<number> {
           dir: a.dir,
           nodes: num(f, 'nodes', 2),
           fresh: f.fresh === true,
+          dbPolicy: dbPolicy(f['db-policy']),
           console: f['no-console'] !== true,
           detach,
           log,

@@ -15,6 +15,9 @@ export interface KamailioVars {
   rpcPort: number;
   domain: string;
   dbUrl: string;
+  /** db_cluster lines, or a comment (lab/kamailio-dbcl.ts). */
+  dbCluster?: string;
+  dbTimeout?: number;
   modules?: string;
 }
 
@@ -36,6 +39,8 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     RPC_PORT: v.rpcPort,
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
+    DB_CLUSTER: v.dbCluster ?? '# one database: no db_cluster',
+    DB_TIMEOUT: v.dbTimeout ?? 2,
     MODULES: v.modules ?? MODULES,
   });
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
+import type { LabDbPolicy } from './kamailio-dbcl.ts';
 import { launchNode, launchSip } from './nodes.ts';
 import { procState } from './process.ts';
 import { createUsers, setupReplication, waitReplicated } from './replication.ts';
@@ -22,6 +23,8 @@ export interface UpOptions {
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
+  /** db_cluster policy of the SIP servers; `single-url` is one database each (the old lab). */
+  dbPolicy?: LabDbPolicy;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -52,6 +55,7 @@ export async function up(opts: UpOptions): Promise<LabState> {
     dir,
     domain: DOMAIN,
     fresh: !!opts.fresh,
+    dbPolicy: opts.dbPolicy ?? 'co-located',
     nodes: [],
     sip: [],
     console: null,
