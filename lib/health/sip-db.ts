@@ -93,7 +93,9 @@ export class SipDbSync {
     for (const c of conns) {
       const fenced = this.list.isFenced(c.node);
       const answering = this.list.nodes.find((n) => n.handle.name === c.node)?.reachable !== false;
-      if (fenced && c.state === 'active') {
+      // A fenced node db_cluster itself marked inactive comes back after inactive_interval:
+      // disable it for good too ("re-disabled").
+      if (fenced && (c.state === 'active' || c.secondsLeft <= OURS_ABOVE_SECONDS)) {
         if (
           await this.act(s, c.node, 'disable', () =>
             disableDbConnection({ url, cluster, node: c.node, seconds: FENCE_SECONDS }),
