@@ -8,7 +8,7 @@ export function SipCard({ server, service }: { server: SipStatus; service?: SipS
   return (
     <article
       aria-label={`SIP server ${server.name}`}
-      data-state={state}
+      data-state={health}
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
       <header className="flex items-center justify-between">
