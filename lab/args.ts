@@ -26,8 +26,9 @@ const UP: Verb = {
     detach: 'flag',
     dev: 'flag',
     netns: 'flag',
+    'db-policy': 'value',
   },
-  hint: { nodes: 'N' },
+  hint: { nodes: 'N', 'db-policy': 'co-located|single-writer|single-url' },
 };
 
 // Every verb with the options it accepts (all take --dir DIR and --help). A new verb or option
@@ -44,8 +45,19 @@ export const VERBS: Record<string, Verb> = {
   partition: { name: 'pair', options: { all: 'flag' } },
   heal: { name: 'pair', options: {} },
   load: {
-    options: { site: 'value', rate: 'value', users: 'value', duration: 'value', transport: 'value' },
-    hint: { site: 'p1', rate: '280', users: '100', duration: '60', transport: 'udp|tcp' },
+    options: {
+      site: 'value',
+      rate: 'value',
+      users: 'value',
+      duration: 'value',
+      transport: 'value',
+      calls: 'value',
+    },
+    hint: { site: 'p1', rate: '280', users: '100', duration: '60', transport: 'udp|tcp', calls: 'R' },
+  },
+  call: {
+    options: { from: 'value', to: 'value', site: 'value', rate: 'value', duration: 'value' },
+    hint: { from: 'U', to: 'U', site: 'p2', rate: 'R', duration: 'S' },
   },
 };
 

@@ -1,5 +1,5 @@
 import { num, parseArgs } from './args.ts';
-import { down, heal, load, partition, signal, start, status, up } from './index.ts';
+import { call, down, heal, load, partition, signal, start, status, up } from './index.ts';
 import { setup } from './setup.ts';
 import { REPO_ROOT } from './up.ts';
 
@@ -41,15 +41,29 @@ async function reportChanges(dir: string): Promise<void> {
   }
 }
 
+const POLICIES = ['co-located', 'single-writer', 'single-url'] as const;
+
+function dbPolicy(v: string | boolean | undefined): (typeof POLICIES)[number] | undefined {
+  if (v === undefined) return undefined;
+  const p = POLICIES.find((x) => x === v);
+  if (!p) throw new Error(`--db-policy must be one of ${POLICIES.join(', ')}`);
+  return p;
+}
+
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
   up [--nodes N] [--fresh] [--no-console] [--detach] [--dev] [--netns]
+     [--db-policy co-located|single-writer|single-url]
                             the console runs a production build (rebuilt when sources changed);
                             --dev runs \`next dev\` instead; --netns: each node, SIP server and
-                            the console in its own network namespace
+                            the console in its own network namespace; --db-policy: how each SIP
+                            server reaches the databases (db_cluster; default co-located)
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
-  load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
+  load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
+                            REGISTERs at --rate/s; --calls R also places R calls/s, user1098 to user1099
+  call --from U --to U [--site p2] [--rate R --duration S]
+                            U's phone registers at p1 and answers; calls go through --site
   partition A B | A --all    (--netns) drop all traffic between A and B (names: d1.., p1.., console)
   heal [A B]                (--netns) restore traffic between A and B, or everywhere
   down                      stop everything this lab started`;
@@ -74,6 +88,7 @@ async function main(): Promise<number> {
           dir: a.dir,
           nodes: num(f, 'nodes', 2),
           fresh: f.fresh === true,
+          dbPolicy: dbPolicy(f['db-policy']),
           console: f['no-console'] !== true,
           dev: f.dev === true,
           detach,
@@ -147,10 +162,32 @@ async function main(): Promise<number> {
         users: num(f, 'users', 100),
         duration: num(f, 'duration', 60),
         transport,
+        calls: f.calls === undefined ? undefined : num(f, 'calls', 1),
       });
-      log(`sent ${r.sent}  ok ${r.ok}  failed ${r.failed}`);
+      log(`REGISTER sent ${r.sent}  ok ${r.ok}  failed ${r.failed}`);
       log(`response time ms: p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}`);
-      return r.failed > 0 || r.ok === 0 ? 1 : 0;
+      if (r.calls) {
+        log(`calls attempted ${r.calls.attempted}  answered ${r.calls.answered}  failed ${r.calls.failed}`);
+        log(`setup time ms: p50 ${r.calls.p50}  p95 ${r.calls.p95}  p99 ${r.calls.p99}`);
+      }
+      const callsFailed = r.calls ? r.calls.failed > 0 || r.calls.answered === 0 : false;
+      return r.failed > 0 || r.ok === 0 || callsFailed ? 1 : 0;
+    }
+    case 'call': {
+      if (typeof f.from !== 'string' || typeof f.to !== 'string')
+        throw new Error('call needs --from USER and --to USER, such as --from user1000 --to user1001');
+      const r = await call(a.dir, {
+        from: f.from,
+        to: f.to,
+        site: typeof f.site === 'string' ? f.site : undefined,
+        rate: num(f, 'rate', 1),
+        duration: f.duration === undefined ? undefined : num(f, 'duration', 1),
+      });
+      log(
+        `attempted ${r.attempted}  answered ${r.answered}  failed ${r.failed}  (answered at ${f.to}'s phone: ${r.atCallee})`,
+      );
+      log(`setup time ms: p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}`);
+      return r.failed > 0 || r.answered === 0 ? 1 : 0;
     }
     default:
       return 1;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { configSchema, type SiphaConfigInput } from '../lib/config/schema.ts';
+import { CLUSTER } from './kamailio-dbcl.ts';
 import type { LabState } from './state.ts';
 
 /** The console's configuration for this lab, validated by the console's own schema. */
@@ -23,6 +24,9 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
       node: s.node,
     })),
     domains: [state.domain],
+    ...(state.dbPolicy && state.dbPolicy !== 'single-url' && !state.fresh
+      ? { dbCluster: { policy: state.dbPolicy, cluster: CLUSTER } }
+      : {}),
   };
   configSchema.parse(cfg);
   return cfg;

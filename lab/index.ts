@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { type CallResult, call, labUser, placeCalls, site } from './calls.ts';
 import { query } from './mariadb.ts';
 import { heal as healNet, partition as partitionNet } from './netns-partition.ts';
 import { restart } from './nodes.ts';
+import { startPhone } from './phone.ts';
 import { freePort } from './ports.ts';
 import { type ProcState, procState, sendSignal } from './process.ts';
 import { seedUsers } from './schema.ts';
@@ -12,7 +14,7 @@ import { up } from './up.ts';
 
 export type { LabNode, LabSip, LabState } from './state.ts';
 export type { UpOptions } from './up.ts';
-export { down, freePort, readState, seedUsers, up };
+export { call, down, freePort, labUser, placeCalls, readState, seedUsers, startPhone, up };
 
 export interface StatusJson {
   dir: string;
@@ -98,30 +100,38 @@ export async function start(dir: string, name: string): Promise<void> {
   await restart(readState(resolve(dir)), name);
 }
 
-function site(state: LabState, name = 'p1') {
-  const sip = state.sip.find((s) => s.name === name);
-  if (!sip) throw new Error(`no SIP server named ${name} in ${state.dir}`);
-  return sip;
-}
-
-export async function load(
-  dir: string,
-  opts: { site?: string; rate?: number; users?: number; duration?: number; transport?: 'udp' | 'tcp' } = {},
-): Promise<{
+export interface LoadResult {
   sent: number;
   ok: number;
   failed: number;
+  /** How many response times the percentiles are over. */
   rtts: number;
   p50: number;
   p95: number;
   p99: number;
-}> {
+  /** With `calls`: the calls placed alongside the REGISTERs. */
+  calls?: CallResult;
+}
+
+/** REGISTER load at `site`; with `calls` (per second) also calls to a phone registered there. */
+export async function load(
+  dir: string,
+  opts: {
+    site?: string;
+    rate?: number;
+    users?: number;
+    duration?: number;
+    transport?: 'udp' | 'tcp';
+    calls?: number;
+  } = {},
+): Promise<LoadResult> {
   const state = readState(resolve(dir));
   const rate = opts.rate ?? 280;
   const duration = opts.duration ?? 60;
-  const r = await runSipp({
+  const registers = runSipp({
     sip: site(state, opts.site),
-    users: seedUsers(opts.users ?? 100),
+    // With calls, user1098 calls user1099: neither may also be registered by the REGISTER load.
+    users: seedUsers(Math.min(opts.users ?? 100, opts.calls ? 98 : 100)),
     domain: state.domain,
     transport: opts.transport ?? 'udp',
     rate,
@@ -131,6 +141,19 @@ export async function load(
     timeoutSec: duration + 30,
     localIp: state.net?.members.root?.ip,
   });
+  const calls = opts.calls
+    ? callLoad(dir, { site: opts.site, rate: opts.calls, duration })
+    : Promise.resolve(undefined);
+  const [r, c] = await Promise.all([registers, calls]);
+  return { ...summary(r), calls: c };
+}
+
+/** Calls from user1098 to user1099 (its phone registered at the same site) during a load run. */
+function callLoad(dir: string, opts: { site?: string; rate: number; duration: number }) {
+  return call(dir, { from: 'user1098', to: 'user1099', calleeSite: opts.site, ...opts });
+}
+
+function summary(r: { sent: number; ok: number; failed: number; rtts: number[] }) {
   const sorted = [...r.rtts].sort((a, b) => a - b);
   return {
     sent: r.sent,

@@ -15,6 +15,9 @@ export interface KamailioVars {
   rpcPort: number;
   domain: string;
   dbUrl: string;
+  /** db_cluster lines, or a comment (lab/kamailio-dbcl.ts). */
+  dbCluster?: string;
+  dbTimeout?: number;
   modules?: string;
   /** Address to listen on (127.0.0.1, or the SIP server's own address with --netns). */
   listen?: string;
@@ -39,6 +42,8 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
     LISTEN: v.listen ?? '127.0.0.1',
+    DB_CLUSTER: v.dbCluster ?? '# one database: no db_cluster',
+    DB_TIMEOUT: v.dbTimeout ?? 2,
     MODULES: v.modules ?? MODULES,
   });
 }

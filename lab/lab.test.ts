@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { digestHashes } from '../lib/users/hash.ts';
 import { num, parseArgs } from './args.ts';
+import { callCsv, labUser } from './calls.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
 import { seedUsers } from './schema.ts';
-import { injectionCsv, parseRtt, parseStat, percentile } from './sipp.ts';
+import { injectionCsv, parseDone, parsePeriods, parseRtt, parseStat, percentile } from './sipp.ts';
 
 describe('argument parsing', () => {
   it('defaults to set-up in .lab under the repo root', () => {
@@ -122,5 +123,26 @@ describe('seed users and sipp', () => {
     const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
     expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99)]).toEqual([50, 95, 99]);
     expect(percentile([], 50)).toBe(0);
+  });
+  it('places per-call start times and per-second call counts on the wall clock', () => {
+    const stat =
+      'StartTime;CurrentTime;OutgoingCall(P)\n' +
+      '2026-11-29\t19:00:00.000\t1000.000;2026-11-29\t19:00:00.000\t1000.000;0\n' +
+      '2026-11-29\t19:00:00.000\t1000.000;2026-11-29\t19:00:01.000\t1001.000;280\n';
+    const t = parsePeriods(stat);
+    expect(t.startMs).toBe(1_000_000);
+    expect(t.periods).toEqual([
+      { endMs: 1_000_000, created: 0 },
+      { endMs: 1_001_000, created: 280 },
+    ]);
+    expect(parseDone('Date_ms;response_time_ms;rtd_no\n28;4;1\n', t.startMs)).toEqual([
+      { startMs: 1_000_024, rttMs: 4 },
+    ]);
+  });
+  it('writes a caller injection line and refuses users whose password the lab does not know', () => {
+    expect(callCsv(labUser('user1000'), 'user1001', 'd.test')).toBe(
+      'SEQUENTIAL\nuser1000;[authentication username=user1000 password=secret1000];d.test;user1001\n',
+    );
+    expect(() => labUser('alice')).toThrow(/not one of the lab's users/);
   });
 });

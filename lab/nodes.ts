@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAMAILIO, kamailioArgs, renderConfig, waitKamailio } from './kamailio.ts';
+import { sipDb } from './kamailio-dbcl.ts';
 import { createDatadir, MARIADBD, nodeArgs, waitMariadb } from './mariadb.ts';
 import { inNs } from './netns.ts';
 import { freePort } from './ports.ts';
@@ -57,24 +58,14 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   const sipPort = await freePort();
   let rpcPort = await freePort();
   while (rpcPort === sipPort) rpcPort = await freePort();
-  const { user, password } = state.db.kamailio;
   const cfg = join(runDir, 'kamailio.cfg');
-  const dbUrl = `mysql://${user}:${password}@${node.host}:${node.port}/kamailio`;
+  // In a fresh lab only d1 has the schema: a cluster would only add nodes that cannot serve.
+  const db = sipDb(state, node.name, state.fresh ? 'single-url' : (state.dbPolicy ?? 'co-located'));
   const host = state.net?.members[name]?.ip ?? '127.0.0.1';
-  writeFileSync(
-    cfg,
-    renderConfig({
-      name,
-      node: node.name,
-      serverId: i,
-      sipPort,
-      rpcPort,
-      domain: state.domain,
-      dbUrl,
-      listen: host,
-    }),
-    { mode: 0o600 },
-  );
+  const vars = { name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, listen: host };
+  writeFileSync(cfg, renderConfig({ ...vars, dbUrl: db.url, dbCluster: db.block, dbTimeout: db.timeout }), {
+    mode: 0o600,
+  });
   const { cmd, args } = inNs(state.net, name, KAMAILIO, kamailioArgs(cfg, runDir));
   const log = join(runDir, 'kamailio.log');
   const pid = spawnDetached(cmd, args, log);

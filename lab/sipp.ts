@@ -6,6 +6,7 @@ import { freePort } from './ports.ts';
 import type { LabSip } from './state.ts';
 
 export const SCENARIO = fileURLToPath(new URL('./register.xml', import.meta.url));
+export const CALL_SCENARIO = fileURLToPath(new URL('./sipp-call.xml', import.meta.url));
 
 export interface SippRun {
   sip: LabSip;
@@ -19,6 +20,12 @@ export interface SippRun {
   timeoutSec: number;
   /** The address sipp sends from (the bridge's address in a lab with --netns). */
   localIp?: string;
+  /** Default: REGISTER (register.xml, injection from `users`). */
+  scenario?: string;
+  /** The injection file's text, for scenarios other than register.xml. */
+  inject?: string;
+  /** Length of the scenario's bare <pause/> (sipp -d). */
+  pauseMs?: number;
 }
 
 export interface SippResult {
@@ -26,6 +33,10 @@ export interface SippResult {
   ok: number;
   failed: number;
   rtts: number[];
+  /** Per call that succeeded: when it started (epoch ms) and how long it took. */
+  done: { startMs: number; rttMs: number }[];
+  /** Per statistics period (1 s): when it ended (epoch ms) and how many calls it created. */
+  periods: { endMs: number; created: number }[];
   output: string;
 }
 
@@ -60,6 +71,33 @@ export function parseRtt(csv: string): number[] {
     .filter((n) => Number.isFinite(n));
 }
 
+/** Date_ms is when the response arrived, in ms since sipp started: the call started rtt ms earlier. */
+export function parseDone(csv: string, startEpochMs: number): SippResult['done'] {
+  return csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(';').map(Number))
+    .filter(([at, rtt]) => Number.isFinite(at) && Number.isFinite(rtt))
+    .map(([at, rtt]) => ({ startMs: startEpochMs + at! - rtt!, rttMs: rtt! }));
+}
+
+/** Every -trace_stat line: CurrentTime ends with the epoch seconds; OutgoingCall(P) per period. */
+export function parsePeriods(csv: string): { startMs: number; periods: SippResult['periods'] } {
+  const lines = csv.trim().split('\n');
+  const head = lines[0]?.split(';') ?? [];
+  const epochMs = (cell: string | undefined) => Math.round(Number(cell?.split('\t').at(-1)) * 1000);
+  const created = head.indexOf('OutgoingCall(P)');
+  const rows = lines.slice(1).map((l) => l.split(';'));
+  return {
+    startMs: epochMs(rows[0]?.[head.indexOf('StartTime')]),
+    periods: rows.map((cells) => ({
+      endMs: epochMs(cells[head.indexOf('CurrentTime')]),
+      created: Number(cells[created]),
+    })),
+  };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -68,13 +106,15 @@ export function percentile(sorted: number[], p: number): number {
 export async function runSipp(r: SippRun): Promise<SippResult> {
   const work = mkdtempSync(join(r.workDir, 'sipp-'));
   const csv = join(work, 'users.csv');
-  writeFileSync(csv, injectionCsv(r.users, r.domain, r.expires));
+  writeFileSync(csv, r.inject ?? injectionCsv(r.users, r.domain, r.expires));
   const localPort = await freePort();
   // prettier-ignore
   const args = [
     `${r.sip.host}:${r.sip.udp}`,
     '-sf',
-    SCENARIO,
+    r.scenario ?? SCENARIO,
+    '-d',
+    String(r.pauseMs ?? 0),
     '-inf',
     csv,
     '-i',
@@ -117,14 +157,18 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     child.on('close', () => resolve(out));
   });
   let stat: { sent: number; ok: number; failed: number };
+  let timing: ReturnType<typeof parsePeriods>;
   try {
-    stat = parseStat(readFileSync(join(work, 'stat.csv'), 'utf8'));
+    const text = readFileSync(join(work, 'stat.csv'), 'utf8');
+    stat = parseStat(text);
+    timing = parsePeriods(text);
   } catch {
     throw new Error(`sipp wrote no statistics:\n${output.slice(-2000)}`);
   }
   const rttFile = readdirSync(work).find((f) => f.endsWith('_rtt.csv'));
-  const rtts = rttFile ? parseRtt(readFileSync(join(work, rttFile), 'utf8')) : [];
+  const rttText = rttFile ? readFileSync(join(work, rttFile), 'utf8') : '';
+  const rtts = parseRtt(rttText);
   // The run's files are small but many runs add up; keep them only when something failed.
   if (stat.failed === 0) rmSync(work, { recursive: true, force: true });
-  return { ...stat, rtts, output };
+  return { ...stat, rtts, done: parseDone(rttText, timing.startMs), periods: timing.periods, output };
 }

@@ -40,6 +40,8 @@ export interface LabState {
   dir: string;
   domain: string;
   fresh: boolean;
+  /** How the SIP servers reach the databases (lab/kamailio-dbcl.ts); absent in older labs. */
+  dbPolicy?: 'co-located' | 'single-writer' | 'single-url';
   nodes: LabNode[];
   sip: LabSip[];
   console: { url: string; pid: number } | null;

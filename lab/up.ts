@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
+import type { LabDbPolicy } from './kamailio-dbcl.ts';
 import { addMember, createBridge, destroyNet, planNet } from './netns.ts';
 import { launchNode, launchSip } from './nodes.ts';
 import { procState } from './process.ts';
@@ -27,6 +28,8 @@ export interface UpOptions {
   extraNodeArgs?: Record<string, string[]>;
   /** Every node, SIP server and the console in a network namespace of its own (root only). */
   netns?: boolean;
+  /** db_cluster policy of the SIP servers; `single-url` is one database each (the old lab). */
+  dbPolicy?: LabDbPolicy;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -82,6 +85,7 @@ export async function up(opts: UpOptions): Promise<LabState> {
     dir,
     domain: DOMAIN,
     fresh: !!opts.fresh,
+    dbPolicy: opts.dbPolicy ?? 'co-located',
     nodes: [],
     sip: [],
     console: null,

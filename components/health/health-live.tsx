@@ -51,7 +51,12 @@ export function HealthLive() {
         </h2>
         <div className="grid gap-4 md:grid-cols-2">
           {overview.sip.map((s) => (
-            <SipHealth key={s.name} server={s} rpc={rpc.get(s.name)} />
+            <SipHealth
+              key={s.name}
+              server={s}
+              rpc={rpc.get(s.name)}
+              service={overview.services?.find((x) => x.name === s.name)}
+            />
           ))}
         </div>
       </section>

@@ -1,13 +1,22 @@
-import type { KamailioSummary, SipStatus } from '@/lib/health/types';
+import type { KamailioSummary, SipService, SipStatus } from '@/lib/health/types';
 import { probeText, sipState } from '../sip-probe';
+import { SipServiceText } from '../sip-service';
 import { StateDot } from '../state-dot';
 
-export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSummary | undefined }) {
-  const { label: state, health } = sipState(server);
+export function SipHealth({
+  server,
+  rpc,
+  service,
+}: {
+  server: SipStatus;
+  rpc: KamailioSummary | undefined;
+  service?: SipService;
+}) {
+  const { label: state, health } = service ?? sipState(server);
   return (
     <article
       aria-label={`SIP server ${server.name}`}
-      data-state={state}
+      data-state={health}
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
       <header className="flex items-center justify-between">
@@ -15,7 +24,7 @@ export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSum
         <StateDot health={health} label={state} />
       </header>
       <p className="text-xs text-slate-500">
-        {server.host} · server_id {server.serverId} · uses {server.node}
+        {server.host} · server_id {server.serverId} · site node {server.node}
       </p>
       <dl className="mt-3 grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
         <dt className="text-slate-500">OPTIONS UDP</dt>
@@ -23,6 +32,7 @@ export function SipHealth({ server, rpc }: { server: SipStatus; rpc: KamailioSum
         <dt className="text-slate-500">OPTIONS TCP</dt>
         <dd>{probeText(server.tcp, { long: true })}</dd>
       </dl>
+      {service && <SipServiceText service={service} />}
       {rpc?.configured && (
         <div className="mt-3 border-t border-slate-100 pt-2 text-sm">
           <p className="font-medium">

@@ -43,7 +43,7 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
         </h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {data.sip.map((s) => (
-            <SipCard key={s.name} server={s} />
+            <SipCard key={s.name} server={s} service={data.services?.find((x) => x.name === s.name)} />
           ))}
         </div>
       </section>

@@ -33,6 +33,19 @@ export const configSchema = z
     nodes: z.array(nodeConfigSchema).min(1),
     sipServers: z.array(sipServerConfigSchema).default([]),
     domains: z.array(hostName).min(1),
+    /**
+     * Kamailio's db_cluster on every SIP server: the cluster's name in its configuration and
+     * the policy that orders its nodes. Absent: each SIP server has one db_url (its `node`).
+     */
+    dbCluster: z
+      .object({
+        policy: z.enum(['co-located', 'single-writer']).default('co-located'),
+        cluster: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,31}$/, 'lower-case name such as sipha')
+          .default('sipha'),
+      })
+      .optional(),
     connection: z
       .object({
         connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),
@@ -88,6 +101,8 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: 'duplicate node name' });
       names.add(n.name);
     }
+    if (cfg.dbCluster && cfg.nodes.length > 9)
+      ctx.addIssue({ code: 'custom', path: ['dbCluster'], message: 'db_cluster takes at most 9 nodes' });
     for (const [i, s] of cfg.sipServers.entries()) {
       if (!names.has(s.node))
         ctx.addIssue({ code: 'custom', path: ['sipServers', i, 'node'], message: `unknown node ${s.node}` });

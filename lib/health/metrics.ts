@@ -1,7 +1,9 @@
 import 'server-only';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { getConfig } from '@/lib/config/load';
 import { getMonitor } from './monitor';
 import { getOverview } from './overview';
+import { registerSampler } from './register-sampler';
 
 // Prometheus exposition of the same background samples the pages show. Values are reset and
 // set on each scrape, so a node or direction that disappears does not linger with an old value.
@@ -46,6 +48,16 @@ function build() {
       'server',
       'transport',
     ]),
+    registerUp: gauge('sipha_sip_register_up', 'The synthetic REGISTER got 200 (1) or not (0)', ['server']),
+    registerMs: gauge('sipha_sip_register_ms', 'Time of the last synthetic REGISTER, milliseconds', [
+      'server',
+    ]),
+    registerProbes: new Counter({
+      name: 'sipha_sip_register_probes_total',
+      help: 'Synthetic REGISTERs since the console started, by outcome',
+      labelNames: ['server', 'outcome'],
+      registers: [registry],
+    }),
     failover: gauge(
       'sipha_failover_active',
       'Writes are not going to the first node of the list (1) or are (0)',
@@ -86,6 +98,16 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
       m.sipUp.set({ server: s.name, transport }, p.ok ? 1 : 0);
       if (p.ok && p.rttMs !== undefined) m.rtt.set({ server: s.name, transport }, p.rttMs);
     }
+  }
+  for (const s of overview.services ?? []) {
+    if (!s.register) continue;
+    m.registerUp.set({ server: s.name }, s.register.ok ? 1 : 0);
+    m.registerMs.set({ server: s.name }, s.register.elapsedMs);
+  }
+  const cfg = getConfig();
+  for (const [server, c] of registerSampler(cfg.sipServers, cfg.domains).counts) {
+    m.registerProbes.inc({ server, outcome: 'ok' }, c.ok);
+    m.registerProbes.inc({ server, outcome: 'failed' }, c.failed);
   }
   m.failover.set(overview.failover ? 1 : 0);
   return { body: await m.registry.metrics(), contentType: m.registry.contentType };

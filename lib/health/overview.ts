@@ -2,7 +2,10 @@ import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import { getMonitor } from './monitor';
+import { registerSampler } from './register-sampler';
+import { sipDbSnapshot } from './sip-db';
 import { sipSnapshot } from './sip-sampler';
+import { sipService } from './sip-words';
 import type { NodeStatus, Overview } from './types';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -45,12 +48,19 @@ export async function getOverview(): Promise<Overview> {
               : preferred.fencedSince,
         };
   const monitor = await getMonitor();
+  const sip = sipSnapshot(cfg.sipServers);
+  const dbs = sipDbSnapshot(list, cfg);
+  const registers = registerSampler(cfg.sipServers, cfg.domains).snapshot();
+  const services = sip.map((s, i) =>
+    sipService({ sip: s, register: registers.get(s.name) ?? null, db: dbs[i]!, nodes }),
+  );
   return {
     at: new Date().toISOString(),
     nodes,
-    sip: sipSnapshot(cfg.sipServers),
+    sip,
     active,
     failover,
     directions: monitor.directions(),
+    services,
   };
 }

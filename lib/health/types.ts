@@ -54,6 +54,8 @@ export interface Overview {
   failover: FailoverInfo | null;
   /** Replication directions from the background sampler; drawn by the topology. */
   directions?: DirectionStatus[];
+  /** Per SIP server: can it serve (REGISTER), which database it uses (issue 11). */
+  services?: SipService[];
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.
@@ -139,4 +141,44 @@ export interface HealthHistory {
   at: string;
   lag: Series[];
   registrations: Series[];
+}
+
+// ---- The SIP service (issue 11): db_cluster per SIP server and the synthetic REGISTER.
+
+export interface SipDbStatus {
+  server: string;
+  policy: 'co-located' | 'single-writer' | 'single-url';
+  /** The server's nodes in the order it tries them. */
+  order: string[];
+  /** The node it reads and writes now, as Kamailio reports it (null: unknown). */
+  using: string | null;
+  /** Nodes it has marked inactive or the console disabled, with seconds until it retries. */
+  inactive: { node: string; secondsLeft: number; byConsole: boolean }[];
+  /** Set when the server writes to a fenced node, or the console could not read its list. */
+  error: string | null;
+  fix: string | null;
+  checkedAt: string | null;
+}
+
+export interface RegisterProbeStatus {
+  ok: boolean;
+  step: 'challenge' | 'register' | 'unregister';
+  status?: number;
+  reason?: string;
+  elapsedMs: number;
+  error?: string;
+  domain: string;
+  checkedAt: string;
+}
+
+/** One SIP server in words, for the overview and the health page. */
+export interface SipService {
+  name: string;
+  health: 'up' | 'warn' | 'down' | 'unknown';
+  /** Short state for the dot: "serving", "cannot register", "down". */
+  label: string;
+  /** "p1 answers OPTIONS but cannot register: REGISTER got 500 after 2.1 s; its database d1 does not answer" */
+  words: string;
+  register: RegisterProbeStatus | null;
+  db: SipDbStatus;
 }

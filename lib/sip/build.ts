@@ -1,4 +1,4 @@
-// Builds the OPTIONS probe request (RFC 3261 §8.1.1 mandatory headers, CRLF line ends).
+// Builds the probes' requests, OPTIONS and REGISTER (RFC 3261 §8.1.1 mandatory headers, CRLF line ends).
 
 export type SipTransport = 'udp' | 'tcp';
 
@@ -41,6 +41,44 @@ export function buildOptions(a: BuildOptionsArgs): string {
     'CSeq: 1 OPTIONS',
     `Contact: <sip:sipha@${local};transport=${a.transport}>`,
     'Accept: application/sdp',
+    'User-Agent: sipha',
+    'Content-Length: 0',
+  ];
+  return lines.join(CRLF) + CRLF + CRLF;
+}
+
+export interface BuildRegisterArgs {
+  domain: string;
+  username: string;
+  transport: SipTransport;
+  localHost: string;
+  localPort: number;
+  branch: string;
+  tag: string;
+  callId: string;
+  cseq: number;
+  expires: number;
+  /** The Authorization header's value, once the registrar has challenged. */
+  authorization?: string;
+  /** `Contact: *` with Expires 0: removes every binding of the address (RFC 3261 §10.2.2). */
+  removeAll?: boolean;
+}
+
+/** REGISTER for `username@domain` (RFC 3261 §10.2), the contact being the probe's socket. */
+export function buildRegister(a: BuildRegisterArgs): string {
+  const local = `${hostForUri({ host: a.localHost })}:${a.localPort}`;
+  const aor = `sip:${a.username}@${a.domain}`;
+  const lines = [
+    `REGISTER sip:${a.domain} SIP/2.0`,
+    `Via: SIP/2.0/${a.transport.toUpperCase()} ${local};branch=${a.branch};rport`,
+    'Max-Forwards: 70',
+    `From: <${aor}>;tag=${a.tag}`,
+    `To: <${aor}>`,
+    `Call-ID: ${a.callId}`,
+    `CSeq: ${a.cseq} REGISTER`,
+    a.removeAll ? 'Contact: *' : `Contact: <sip:${a.username}@${local};transport=${a.transport}>`,
+    `Expires: ${a.removeAll ? 0 : a.expires}`,
+    ...(a.authorization ? [`Authorization: ${a.authorization}`] : []),
     'User-Agent: sipha',
     'Content-Length: 0',
   ];

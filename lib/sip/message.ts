@@ -1,7 +1,15 @@
 // Pure SIP message helpers: build an OPTIONS probe, parse replies, and match them to the
 // probe. No I/O here so the parsing can be tested against recorded wire bytes.
 
-export { type BuildOptionsArgs, buildOptions, hostForUri, randomToken, type SipTransport } from './build';
+export {
+  type BuildOptionsArgs,
+  type BuildRegisterArgs,
+  buildOptions,
+  buildRegister,
+  hostForUri,
+  randomToken,
+  type SipTransport,
+} from './build';
 
 export interface SipMessage {
   /** Set for responses; undefined for requests (a peer may send us its own OPTIONS). */
@@ -109,11 +117,19 @@ export function cseqMethod({ message }: { message: SipMessage }): string | undef
 }
 
 /** A reply belongs to our probe only if the top Via branch and CSeq method both match. */
-export function isReplyTo({ message, branch }: { message: SipMessage; branch: string }): boolean {
+export function isReplyTo({
+  message,
+  branch,
+  method = 'OPTIONS',
+}: {
+  message: SipMessage;
+  branch: string;
+  method?: string;
+}): boolean {
   return (
     message.statusCode !== undefined &&
     topViaBranch({ message }) === branch &&
-    cseqMethod({ message }) === 'OPTIONS'
+    cseqMethod({ message }) === method
   );
 }
 

@@ -14,6 +14,14 @@ export interface ProbeResult {
   server?: string;
   /** 'timeout' | 'refused' | 'unreachable' | short plain text */
   error?: string;
+  /** The final response itself, for callers that read its headers (the REGISTER probe). */
+  message?: SipMessage;
+}
+
+/** What to send instead of OPTIONS: the request text for the socket's local address. */
+export interface ProbeRequest {
+  method: string;
+  build: (local: { localHost: string; localPort: number; branch: string }) => string;
 }
 
 export interface ProbeTarget {
@@ -21,6 +29,8 @@ export interface ProbeTarget {
   port: number;
   timeoutMs: number;
   localHost?: string;
+  /** Default: an OPTIONS probe. */
+  request?: ProbeRequest;
 }
 
 const WORDS: Record<string, string> = {
@@ -57,6 +67,7 @@ export function resultFromReply({
     reason: message.reason,
     rttMs: Math.round((performance.now() - startedAt) * 10) / 10,
     server: serverName({ message }),
+    message,
   };
 }
 

@@ -49,7 +49,7 @@ export function probeUdp(t: ProbeTarget): Promise<ProbeResult> {
     socket.on('message', (data) => {
       const message = parseSipMessage(data);
       // Stray datagrams, other transactions' replies and requests from the peer are not ours.
-      if (!message || !isReplyTo({ message, branch })) return;
+      if (!message || !isReplyTo({ message, branch, method: t.request?.method })) return;
       if ((message.statusCode ?? 0) < 200) {
         interval = T2;
         return;
@@ -70,17 +70,20 @@ export function probeUdp(t: ProbeTarget): Promise<ProbeResult> {
         } catch (e) {
           return fail(e);
         }
+        const localHost = t.localHost ?? local.address;
         wire = Buffer.from(
-          buildOptions({
-            host: t.host,
-            port: t.port,
-            transport: 'udp',
-            localHost: t.localHost ?? local.address,
-            localPort: local.port,
-            branch,
-            tag: randomToken(),
-            callId: `${randomToken({ bytes: 12 })}@sipha`,
-          }),
+          t.request
+            ? t.request.build({ localHost, localPort: local.port, branch })
+            : buildOptions({
+                host: t.host,
+                port: t.port,
+                transport: 'udp',
+                localHost,
+                localPort: local.port,
+                branch,
+                tag: randomToken(),
+                callId: `${randomToken({ bytes: 12 })}@sipha`,
+              }),
         );
         startedAt = performance.now();
         send();
