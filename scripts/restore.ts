@@ -6,7 +6,8 @@
 // SIPHA_RESTORE_TEST_HOLD_MS set, the run stays that long inside the read-lock window (tests kill
 // the process there); "locked" is printed the moment the lock is held. With
 // SIPHA_RESTORE_TEST_HOLD_AFTER_SWITCH_MS the run stays that long after the switch, before the
-// unlock; "switched" is printed when the switch step is done.
+// unlock; "switched" is printed when the switch step is done; "verifying" once the chunked
+// verification outside the lock has compared its first chunk.
 import { parseArgs } from 'node:util';
 import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
   const last = { key: '' };
   let lockedShown = false;
   let switchedShown = false;
+  let verifyingShown = false;
   for (;;) {
     const v = liveRun(runId) ?? (await getRun({ list, runId }));
     if (!v) break;
@@ -88,6 +90,11 @@ async function main(): Promise<number> {
     ) {
       switchedShown = true;
       console.log('switched');
+    }
+    // The chunked verification outside the lock has compared its first chunk.
+    if (!verifyingShown && v.phase === 'verify_chunks' && v.snapshot?.tables.some((t) => t.chunksDone > 0)) {
+      verifyingShown = true;
+      console.log('verifying');
     }
     show(v, last);
     if (v.status !== 'running') {

@@ -4,7 +4,6 @@ import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError } from '@/lib/errors';
 import { DEFAULT_LEASE_MS } from './engine';
 import { type NodeCtx, nodeCtx, onCtx } from './io';
-import { resolveRoles } from './plan';
 import { applyChanges } from './repair-apply';
 import { planLocationMerge } from './repair-location';
 import { planSubscriberChoices } from './repair-subscriber';
@@ -29,11 +28,17 @@ export function currentRepair(target: string): RepairPreview | null {
 
 async function read({ list, target }: { list: ConnectionList; target: string }) {
   await list.ready();
-  const roles = resolveRoles({ list, kind: 'restore', target });
-  const [t, s] = await Promise.all([
-    nodeCtx({ list, name: roles.target }),
-    nodeCtx({ list, name: roles.survivor }),
-  ]);
+  // Only a fenced node is repaired, against the active one (a moment of unreachability in the
+  // probe's view is no reason to refuse: the snapshot connections say whether it answers).
+  // A probe that timed out on a busy server clears `active` until the next probe answers.
+  for (let i = 0; i < 20 && !list.active(); i++) await new Promise((r) => setTimeout(r, 250));
+  const survivor = list.active()?.handle.name;
+  if (!survivor || survivor === target || !list.isFenced(target))
+    throw new AppError(
+      'conflict:state',
+      `${target} is not a fenced node with an active survivor: nothing to repair.`,
+    );
+  const [t, s] = await Promise.all([nodeCtx({ list, name: target }), nodeCtx({ list, name: survivor })]);
   const pair = await openSnapshotPair({ survivor: s, target: t, leaseMs: DEFAULT_LEASE_MS });
   try {
     const { diffs } = await comparePair({ pair, onProgress: () => undefined });
