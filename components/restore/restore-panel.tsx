@@ -5,6 +5,7 @@ import { useActionState, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
 import type { RestoreOverview } from '@/lib/replication/restore/overview';
 import { candidateTitle, NodeState } from './node-state';
+import { RepairPanel } from './repair-panel';
 import { RunProgress } from './run-progress';
 
 type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
@@ -16,11 +17,13 @@ export function RestorePanel({
   start,
   resume,
   rollback,
+  repair,
 }: {
   initial: RestoreOverview;
   start: Action;
   resume: Action;
   rollback: Action;
+  repair: { preview: Action; apply: Action };
 }) {
   const { data } = useQuery({
     queryKey: ['restore'],
@@ -111,6 +114,7 @@ export function RestorePanel({
           active={data.active}
           shownRunId={cur?.runId ?? null}
           planOpen={c.role === 'fenced'}
+          repair={repair}
         />
       ))}
       {later && (
@@ -131,7 +135,9 @@ function Candidate({
   active,
   shownRunId,
   planOpen,
+  repair,
 }: {
+  repair: { preview: Action; apply: Action };
   c: RestoreOverview['candidates'][number];
   disabled: boolean;
   action: (fd: FormData) => void;
@@ -153,6 +159,9 @@ function Candidate({
       </h2>
       <NodeState c={c} active={active} shownRunId={shownRunId} />
       {c.problem && <p className="text-sm text-red-700">Cannot start: {c.problem}</p>}
+      {c.role === 'fenced' && (c.failedCheck || c.repair) && (
+        <RepairPanel node={c.node} repair={c.repair} preview={repair.preview} apply={repair.apply} />
+      )}
       {plan && (
         <>
           <button
