@@ -22,7 +22,7 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const LOCATIONS = Number(process.env.ROWS ?? 1_000_000);
 const GAP_S = 4;
 /** sipp runs this long per restore: the gap, the whole restore, and some time after it. */
-const LOAD_S = Number(process.env.LOAD_S ?? 90);
+const LOAD_S = Number(process.env.LOAD_S ?? 110);
 
 const verifySeconds = (v: RunView) =>
   v.steps

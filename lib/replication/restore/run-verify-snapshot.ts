@@ -3,6 +3,7 @@ import { AppError } from '@/lib/errors';
 import { positions } from './io';
 import type { RunContext } from './run-context';
 import { openSnapshotPair, type SnapshotPair } from './snapshot-pair';
+import { catchUp } from './steps';
 import type { VerifyView } from './types';
 import { checkDelta, comparePair, verifyViewOf } from './verify-snapshot';
 
@@ -14,6 +15,9 @@ const pairs = new WeakMap<RunContext, SnapshotPair>();
 
 export async function snapshotStep(run: RunContext): Promise<string> {
   const { s, t, view } = run;
+  // The steps since catch-up (precheck, blockers) let the survivor run ahead: close that gap
+  // while it takes writes, so the target's wait under this brief lock is a few events.
+  await catchUp({ target: t, survivor: s, timeoutMs: 30_000, onGap: () => undefined });
   const pair = await openSnapshotPair({ survivor: s, target: t, leaseMs: run.leaseMs });
   pairs.set(run, pair);
   view.lockWindowMs = pair.lockMs;
