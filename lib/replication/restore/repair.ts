@@ -9,6 +9,7 @@ import { planLocationMerge } from './repair-location';
 import { planSubscriberChoices } from './repair-subscriber';
 import type { RepairPreview, SubscriberChoice } from './repair-types';
 import type { AuditSink } from './run-context';
+import { busy } from './runner';
 import { openSnapshotPair } from './snapshot-pair';
 import type { RowDiff } from './types';
 import { compareAtOnePosition, comparePair, verifyViewOf } from './verify-snapshot';
@@ -28,6 +29,9 @@ export function currentRepair(target: string): RepairPreview | null {
 
 async function read({ list, target }: { list: ConnectionList; target: string }) {
   await list.ready();
+  const running = busy();
+  if (running)
+    throw new AppError('conflict:state', `A restore of ${running.target} is running: repair after it ends.`);
   // Only a fenced node is repaired, against the active one (a moment of unreachability in the
   // probe's view is no reason to refuse: the snapshot connections say whether it answers).
   // A probe that timed out on a busy server clears `active` until the next probe answers.
