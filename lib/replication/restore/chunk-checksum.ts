@@ -11,6 +11,11 @@ import type { CheckedTable } from './consistency';
 // read row by row (divergence.ts).
 
 export const CHUNK_ROWS = 5000;
+/**
+ * After each chunk the comparison rests as long as the chunk took (half the time busy): the
+ * survivor keeps serving its SIP servers first, and nothing is locked while this takes longer.
+ */
+export const REST_RATIO = 1;
 
 export interface ChunkRange {
   table: CheckedTable;
@@ -48,6 +53,7 @@ export async function checksumTable({
   target,
   table,
   chunkRows = CHUNK_ROWS,
+  restRatio = REST_RATIO,
   onStart,
   onChunk,
 }: {
@@ -55,6 +61,7 @@ export async function checksumTable({
   target: Connection;
   table: CheckedTable;
   chunkRows?: number;
+  restRatio?: number;
   onStart: (p: { rows: number; chunks: number }) => void;
   onChunk: (p: { rows: number; differs: boolean }) => void;
 }): Promise<ChunkRange[]> {
@@ -69,6 +76,7 @@ export async function checksumTable({
   const differing: ChunkRange[] = [];
   let lo: string | null = null;
   for (;;) {
+    const t0 = performance.now();
     const [bound]: { k: unknown }[] = await rows<{ k: unknown }>(
       survivor,
       `SELECT id AS k FROM ${ident(table)} ${lo === null ? '' : 'WHERE id > ?'} ORDER BY id LIMIT 1 OFFSET ${chunkRows - 1}`,
@@ -84,5 +92,6 @@ export async function checksumTable({
     onChunk({ rows: Number(a?.n ?? 0), differs });
     if (hi === null) return differing;
     lo = hi;
+    if (restRatio > 0) await new Promise((r) => setTimeout(r, (performance.now() - t0) * restRatio));
   }
 }
