@@ -78,6 +78,7 @@ async function main(pauses: TestPauses): Promise<number> {
   const last = { key: '' };
   let lockedShown = false;
   let switchedShown = false;
+  let verifyingShown = false;
   for (;;) {
     const v = liveRun(runId) ?? (await getRun({ list, runId }));
     if (!v) break;
@@ -92,6 +93,11 @@ async function main(pauses: TestPauses): Promise<number> {
     ) {
       switchedShown = true;
       console.log('switched');
+    }
+    // The chunked verification outside the lock has compared its first chunk.
+    if (!verifyingShown && v.phase === 'verify_chunks' && v.snapshot?.tables.some((t) => t.chunksDone > 0)) {
+      verifyingShown = true;
+      console.log('verifying');
     }
     show(v, last);
     if (v.status !== 'running') {

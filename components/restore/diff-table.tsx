@@ -72,11 +72,11 @@ export function DiffTable({ run }: { run: RunView }) {
         </tbody>
       </table>
       <p>
-        Your options: correct the rows on {run.target} by hand (it is fenced and read-only; use an account
-        with SUPER/READ ONLY ADMIN and <code>SET sql_log_bin = 0</code>) and run the restore again; or, if{' '}
-        {run.target}&apos;s rows are the right ones, apply them on {run.survivor} through the console so they
-        replicate; or rebuild {run.target} from {run.survivor} with the replication wizard. Nothing was
-        deleted.
+        Repair them with the repair panel of {run.target} (a preview first, every change audited), or: correct
+        the rows on {run.target} by hand (it is fenced and read-only; use an account with SUPER/READ ONLY
+        ADMIN and <code>SET sql_log_bin = 0</code>) and run the restore again; or, if {run.target}&apos;s rows
+        are the right ones, apply them on {run.survivor} through the console so they replicate; or rebuild{' '}
+        {run.target} from {run.survivor} with the replication wizard. Nothing was deleted.
       </p>
     </div>
   );

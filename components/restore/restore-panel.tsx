@@ -6,6 +6,7 @@ import { getJson } from '@/components/get-json';
 import type { ActionState } from '@/lib/action-state';
 import type { RestoreOverview } from '@/lib/replication/restore/overview';
 import { candidateTitle, NodeState } from './node-state';
+import { RepairPanel } from './repair-panel';
 import { RunProgress } from './run-progress';
 
 type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
@@ -17,11 +18,13 @@ export function RestorePanel({
   start,
   resume,
   rollback,
+  repair,
 }: {
   initial: RestoreOverview;
   start: Action;
   resume: Action;
   rollback: Action;
+  repair: { preview: Action; apply: Action };
 }) {
   const { data } = useQuery({
     queryKey: ['restore'],
@@ -108,6 +111,7 @@ export function RestorePanel({
           active={data.active}
           shownRunId={cur?.runId ?? null}
           planOpen={c.role === 'fenced'}
+          repair={repair}
         />
       ))}
       {later && (
@@ -128,7 +132,9 @@ function Candidate({
   active,
   shownRunId,
   planOpen,
+  repair,
 }: {
+  repair: { preview: Action; apply: Action };
   c: RestoreOverview['candidates'][number];
   disabled: boolean;
   action: (fd: FormData) => void;
@@ -150,6 +156,9 @@ function Candidate({
       </h2>
       <NodeState c={c} active={active} shownRunId={shownRunId} />
       {c.problem && <p className="text-sm text-red-700">Cannot start: {c.problem}</p>}
+      {c.role === 'fenced' && (c.failedCheck || c.repair) && (
+        <RepairPanel node={c.node} repair={c.repair} preview={repair.preview} apply={repair.apply} />
+      )}
       {plan && (
         <>
           <button

@@ -1,6 +1,7 @@
 import type { RunView, StepView } from '@/lib/replication/restore/types';
 import { DiffTable } from './diff-table';
 import { diffsAnchor } from './node-state';
+import { VerifyProgress } from './verify-progress';
 
 // A run as it goes: steps with their status, the catch-up bar, blockers, the lock window and
 // the verification (green when the nodes are proven identical).
@@ -96,6 +97,7 @@ export function RunProgress({ run }: { run: RunView }) {
           </ul>
         </div>
       )}
+      <VerifyProgress run={run} />
       {run.lockLeaseEndsAt !== null && run.status === 'running' && (
         <p role="status" className="rounded border border-amber-500 bg-amber-50 p-2 text-sm text-amber-900">
           {run.survivor} is read-locked now: writes to it wait. The lock lifts by itself at{' '}
@@ -106,7 +108,8 @@ export function RunProgress({ run }: { run: RunView }) {
         <p className="text-lg">
           {run.survivor} was read-locked for <strong data-testid="lock-window">{run.lockWindowMs} ms</strong>
           <span className="block text-sm text-slate-600">
-            From FLUSH TABLES WITH READ LOCK to UNLOCK TABLES: the longest any write waited.
+            From FLUSH TABLES WITH READ LOCK to UNLOCK TABLES
+            {run.snapshot ? ', both brief locks together' : ''}: the longest any write waited.
           </span>
         </p>
       )}
@@ -129,7 +132,9 @@ export function RunProgress({ run }: { run: RunView }) {
               <li key={t.table}>
                 {t.survivor === null && t.target === null
                   ? `${t.table}: ✗ different (compared row by row before any lock)`
-                  : `CHECKSUM TABLE ${t.table}: ${run.survivor} ${t.survivor ?? '?'} · ${run.target} ${t.target ?? '?'} ${t.equal ? '✓ equal' : '✗ different'}`}
+                  : run.snapshot
+                    ? `${t.table} in the snapshots: ${t.survivor}, ${t.target} ${t.equal ? '✓ equal' : '✗ different'}`
+                    : `CHECKSUM TABLE ${t.table}: ${run.survivor} ${t.survivor ?? '?'} · ${run.target} ${t.target ?? '?'} ${t.equal ? '✓ equal' : '✗ different'}`}
               </li>
             ))}
           </ul>

@@ -65,7 +65,7 @@ export async function checksums(dir: string, node: string): Promise<string> {
 export function restoreInChild(opts: {
   configPath: string;
   hold: TestPauses;
-  marker: 'locked' | 'switched';
+  marker: 'locked' | 'switched' | 'verifying';
 }): {
   child: ChildProcess;
   reached: Promise<void>;
@@ -87,7 +87,7 @@ export function restoreInChild(opts: {
   let out = '';
   const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
   const reached = new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`not ${opts.marker} within 30 s:\n${out}`)), 30_000);
+    const t = setTimeout(() => rej(new Error(`not ${opts.marker} within 60 s:\n${out}`)), 60_000);
     child.stdout?.on('data', (b) => {
       out += b;
       if (out.includes(`${opts.marker}\n`)) {

@@ -65,7 +65,8 @@ describe('restore finds a planted divergence', () => {
         [good.ha1],
       );
 
-      // A location row only d1 has: found inside the lock by CHECKSUM TABLE, aborted, unlocked.
+      // A location row only d1 has: found by the chunked checksums outside the lock (after the
+      // brief snapshot lock), the run stops before the second lock; nothing deleted.
       await adminQuery(
         dir,
         'd1',
@@ -81,7 +82,9 @@ describe('restore finds a planted divergence', () => {
         runId: 'div-l',
       });
       expect(w.status).toBe('aborted');
-      expect(w.steps.find((s) => s.id === 'lock')?.status).toBe('done');
+      expect(w.steps.find((s) => s.id === 'snapshot')?.status).toBe('done');
+      expect(w.steps.find((s) => s.id === 'verify_chunks')?.status).toBe('failed');
+      expect(w.steps.find((s) => s.id === 'lock')?.status).toBe('skipped');
       expect(w.steps.find((s) => s.id === 'switch')?.status).toBe('skipped');
       expect(w.lockWindowMs).not.toBeNull();
       expect(w.verify?.tables.find((t) => t.table === 'location')?.equal).toBe(false);

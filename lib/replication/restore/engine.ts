@@ -25,6 +25,7 @@ export async function runRestore(o: RunOptions): Promise<RunView> {
     actor: o.actor,
     leaseMs,
     runId: o.runId,
+    checksumInLock: o.checksumInLock,
   });
   return execute(new RunContext(o, view, leaseMs));
 }

@@ -6,7 +6,9 @@ import { getMonitor } from '@/lib/health/monitor';
 import type { DirectionStatus } from '@/lib/health/types';
 import { DEFAULT_LEASE_MS } from './engine';
 import { planRun } from './plan';
-import { redactRun } from './redact';
+import { redactRepair, redactRun } from './redact';
+import { currentRepair } from './repair';
+import type { RepairPreview } from './repair-types';
 import { interruptedRuns, liveRun } from './runner';
 import { recentRuns } from './store';
 import type { RestoreKind, RunView } from './types';
@@ -31,6 +33,8 @@ export interface Candidate {
   lag: LagView | null;
   /** This node's newest finished run, when its verification found a difference. */
   failedCheck: FailedCheck | null;
+  /** The last repair previewed or applied for this node (secrets redacted). */
+  repair: RepairPreview | null;
 }
 
 export interface FailedCheck {
@@ -98,6 +102,7 @@ export async function restoreOverview(): Promise<RestoreOverview> {
       problem: null,
       lag: lagOf({ dirs, from: active, to: n.handle.name }),
       failedCheck: failedCheckOf({ recent, node: n.handle.name }),
+      repair: redactRepair(currentRepair(n.handle.name)),
     };
     if (!live) {
       try {

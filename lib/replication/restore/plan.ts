@@ -13,6 +13,8 @@ const TITLES: Record<StepId, string> = {
   catch_up: 'Catch up while the survivor takes writes',
   precheck: 'Compare subscriber before locking',
   blockers: 'Look for what would stall the lock',
+  snapshot: 'Brief lock: both nodes in snapshots at one GTID position',
+  verify_chunks: 'Verify outside the lock: chunked checksums in the snapshots',
   lock: 'Read-lock the survivor',
   final_wait: "Apply the survivor's final position",
   verify: 'Verify: GTID and CHECKSUM TABLE',
@@ -26,6 +28,8 @@ export const ORDER: Record<RestoreProcedure, StepId[]> = {
     'catch_up',
     'precheck',
     'blockers',
+    'snapshot',
+    'verify_chunks',
     'lock',
     'final_wait',
     'verify',
@@ -91,6 +95,7 @@ export async function planRun({
   actor,
   leaseMs,
   runId,
+  checksumInLock = false,
 }: {
   list: ConnectionList;
   kind: RestoreKind;
@@ -99,6 +104,8 @@ export async function planRun({
   actor: string;
   leaseMs: number;
   runId: string;
+  /** Today's procedure before issue 16, kept as the benchmark's baseline. */
+  checksumInLock?: boolean;
 }): Promise<RunView> {
   await list.ready();
   const roles = resolveRoles({ list, kind, target });
@@ -111,6 +118,10 @@ export async function planRun({
     positions(s),
     positions(t),
   ]);
+  const order = ORDER[procedure].filter(
+    (id) => !checksumInLock || (id !== 'snapshot' && id !== 'verify_chunks'),
+  );
+  const snapshotMode = order.includes('verify_chunks');
   const behind = gtidBehind({ survivor: sp.binlog, target: tp.binlog }) ?? 0;
   const what: Record<StepId, { plan: string; statements: string[] }> = {
     replicate: {
@@ -132,6 +143,19 @@ export async function planRun({
         s.dialect.readOnlyBypassAccounts().display,
       ],
     },
+    snapshot: {
+      plan: `FLUSH TABLES WITH READ LOCK on ${s.name}; ${t.name} applies its final position; START TRANSACTION WITH CONSISTENT SNAPSHOT on both; UNLOCK TABLES at once (a few ms).`,
+      statements: [
+        'FLUSH TABLES WITH READ LOCK',
+        t.dialect.waitForGtid({ gtid: '<locked position>', timeoutSeconds: 1 }).display,
+        'START TRANSACTION WITH CONSISTENT SNAPSHOT',
+        'UNLOCK TABLES',
+      ],
+    },
+    verify_chunks: {
+      plan: `Checksums of subscriber and location in chunks of primary-key ranges, inside both snapshots, while ${s.name} takes writes; differing chunks are read row by row and listed. Nothing is changed.`,
+      statements: ['SELECT COUNT(*), BIT_XOR(MD5 of each row) FROM … WHERE id > ? AND id <= ?'],
+    },
     lock: {
       plan: `FLUSH TABLES WITH READ LOCK on ${s.name}, on a connection of the console's own; lease ${Math.round(leaseMs / 1000)} s, then it unlocks by itself and the run aborts.`,
       statements: ['FLUSH TABLES WITH READ LOCK', s.dialect.gtidPositions().display],
@@ -140,10 +164,15 @@ export async function planRun({
       plan: `Wait until ${t.name} has applied ${s.name}'s final position (bounded by the lease).`,
       statements: [t.dialect.waitForGtid({ gtid: '<final position>', timeoutSeconds: 1 }).display],
     },
-    verify: {
-      plan: `GTID positions and CHECKSUM TABLE subscriber, location on both nodes; any difference aborts, unlocks and shows the rows. Nothing is deleted.`,
-      statements: ['CHECKSUM TABLE subscriber, location', t.dialect.gtidPositions().display],
-    },
+    verify: snapshotMode
+      ? {
+          plan: `GTID only: ${t.name} holds ${s.name}'s final position and has logged nothing of its own since its snapshot, so it is identical to the snapshot plus the same transactions. Any difference aborts and unlocks.`,
+          statements: [t.dialect.gtidPositions().display],
+        }
+      : {
+          plan: `GTID positions and CHECKSUM TABLE subscriber, location on both nodes; any difference aborts, unlocks and shows the rows. Nothing is deleted.`,
+          statements: ['CHECKSUM TABLE subscriber, location', t.dialect.gtidPositions().display],
+        },
     switch:
       kind === 'restore'
         ? {
@@ -162,9 +191,9 @@ export async function planRun({
       statements: ['UNLOCK TABLES'],
     },
   };
-  const steps: StepView[] = ORDER[procedure].map((id) => ({
+  const steps: StepView[] = order.map((id) => ({
     id,
-    title: TITLES[id],
+    title: id === 'verify' && snapshotMode ? 'Verify under the lock: GTID positions only' : TITLES[id],
     ...what[id],
     status: 'pending',
     detail: '',

@@ -40,6 +40,8 @@ export interface RunOptions {
    */
   testHoldAfterSwitchMs?: number;
   onLocked?: () => void;
+  /** The benchmark's baseline (today's procedure before issue 16): CHECKSUM TABLE inside the lock. */
+  checksumInLock?: boolean;
 }
 
 export class RunContext {

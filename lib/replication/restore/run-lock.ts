@@ -59,7 +59,8 @@ export async function unlock(run: RunContext): Promise<void> {
   const unlockStep = view.steps.find((s) => s.id === 'unlock');
   const window = await lock.release();
   run.lock = null;
-  view.lockWindowMs = window;
+  // The sipha procedure's first, brief lock (the snapshot step) counts too.
+  view.lockWindowMs = window === null ? view.lockWindowMs : window + (view.snapshot?.lockMs ?? 0);
   if (unlockStep && unlockStep.status !== 'done') {
     unlockStep.status = 'done';
     unlockStep.detail = `${view.survivor} unlocked after ${window} ms${lock.expired ? ' (lease expired)' : ''}`;

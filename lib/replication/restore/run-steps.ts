@@ -7,6 +7,7 @@ import { ensureReplicating, ensureReverse } from './replicate';
 import type { RunContext } from './run-context';
 import { lockStep, unlock } from './run-lock';
 import { switchOver } from './run-switch';
+import { snapshotStep, verifyChunksStep, verifyDeltaLocked } from './run-verify-snapshot';
 import { catchUp, precheckSubscriber, verifyLocked, waitFor } from './steps';
 import type { StepId } from './types';
 
@@ -46,6 +47,10 @@ export async function runStep(run: RunContext, id: StepId): Promise<void> {
           ? 'nothing would stall the lock'
           : `${n} session(s) listed below; the lease bounds any wait they cause`;
       });
+    case 'snapshot':
+      return run.step(id, s.name, () => snapshotStep(run));
+    case 'verify_chunks':
+      return run.step(id, t.name, () => verifyChunksStep(run));
     case 'lock':
       return lockStep(run);
     case 'final_wait':
@@ -99,12 +104,14 @@ async function precheck(run: RunContext): Promise<string> {
 
 /** Step e, under the lock: GTID positions and table checksums equal, or abort (never delete). */
 async function verify(run: RunContext): Promise<string> {
-  const v = await verifyLocked({
-    target: run.t,
-    survivor: run.s,
-    survivorPos: run.survivorPos,
-    timeoutMs: run.requireLock().remainingMs() + 500,
-  });
+  const v = run.view.snapshot
+    ? await verifyDeltaLocked(run)
+    : await verifyLocked({
+        target: run.t,
+        survivor: run.s,
+        survivorPos: run.survivorPos,
+        timeoutMs: run.requireLock().remainingMs() + 500,
+      });
   run.view.verify = v;
   run.requireLock();
   if (!v.ok) {
@@ -118,5 +125,7 @@ async function verify(run: RunContext): Promise<string> {
       `Verification failed (${v.gtidOk ? '' : 'GTID positions differ; '}${tables}): aborted and unlocked. Nothing was deleted.`,
     );
   }
+  if (run.view.snapshot)
+    return `GTID ${v.gtidTarget} contains ${v.gtidSurvivor} and nothing else since the snapshot at ${run.view.snapshot.survivorPos}, where the tables were identical`;
   return `GTID ${v.gtidTarget} contains ${v.gtidSurvivor}; ${v.tables.map((x) => `${x.table} ${x.survivor}`).join(', ')} equal`;
 }

@@ -21,7 +21,8 @@ export function liveRun(runId: string): RunView | undefined {
   return live.get(runId);
 }
 
-function busy(): RunView | undefined {
+/** The run in progress in this console, if any (a repair waits for it to end). */
+export function busy(): RunView | undefined {
   return [...live.values()].find((v) => v.status === 'running');
 }
 

@@ -10,6 +10,8 @@ export type StepId =
   | 'catch_up'
   | 'precheck'
   | 'blockers'
+  | 'snapshot'
+  | 'verify_chunks'
   | 'lock'
   | 'final_wait'
   | 'verify'
@@ -77,6 +79,28 @@ export interface VerifyView {
   diffsTruncated: boolean;
 }
 
+/** Chunked verification of one table inside the two snapshots (verify-snapshot.ts). */
+export interface ChunkProgress {
+  table: 'subscriber' | 'location';
+  /** Rows in the survivor's snapshot, and how many of them were compared so far. */
+  rows: number;
+  rowsDone: number;
+  chunks: number;
+  chunksDone: number;
+  /** Chunks whose checksum or row count differed. */
+  chunksDiffering: number;
+}
+
+/** Both nodes at one GTID position: the brief lock that opened the snapshots, and the progress. */
+export interface SnapshotView {
+  survivorPos: string;
+  targetPos: string;
+  lockMs: number;
+  tables: ChunkProgress[];
+  /** Differing rows found in the differing chunks (all of them, not only those listed). */
+  rowsDiffering: number;
+}
+
 export interface RunView {
   runId: string;
   kind: RestoreKind;
@@ -89,6 +113,9 @@ export interface RunView {
   gap: GapView | null;
   blockers: BlockerView[];
   verify: VerifyView | null;
+  /** Sipha procedure: the verification outside the lock, at the position of a brief first lock. */
+  snapshot?: SnapshotView | null;
+  /** Total of all lock windows of the run (the snapshot's and the switch's). */
   lockWindowMs: number | null;
   /** Set while the survivor is read-locked: when the lease ends on its own. */
   lockLeaseEndsAt: number | null;
