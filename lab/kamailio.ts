@@ -15,6 +15,8 @@ export interface KamailioVars {
   rpcPort: number;
   domain: string;
   dbUrl: string;
+  /** The auth module's nonce secret, the same on every site. */
+  authSecret?: string;
   modules?: string;
 }
 
@@ -36,6 +38,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     RPC_PORT: v.rpcPort,
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
+    AUTH_SECRET: v.authSecret ?? 'sipha-lab-nonce',
     MODULES: v.modules ?? MODULES,
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dnsConfigSchema } from './dns-schema';
 
 // The shape of sipha.config.json. Kept free of `server-only` so that the lab (plain Node)
 // can write a config the console will accept; loading and secrets live in ./load.ts.
@@ -33,6 +34,7 @@ export const configSchema = z
     nodes: z.array(nodeConfigSchema).min(1),
     sipServers: z.array(sipServerConfigSchema).default([]),
     domains: z.array(hostName).min(1),
+    dns: dnsConfigSchema.optional(),
     connection: z
       .object({
         connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),
