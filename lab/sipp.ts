@@ -24,6 +24,8 @@ export interface SippResult {
   ok: number;
   failed: number;
   rtts: number[];
+  /** Per successful call: when it ended (ms after sipp started) and its response time. */
+  done: { at: number; ms: number }[];
   output: string;
 }
 
@@ -56,6 +58,16 @@ export function parseRtt(csv: string): number[] {
     .slice(1)
     .map((l) => Number(l.split(';')[1]))
     .filter((n) => Number.isFinite(n));
+}
+
+export function parseRttRows(csv: string): { at: number; ms: number }[] {
+  return csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(';').map(Number))
+    .filter(([at, ms]) => Number.isFinite(at) && Number.isFinite(ms))
+    .map(([at, ms]) => ({ at: at!, ms: ms! }));
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -121,8 +133,10 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     throw new Error(`sipp wrote no statistics:\n${output.slice(-2000)}`);
   }
   const rttFile = readdirSync(work).find((f) => f.endsWith('_rtt.csv'));
-  const rtts = rttFile ? parseRtt(readFileSync(join(work, rttFile), 'utf8')) : [];
+  const rttCsv = rttFile ? readFileSync(join(work, rttFile), 'utf8') : '';
+  const rtts = parseRtt(rttCsv);
+  const done = parseRttRows(rttCsv);
   // The run's files are small but many runs add up; keep them only when something failed.
   if (stat.failed === 0) rmSync(work, { recursive: true, force: true });
-  return { ...stat, rtts, output };
+  return { ...stat, rtts, done, output };
 }

@@ -54,9 +54,9 @@ export function DrainPanel(p: {
         </label>
         <label className="flex flex-col">
           How
-          <select name="mode" defaultValue={r?.mode ?? 'weight'} className={select}>
-            <option value="weight">SRV weight 0</option>
-            <option value="priority">lower priority</option>
+          <select name="mode" defaultValue={r?.mode ?? 'priority'} className={select}>
+            <option value="priority">lower priority (complete)</option>
+            <option value="weight">SRV weight 0 (keeps 1/(sum+1))</option>
           </select>
         </label>
         <button type="submit" className="rounded border border-slate-400 px-3 py-1 hover:bg-slate-50">
@@ -83,13 +83,18 @@ export function DrainPanel(p: {
               Sent as one RFC 2136 update signed with the configured TSIG key, then checked by resolving
               again. Phones see it once their cached records expire (the TTL).
             </p>
-            <DrainConfirm
-              action={p.action}
-              fields={{ ...r }}
-              label={`${r.op === 'drain' ? 'Drain' : 'Restore'} ${r.server} now`}
-            />
           </div>
         </section>
+      )}
+      {/* Outside the preview, so the result stays when the page re-renders without it. */}
+      {r && (
+        <DrainConfirm
+          key={`${r.domain}-${r.server}-${r.op}-${r.mode}`}
+          action={p.action}
+          fields={{ ...r }}
+          label={`${r.op === 'drain' ? 'Drain' : 'Restore'} ${r.server} now`}
+          enabled={p.plan !== null}
+        />
       )}
     </section>
   );

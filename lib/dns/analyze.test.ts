@@ -48,6 +48,13 @@ describe('SRV shares (RFC 2782)', () => {
     ]);
     expect(s).toEqual([0.4, 0.4, 0.2, 0]);
   });
+  it('leaves a weight-0 record 1/(sum+1) of the draws, as RFC 2782 selects', () => {
+    const s = shares([
+      { priority: 0, weight: 0, port: 1, target: 'a' },
+      { priority: 0, weight: 9, port: 2, target: 'b' },
+    ]);
+    expect(s).toEqual([0.1, 0.9]);
+  });
   it('splits evenly when every weight is 0', () => {
     expect(
       shares([

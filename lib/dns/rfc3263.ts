@@ -42,17 +42,21 @@ export interface Resolution {
 }
 
 /**
- * RFC 2782: the lowest priority gets the traffic, shared by weight; weight 0 only when it is
- * alone or all are 0 (then shared equally). Lower priorities are backups: share 0.
+ * RFC 2782: the lowest priority gets the traffic, shared by weight; lower priorities are
+ * backups (share 0). The selection draws a number in [0, sum], so weight-0 records still get
+ * 1/(sum+1) together: weight 0 is not a complete drain; a lower priority is. All 0: equal.
  */
 export function shares(records: Srv[]): number[] {
   if (records.length === 0) return [];
   const top = Math.min(...records.map((r) => r.priority));
   const group = records.filter((r) => r.priority === top);
   const sum = group.reduce((s, r) => s + r.weight, 0);
+  const zeros = group.filter((r) => r.weight === 0).length;
   return records.map((r) => {
     if (r.priority !== top) return 0;
-    return sum === 0 ? 1 / group.length : r.weight / sum;
+    if (sum === 0) return 1 / group.length;
+    if (zeros === 0) return r.weight / sum;
+    return r.weight === 0 ? 1 / (sum + 1) / zeros : r.weight / (sum + 1);
   });
 }
 

@@ -46,12 +46,9 @@ export async function serverViews(cfg: SiphaConfig = getConfig()): Promise<Serve
   });
 }
 
-/** Kamailio versions of the SIP servers and the edge proxies (for the known NAPTR bug). */
+/** Kamailio versions of the proxies that resolve the SIP domains (for the known NAPTR bug). */
 async function kamailioVersions(cfg: SiphaConfig): Promise<{ name: string; version: string }[]> {
-  const all = [
-    ...cfg.sipServers.filter((s) => s.rpcUrl).map((s) => ({ name: s.name, url: s.rpcUrl! })),
-    ...(cfg.dns?.edges ?? []).map((e) => ({ name: e.name, url: e.rpcUrl })),
-  ];
+  const all = (cfg.dns?.edges ?? []).map((e) => ({ name: e.name, url: e.rpcUrl }));
   const out = await Promise.all(
     all.map(async (k) => {
       const raw = await kamailioRpc({ url: k.url, method: 'core.version', timeoutMs: 800 }).catch(() => null);

@@ -7,9 +7,10 @@ import { hasRole } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config/load';
 import { previewDrain } from '@/lib/dns/drain';
 import type { DrainPlan } from '@/lib/dns/drain-plan';
+import { drainSchema } from '@/lib/dns/drain-schema';
 import { getDnsView } from '@/lib/dns/view';
 import { publicError } from '@/lib/errors';
-import { drainSchema, drainServer } from './actions';
+import { drainServer } from './actions';
 
 export const metadata: Metadata = { title: 'DNS' };
 
