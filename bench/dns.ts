@@ -20,12 +20,13 @@ export const description =
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const WEIGHT_REGS = Number(process.env.REGISTERS ?? 20_000);
+const WEIGHT_RATE = Number(process.env.RATE ?? 280);
 const BASELINE = 'same edge Kamailio, use_dns_failover=no';
 const KINDS: Kind[] = ['sipha', 'baseline'];
 
 async function weightsRun(lab: BenchLab): Promise<number> {
   const before = await accepted(lab);
-  const r = await registerThroughEdge(lab, 700, WEIGHT_REGS);
+  const r = await registerThroughEdge(lab, WEIGHT_RATE, WEIGHT_REGS);
   const after = await accepted(lab);
   const got = lab.state.sip.map((s) => after[s.name]! - before[s.name]!);
   const total = got.reduce((a, b) => a + b, 0);
