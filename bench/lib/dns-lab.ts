@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DnsOptions } from '../../lab/dns.ts';
 import { launchEdge } from '../../lab/edge.ts';
-import { down, type LabState, seedUsers, up } from '../../lab/index.ts';
+import { down, type LabState, readState, seedUsers, up } from '../../lab/index.ts';
 import { rpc } from '../../lab/kamailio.ts';
 import { ours, terminate } from '../../lab/process.ts';
 import { runSipp, type SippResult } from '../../lab/sipp.ts';
@@ -45,6 +45,8 @@ export async function startLab(nodes: number, dns: DnsOptions): Promise<BenchLab
 export async function switchEdge(lab: BenchLab, kind: Kind): Promise<void> {
   const want = kind === 'sipha';
   if (lab.edgeFailover === want) return;
+  // Fresh from disk: `lab start p1` recorded a new pid there, which launchEdge must not undo.
+  lab.state = readState(lab.dir);
   const old = lab.state.edge!;
   if (ours(old.pid, 'kamailio')) await terminate(old.pid, true);
   await launchEdge(lab.state, { failover: want });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signal } from '@/lab/index';
+import { signal, status } from '@/lab/index';
 import { rpc } from '@/lab/kamailio';
 import { analyze, type ServerView } from '@/lib/dns/analyze';
 import { resolveSipDomain } from '@/lib/dns/rfc3263';
@@ -58,6 +58,13 @@ describe('DNS page data against the lab', () => {
   const codes = (a: { warnings: { code: string }[] }) => [...new Set(a.warnings.map((w) => w.code))].sort();
 
   describe('resolving the lab domain', () => {
+    it('lab status names the DNS server, without its key', async () => {
+      const { state, dir } = lab();
+      const s = await status(dir);
+      expect(s.dns).toEqual({ host: '127.0.0.1', port: state.dns!.port, zone: 'lab.sipha.test' });
+      expect(JSON.stringify(s)).not.toContain(state.dns!.keySecret);
+    });
+
     it('shows exactly the records dig gets, mapped to p1 and p2', async () => {
       const { state } = lab();
       const { res, a } = await look();
