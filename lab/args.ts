@@ -27,8 +27,18 @@ const UP: Verb = {
     dev: 'flag',
     netns: 'flag',
     'db-policy': 'value',
+    srv: 'value',
+    'dns-ttl': 'value',
+    'no-dns': 'flag',
+    edge: 'flag',
+    'no-failover': 'flag',
   },
-  hint: { nodes: 'N', 'db-policy': 'co-located|single-writer|single-url' },
+  hint: {
+    nodes: 'N',
+    'db-policy': 'co-located|single-writer|single-url',
+    srv: '0:40,0:40,0:20',
+    'dns-ttl': '5',
+  },
 };
 
 // Every verb with the options it accepts (all take --dir DIR and --help). A new verb or option

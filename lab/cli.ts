@@ -1,4 +1,5 @@
 import { num, parseArgs } from './args.ts';
+import { parseSrvOption } from './dns-zone.ts';
 import { call, down, heal, load, partition, signal, start, status, up } from './index.ts';
 import { setup } from './setup.ts';
 import { REPO_ROOT } from './up.ts';
@@ -54,10 +55,13 @@ const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, de
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
   up [--nodes N] [--fresh] [--no-console] [--detach] [--dev] [--netns]
      [--db-policy co-located|single-writer|single-url]
+     [--srv 0:40,0:40,0:20] [--dns-ttl 5] [--no-dns] [--edge] [--no-failover]
                             the console runs a production build (rebuilt when sources changed);
                             --dev runs \`next dev\` instead; --netns: each node, SIP server and
                             the console in its own network namespace; --db-policy: how each SIP
-                            server reaches the databases (db_cluster; default co-located)
+                            server reaches the databases (db_cluster; default co-located);
+                            DNS (BIND 9) for the SIP domain: SRV priority:weight per SIP server
+                            (default p1 0, p2 1, …); --edge: a Kamailio forwarding by RFC 3263
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
@@ -81,12 +85,20 @@ async function main(): Promise<number> {
       if (a.verb === 'setup' && !setup(REPO_ROOT, log)) return 1;
       const t0 = performance.now();
       const detach = f.detach === true;
+      const nodes = num(f, 'nodes', 2);
+      const sites = f.fresh === true ? 1 : nodes;
+      const srv = parseSrvOption(typeof f.srv === 'string' ? f.srv : undefined, sites);
+      const dns = f['no-dns'] === true ? false : { srv, ttl: num(f, 'dns-ttl', 5) };
+      const edge = f.edge === true ? { failover: f['no-failover'] !== true } : false;
+      if (edge && !dns) throw new Error('--edge resolves through the lab DNS server: drop --no-dns');
       const stopped = stopOnSignal(a.dir);
       let state: Awaited<ReturnType<typeof up>> | null;
       try {
         const starting = up({
           dir: a.dir,
-          nodes: num(f, 'nodes', 2),
+          nodes,
+          dns,
+          edge,
           fresh: f.fresh === true,
           dbPolicy: dbPolicy(f['db-policy']),
           console: f['no-console'] !== true,
@@ -128,6 +140,11 @@ async function main(): Promise<number> {
         for (const p of s.sip)
           log(
             `${p.name}  ${p.state.padEnd(8)} sip ${p.host}:${p.udp} (udp+tcp)  rpc ${p.rpc}  node ${p.node}  pid ${p.pid}`,
+          );
+        if (s.dns) log(`dns  ${s.dns.host}:${s.dns.port}  zone ${s.dns.zone}`);
+        if (s.edge)
+          log(
+            `edge  ${s.edge.state.padEnd(8)} sip ${s.edge.host}:${s.edge.udp} (udp+tcp)  rpc ${s.edge.rpc}  pid ${s.edge.pid}`,
           );
         log(s.console ? `console  ${s.console.url}  pid ${s.console.pid}` : 'console  none');
       }

@@ -27,9 +27,22 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
     ...(state.dbPolicy && state.dbPolicy !== 'single-url' && !state.fresh
       ? { dbCluster: { policy: state.dbPolicy, cluster: CLUSTER } }
       : {}),
+    ...(state.dns ? { dns: dnsConfig(state) } : {}),
   };
   configSchema.parse(cfg);
   return cfg;
+}
+
+/** The console resolves from the lab's named and drains through it with the lab's TSIG key. */
+function dnsConfig(state: LabState): NonNullable<SiphaConfigInput['dns']> {
+  const d = state.dns!;
+  const server = { host: d.host, port: d.port };
+  return {
+    servers: [server],
+    failoverBudgetSec: 30,
+    update: { server, zone: d.zone, keyName: d.keyName, keySecret: d.keySecret },
+    edges: state.edge ? [{ name: state.edge.name, rpcUrl: state.edge.rpcUrl }] : [],
+  };
 }
 
 export function writeSiphaConfig(state: LabState): void {

@@ -30,6 +30,9 @@ export interface StatusJson {
     state: ProcState;
   }[];
   console: { url: string; pid: number } | null;
+  /** The lab's DNS server for the SIP domain, when it runs one. */
+  dns: { host: string; port: number; zone: string } | null;
+  edge: { host: string; udp: number; tcp: number; rpc: number; pid: number; state: ProcState } | null;
 }
 
 export async function status(dir: string): Promise<StatusJson> {
@@ -54,6 +57,17 @@ export async function status(dir: string): Promise<StatusJson> {
       state: procState(p.pid),
     })),
     console: s.console && procState(s.console.pid) !== 'down' ? s.console : null,
+    dns: s.dns ? { host: s.dns.host, port: s.dns.port, zone: s.dns.zone } : null,
+    edge: s.edge
+      ? {
+          host: s.edge.host,
+          udp: s.edge.udp,
+          tcp: s.edge.tcp,
+          rpc: s.edge.rpc,
+          pid: s.edge.pid,
+          state: procState(s.edge.pid),
+        }
+      : null,
   };
 }
 

@@ -18,6 +18,8 @@ export interface KamailioVars {
   /** db_cluster lines, or a comment (lab/kamailio-dbcl.ts). */
   dbCluster?: string;
   dbTimeout?: number;
+  /** The auth module's nonce secret, the same on every site. */
+  authSecret?: string;
   modules?: string;
   /** Address to listen on (127.0.0.1, or the SIP server's own address with --netns). */
   listen?: string;
@@ -44,6 +46,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     LISTEN: v.listen ?? '127.0.0.1',
     DB_CLUSTER: v.dbCluster ?? '# one database: no db_cluster',
     DB_TIMEOUT: v.dbTimeout ?? 2,
+    AUTH_SECRET: v.authSecret ?? 'sipha-lab-nonce',
     MODULES: v.modules ?? MODULES,
   });
 }

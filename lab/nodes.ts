@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAMAILIO, kamailioArgs, renderConfig, waitKamailio } from './kamailio.ts';
@@ -62,10 +63,16 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   // In a fresh lab only d1 has the schema: a cluster would only add nodes that cannot serve.
   const db = sipDb(state, node.name, state.fresh ? 'single-url' : (state.dbPolicy ?? 'co-located'));
   const host = state.net?.members[name]?.ip ?? '127.0.0.1';
+  const authSecret = createHash('sha256')
+    .update(`nonce:${state.db.kamailio.password}`)
+    .digest('hex')
+    .slice(0, 32);
   const vars = { name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, listen: host };
-  writeFileSync(cfg, renderConfig({ ...vars, dbUrl: db.url, dbCluster: db.block, dbTimeout: db.timeout }), {
-    mode: 0o600,
-  });
+  writeFileSync(
+    cfg,
+    renderConfig({ ...vars, dbUrl: db.url, dbCluster: db.block, dbTimeout: db.timeout, authSecret }),
+    { mode: 0o600 },
+  );
   const { cmd, args } = inNs(state.net, name, KAMAILIO, kamailioArgs(cfg, runDir));
   const log = join(runDir, 'kamailio.log');
   const pid = spawnDetached(cmd, args, log);

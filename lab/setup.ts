@@ -5,7 +5,7 @@ import { MODULES } from './kamailio.ts';
 import { MARIADBD } from './mariadb.ts';
 
 export const APT_LINE =
-  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester';
+  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester bind9 bind9-dnsutils baresip gcc';
 
 function onPath(cmd: string): boolean {
   try {
@@ -23,6 +23,7 @@ export function missing(): string[] {
   if (!onPath('kamailio')) m.push('kamailio');
   if (!existsSync(join(MODULES, 'db_mysql.so'))) m.push('kamailio db_mysql module');
   if (!onPath('sipp')) m.push('sipp');
+  if (!existsSync('/usr/sbin/named')) m.push('named (bind9)');
   return m;
 }
 
@@ -42,7 +43,7 @@ export function setup(repoRoot: string, log: (l: string) => void): boolean {
       return false;
     }
   }
-  log('✓ mariadbd, kamailio (db_mysql), sipp installed');
+  log('✓ mariadbd, kamailio (db_mysql), sipp, named installed');
   if (!existsSync(join(repoRoot, 'node_modules'))) {
     log('… npm ci');
     execSync('npm ci', { cwd: repoRoot, stdio: 'inherit' });

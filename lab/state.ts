@@ -24,6 +24,18 @@ export interface LabSip {
   pid: number;
 }
 
+export interface LabDns {
+  host: string;
+  port: number;
+  zone: string;
+  ttl: number;
+  keyName: string;
+  /** TSIG secret (base64); only in state.json, named.conf and the console config, all 0600. */
+  keySecret: string;
+  pid: number;
+  dir: string;
+}
+
 export interface Cred {
   user: string;
   password: string;
@@ -45,6 +57,10 @@ export interface LabState {
   nodes: LabNode[];
   sip: LabSip[];
   console: { url: string; pid: number } | null;
+  /** The lab's authoritative DNS server (BIND 9), when started (lab/dns.ts). */
+  dns?: LabDns;
+  /** The first-stage Kamailio that forwards by RFC 3263 (lab/edge.ts). */
+  edge?: LabSip;
   db: { sipha: Cred; kamailio: Cred; repl: Cred };
   configPath: string;
   /** With --netns: the namespaces and addresses of d1.., p1.., the console and the root. */

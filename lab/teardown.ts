@@ -20,6 +20,10 @@ export async function down(dir: string): Promise<void> {
   // SIP servers before their databases, so they do not log a storm of connection errors.
   for (const s of state.sip)
     if (ours(s.pid, KAMAILIO) && ours(s.pid, join(state.dir, s.name))) jobs.push(terminate(s.pid, true));
+  if (state.edge && ours(state.edge.pid, KAMAILIO) && ours(state.edge.pid, join(state.dir, 'edge')))
+    jobs.push(terminate(state.edge.pid, true));
+  if (state.dns && ours(state.dns.pid, 'named') && ours(state.dns.pid, state.dns.dir))
+    jobs.push(terminate(state.dns.pid, true));
   await Promise.all(jobs);
   await Promise.all(
     state.nodes
@@ -37,7 +41,10 @@ export async function down(dir: string): Promise<void> {
 export function clean(dir: string): void {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir)) {
-    if (/^[dp]\d+$/.test(e) || /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e))
+    if (
+      /^([dp]\d+|dns|edge|baresip-.*)$/.test(e) ||
+      /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e)
+    )
       rmSync(join(dir, e), { recursive: true, force: true });
   }
 }

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
+import { type DnsOptions, launchDns } from './dns.ts';
+import { type EdgeOptions, launchEdge } from './edge.ts';
 import type { LabDbPolicy } from './kamailio-dbcl.ts';
 import { addMember, createBridge, destroyNet, planNet } from './netns.ts';
 import { launchNode, launchSip } from './nodes.ts';
@@ -30,6 +32,10 @@ export interface UpOptions {
   netns?: boolean;
   /** db_cluster policy of the SIP servers; `single-url` is one database each (the old lab). */
   dbPolicy?: LabDbPolicy;
+  /** The lab's DNS server for the SIP domain (BIND 9); the edge implies it. */
+  dns?: boolean | DnsOptions;
+  /** The first-stage Kamailio that forwards to the SIP domain by RFC 3263. */
+  edge?: boolean | EdgeOptions;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -146,6 +152,18 @@ export async function up(opts: UpOptions): Promise<LabState> {
           () => launchSip(state, i),
         );
     }
+    if (opts.dns || opts.edge)
+      await step(
+        log,
+        () => `DNS ${state.domain} on ${state.dns?.host}:${state.dns?.port} (named, TTL ${state.dns?.ttl} s)`,
+        () => launchDns(state, typeof opts.dns === 'object' ? opts.dns : {}),
+      );
+    if (opts.edge)
+      await step(
+        log,
+        (e) => `edge SIP on 127.0.0.1:${e.udp}, forwarding to ${state.domain} by DNS`,
+        () => launchEdge(state, typeof opts.edge === 'object' ? opts.edge : {}),
+      );
     writeSiphaConfig(state);
     log(`✓ console config ${state.configPath}`);
     if (opts.console) {

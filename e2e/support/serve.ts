@@ -10,7 +10,7 @@ const dir = process.env.E2E_LAB_DIR ?? '/tmp/sipha-e2e-lab';
 const port = Number(process.env.E2E_PORT ?? 3210);
 
 await down(dir).catch(() => undefined); // a lab left over from an interrupted run
-const state = await up({ dir, nodes: 2, log: (l) => console.log(l) });
+const state = await up({ dir, nodes: 2, dns: true, log: (l) => console.log(l) });
 // Accounts first: Playwright starts the specs as soon as the console answers.
 const credentials = Object.fromEntries(
   (['admin', 'operator', 'viewer'] as const).map((role) => [

@@ -7,7 +7,8 @@ import { configSchema, type SiphaConfig } from './schema';
 // One file, validated by zod; environment variables override single values so that secrets
 // can come from the environment instead of the file:
 //   SIPHA_CONFIG=path, SIPHA_DOMAINS=a.example,b.example,
-//   SIPHA_NODE_<NAME>_{HOST,PORT,USER,PASSWORD,DATABASE} (NAME upper-cased, e.g. SIPHA_NODE_D1_PASSWORD).
+//   SIPHA_NODE_<NAME>_{HOST,PORT,USER,PASSWORD,DATABASE} (NAME upper-cased, e.g. SIPHA_NODE_D1_PASSWORD),
+//   SIPHA_DNS_TSIG_SECRET (the drain key's secret).
 
 export function configPath(): string {
   // Chosen at run time by the operator; not a file the bundler should trace.
@@ -23,6 +24,8 @@ function applyEnv(
     out.domains = env.SIPHA_DOMAINS.split(',')
       .map((d) => d.trim())
       .filter(Boolean);
+  const dns = out.dns as { update?: Record<string, unknown> } | undefined;
+  if (env.SIPHA_DNS_TSIG_SECRET && dns?.update) dns.update.keySecret = env.SIPHA_DNS_TSIG_SECRET;
   const nodes = Array.isArray(out.nodes) ? (out.nodes as Record<string, unknown>[]) : [];
   for (const node of nodes) {
     const prefix = `SIPHA_NODE_${String(node.name).toUpperCase()}_`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dnsConfigSchema } from './dns-schema';
 
 // The shape of sipha.config.json. Kept free of `server-only` so that the lab (plain Node)
 // can write a config the console will accept; loading and secrets live in ./load.ts.
@@ -46,6 +47,7 @@ export const configSchema = z
           .default('sipha'),
       })
       .optional(),
+    dns: dnsConfigSchema.optional(),
     connection: z
       .object({
         connectTimeoutMs: z.coerce.number().int().min(100).max(30_000).default(1000),

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { startAutoLower } from '@/lib/dns/auto-lower';
 import { countByServer } from '@/lib/registrations/counts';
 import { buildDirections, nodeReplication, type SampleView } from '@/lib/replication/health';
 import { ReplicationSampler } from '@/lib/replication/health-sampler';
@@ -35,6 +36,7 @@ export class Monitor {
 
   start(): void {
     this.sampler.start();
+    startAutoLower();
     const every = (ms: number, fn: () => Promise<void> | void) => {
       void fn();
       const t = setInterval(() => void fn(), ms);

@@ -1,0 +1,183 @@
+// Compares what DNS says with the configured SIP servers and their probes, and says in words
+// what a phone will do. Pure: the page and the tests feed it real resolutions.
+import type { Resolution, SrvSet, Target, Transport } from './rfc3263';
+import { SERVICES } from './rfc3263';
+
+export interface ServerView {
+  name: string;
+  host: string;
+  udpPort?: number;
+  tcpPort?: number;
+  /** Last probe per transport: true answered, false did not, null not probed yet. */
+  up: { udp: boolean | null; tcp: boolean | null };
+}
+
+export interface Row extends Target {
+  transport: Transport;
+  srvName: string;
+  server: string | null;
+  up: boolean | null;
+}
+
+export interface Warning {
+  code:
+    | 'dns-error'
+    | 'no-srv'
+    | 'top-priority-down'
+    | 'server-missing'
+    | 'dangling-target'
+    | 'udp-tcp-disagree'
+    | 'ttl-over-budget'
+    | 'naptr-srv-disagree'
+    | 'kamailio-naptr-bug';
+  text: string;
+}
+
+export interface Analysis {
+  rows: Row[];
+  warnings: Warning[];
+}
+
+const portOf = (s: ServerView, t: Transport) => (t === 'udp' ? s.udpPort : s.tcpPort);
+
+export function serverFor(target: Target, transport: Transport, servers: ServerView[]): ServerView | null {
+  return (
+    servers.find(
+      (s) =>
+        portOf(s, transport) === target.port &&
+        (s.host.toLowerCase() === target.target || target.addresses.some((a) => a.address === s.host)),
+    ) ?? null
+  );
+}
+
+/** Kamailio 5.3 and later (at least up to 6.1.4) fail a whole NAPTR domain after one failed lookup. */
+export function hasNaptrBug(version: string): boolean {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const v = Number(m[1]) * 10_000 + Number(m[2]) * 100 + Number(m[3]);
+  return v >= 50_300 && v <= 60_104;
+}
+
+function rowsOf(set: SrvSet, servers: ServerView[]): Row[] {
+  return set.targets.map((t) => {
+    const s = serverFor(t, set.transport, servers);
+    const up = s ? (set.transport === 'udp' ? s.up.udp : s.up.tcp) : null;
+    return { ...t, transport: set.transport, srvName: set.name, server: s?.name ?? null, up };
+  });
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+
+export function analyze(
+  r: Resolution,
+  servers: ServerView[],
+  budgetSec: number,
+  kamailio: { name: string; version: string }[],
+): Analysis {
+  const w: Warning[] = [];
+  const add = (code: Warning['code'], text: string) => w.push({ code, text });
+  if (r.error)
+    add(
+      'dns-error',
+      `The DNS server ${r.server.host}:${r.server.port} did not answer for ${r.domain}: ${r.error}.`,
+    );
+  const sets = r.srv.filter((s) => s.targets.length > 0);
+  for (const s of r.srv) if (s.error) add('dns-error', `Looking up ${s.name} failed: ${s.error}.`);
+  if (!r.error && sets.length === 0)
+    add(
+      'no-srv',
+      `${r.domain} has no SRV records: phones fall back to its A record on port 5060, with no failover and no load sharing.`,
+    );
+  const rows = sets.flatMap((s) => rowsOf(s, servers));
+  for (const s of sets) {
+    const mine = rows.filter((x) => x.srvName === s.name);
+    const top = Math.min(...mine.map((x) => x.priority));
+    const first = mine.filter((x) => x.priority === top);
+    if (first.every((x) => x.up === false)) {
+      const backup = mine.some((x) => x.priority > top && x.up === true);
+      add(
+        'top-priority-down',
+        `Every target of priority ${top} in ${s.name} is down (${first.map((x) => x.server ?? x.target).join(', ')}): phones try each and time out before they ${backup ? 'fall back to a lower priority' : 'give up: no lower priority target is up either'}.`,
+      );
+    }
+    for (const x of mine) {
+      if (x.addresses.length === 0)
+        add(
+          'dangling-target',
+          `${s.name} points at ${x.target}, which has no address (A record): phones that pick it fail.`,
+        );
+      else if (!x.server)
+        add(
+          'dangling-target',
+          `${s.name} points at ${x.target}:${x.port} (${x.addresses.map((a) => a.address).join(', ')}), which is no configured SIP server.`,
+        );
+    }
+    for (const srv of servers) {
+      const port = portOf(srv, s.transport);
+      if (port && !mine.some((x) => x.server === srv.name))
+        add(
+          'server-missing',
+          `SIP server ${srv.name} (${srv.host}:${port}) is not in ${s.name}: phones using ${s.transport.toUpperCase()} never reach it.`,
+        );
+    }
+  }
+  const udp = rows.filter((x) => x.transport === 'udp');
+  const tcp = rows.filter((x) => x.transport === 'tcp');
+  if (udp.length && tcp.length) {
+    const key = (xs: Row[]) =>
+      xs
+        .map((x) => `${x.server ?? x.target} ${x.priority}/${x.weight}`)
+        .sort()
+        .join(', ');
+    if (key(udp) !== key(tcp))
+      add(
+        'udp-tcp-disagree',
+        `UDP and TCP records disagree: UDP sends to ${key(udp)}; TCP sends to ${key(tcp)} (server priority/weight).`,
+      );
+  }
+  const ttls = [
+    ...r.naptr.map((n) => ({ what: `NAPTR of ${r.domain}`, ttl: n.ttl })),
+    ...rows.map((x) => ({ what: x.srvName, ttl: x.ttl })),
+    ...rows.flatMap((x) => x.addresses.map((a) => ({ what: `A of ${x.target}`, ttl: a.ttl }))),
+  ];
+  const seen = new Set<string>();
+  for (const t of ttls)
+    if (t.ttl > budgetSec && !seen.has(t.what)) {
+      seen.add(t.what);
+      add(
+        'ttl-over-budget',
+        `The TTL of ${t.what} is ${t.ttl} s, longer than the failover budget of ${budgetSec} s: a drain or a change there reaches phones only after up to ${t.ttl} s.`,
+      );
+    }
+  const usable = r.naptr.filter((n) => n.transport);
+  for (const n of usable) {
+    const expect = SERVICES[n.service.toUpperCase()]!.srv;
+    const label = n.replacement.split('.').slice(0, 2).join('.');
+    const set = r.srv.find((s) => s.name === n.replacement);
+    if (!set || set.targets.length === 0)
+      add(
+        'naptr-srv-disagree',
+        `NAPTR ${n.service} points at ${n.replacement || '(nothing)'}, which has no SRV records: clients that follow NAPTR find no server for ${n.transport?.toUpperCase()}.`,
+      );
+    else if (label !== expect && Object.values(SERVICES).some((x) => x.srv === label))
+      add(
+        'naptr-srv-disagree',
+        `NAPTR ${n.service} (${n.transport?.toUpperCase()}) points at ${n.replacement}, the SRV name of another transport (expected ${expect}.…).`,
+      );
+  }
+  if (usable.length)
+    for (const s of sets.filter((x) => !x.viaNaptr))
+      add(
+        'naptr-srv-disagree',
+        `${s.name} has records, but no NAPTR record of ${r.domain} leads there: clients that follow NAPTR never use ${s.transport.toUpperCase()}.`,
+      );
+  if (usable.length)
+    for (const k of kamailio.filter((x) => hasNaptrBug(x.version)))
+      add(
+        'kamailio-naptr-bug',
+        `${k.name} runs ${k.version}, affected by Kamailio issue 4911: with NAPTR and DNS failover, one request that finds every target dead fails all others to ${r.domain} until the NAPTR record expires (${Math.max(...r.naptr.map((n) => n.ttl))} s here). Keep the NAPTR TTL short or upgrade once the fix is released.`,
+      );
+  return { rows, warnings: w };
+}
+
+export { pct };

@@ -1,0 +1,63 @@
+import 'server-only';
+import { audit } from '@/lib/audit/log';
+import { getConfig } from '@/lib/config/load';
+import { publicError } from '@/lib/errors';
+import { changed, decide, newTrack, type Track } from './auto-lower-policy';
+import { applyDrain } from './drain';
+import { serverViews } from './view';
+
+// Optional (dns.autoLower.enabled): every 2 s, a SIP server whose probes fail for afterSec is
+// moved below the other priorities by the same signed update an operator's drain sends, and
+// raised again after holdSec of answering. Every change, or refused change, is audited.
+
+const g = globalThis as unknown as { __siphaAutoLower?: boolean };
+const tracks = new Map<string, Track>();
+let busy = false;
+
+async function round(): Promise<void> {
+  const cfg = getConfig();
+  const auto = cfg.dns?.autoLower;
+  if (!auto?.enabled || !cfg.dns?.update || busy) return;
+  busy = true;
+  try {
+    for (const s of await serverViews(cfg)) {
+      const t = tracks.get(s.name) ?? newTrack();
+      tracks.set(s.name, t);
+      const up = s.up.udp === null && s.up.tcp === null ? null : s.up.udp === true || s.up.tcp === true;
+      const what = decide(t, up, Date.now(), auto);
+      if (!what) continue;
+      for (const domain of cfg.domains) {
+        const op = what === 'lower' ? 'drain' : 'restore';
+        const target = `${op} ${s.name} in ${domain} (automatic)`;
+        try {
+          await applyDrain({ domain, server: s.name, op, mode: 'priority' });
+          changed(t, what, Date.now());
+          await audit({
+            actor: 'sipha',
+            action: `dns.auto-${what}`,
+            target,
+            outcome: 'ok',
+            detail: `${s.name} ${up ? 'answers again' : `failed its probes for ${auto.afterSec} s`}`,
+          });
+        } catch (e) {
+          await audit({
+            actor: 'sipha',
+            action: `dns.auto-${what}`,
+            target,
+            outcome: 'failed',
+            detail: publicError(e).message,
+          });
+        }
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+/** Starts the loop once per process; it does nothing unless dns.autoLower.enabled. */
+export function startAutoLower(): void {
+  if (g.__siphaAutoLower) return;
+  g.__siphaAutoLower = true;
+  setInterval(() => void round().catch((e) => console.error('[sipha] dns auto-lower', e)), 2000).unref();
+}

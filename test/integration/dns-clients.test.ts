@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { type Phone, startPhone } from '@/lab/baresip';
+import { seedUsers } from '@/lab/index';
+import { sleep } from '@/lab/process';
+import { runSipp } from '@/lab/sipp';
+import { memoName, planDrain } from '@/lib/dns/drain-plan';
+import { query, update } from '@/lib/dns/query';
+import { resolveSipDomain } from '@/lib/dns/rfc3263';
+import { TYPE } from '@/lib/dns/wire';
+import { acceptedRegs } from '../helpers/dns';
+import { useLab } from '../helpers/lab';
+
+// Real SRV-following clients: the edge Kamailio shares REGISTERs by SRV weight, and a real
+// baresip phone moves to the other SIP server when one is drained by a signed DNS update.
+
+const TTL = 2;
+const REGINT = 5;
+describe('real SRV-following clients', () => {
+  const lab = useLab({
+    nodes: 2,
+    console: false,
+    dns: {
+      srv: [
+        { priority: 0, weight: 3 },
+        { priority: 0, weight: 1 },
+      ],
+      ttl: TTL,
+    },
+    edge: true,
+  });
+
+  async function drain(server: string, op: 'drain' | 'restore') {
+    const { state } = lab();
+    const d = state.dns!;
+    const dns = { host: d.host, port: d.port };
+    const res = await resolveSipDomain(dns, state.domain);
+    const s = state.sip.find((x) => x.name === server)!;
+    const view = { name: s.name, host: s.host, udpPort: s.udp, tcpPort: s.tcp, up: { udp: true, tcp: true } };
+    const memo = (await query(dns, memoName(server, d.zone), TYPE.TXT)).records[0] ?? null;
+    const plan = planDrain({ res, zone: d.zone, server: view, op, mode: 'priority', memo });
+    if ('problem' in plan) throw new Error(plan.problem);
+    await update({
+      server: dns,
+      zone: d.zone,
+      key: { name: d.keyName, secret: d.keySecret },
+      remove: plan.remove,
+      add: plan.add,
+    });
+  }
+
+  /** Waits until the phone's next REGISTERs land only on `to`; returns ms from now. */
+  async function movesTo(to: string, from: string, limitMs: number): Promise<number> {
+    const t0 = Date.now();
+    let last = await acceptedRegs(lab().state);
+    while (Date.now() - t0 < limitMs) {
+      await sleep(250);
+      const now = await acceptedRegs(lab().state);
+      if (now[to]! > last[to]! && now[from] === last[from]) return Date.now() - t0;
+      last = now;
+    }
+    throw new Error(`the phone did not move to ${to} within ${limitMs} ms`);
+  }
+
+  describe('the edge Kamailio', () => {
+    it('spreads REGISTERs by SRV weight (3:1)', async () => {
+      const { state } = lab();
+      const before = await acceptedRegs(state);
+      const r = await runSipp({
+        sip: state.edge!,
+        users: seedUsers(100),
+        domain: state.domain,
+        transport: 'udp',
+        rate: 100,
+        calls: 400,
+        expires: 3600,
+        workDir: state.dir,
+        timeoutSec: 60,
+      });
+      const after = await acceptedRegs(state);
+      expect(r.failed).toBe(0);
+      const [d1, d2] = [after.p1! - before.p1!, after.p2! - before.p2!];
+      expect(d1 + d2).toBe(400);
+      // 75 % expected; 400 draws give a standard deviation of about 2 points.
+      expect(d1 / 400).toBeGreaterThan(0.65);
+      expect(d1 / 400).toBeLessThan(0.85);
+    });
+  });
+
+  describe('a baresip phone', () => {
+    it('moves its REGISTERs to the other server within TTL + its refresh time after a drain', async () => {
+      const { state } = lab();
+      let phone: Phone | undefined;
+      try {
+        await drain('p2', 'drain');
+        await sleep(TTL * 1000);
+        phone = await startPhone(state, { username: 'user1042', password: 'secret1042', regint: REGINT });
+        await movesTo('p1', 'p2', 15_000);
+        await drain('p2', 'restore');
+        await drain('p1', 'drain');
+        const budget = (TTL + REGINT) * 1000 + 2000;
+        const took = await movesTo('p2', 'p1', budget + 5000);
+        expect(took).toBeLessThan(budget);
+        // And it stays there: the next two refreshes go to p2 as well.
+        const mid = await acceptedRegs(state);
+        await sleep(REGINT * 2000);
+        const end = await acceptedRegs(state);
+        expect(end.p1).toBe(mid.p1);
+        expect(end.p2!).toBeGreaterThan(mid.p2!);
+      } finally {
+        await phone?.stop();
+      }
+    });
+  });
+});
