@@ -7,7 +7,7 @@ export interface Args {
   flags: Record<string, string | boolean>;
 }
 
-const BOOLEAN = new Set(['fresh', 'no-console', 'detach', 'json', 'help']);
+const BOOLEAN = new Set(['fresh', 'no-console', 'detach', 'json', 'help', 'arbitrator']);
 const VERBS = new Set(['setup', 'up', 'down', 'status', 'kill', 'stop', 'cont', 'start', 'load']);
 
 /** `lab [verb] [NAME] [--flag value | --bool]`; no verb means set-up then up with console. */

@@ -26,6 +26,12 @@ function stopOnSignal(dir: string): Promise<void> {
   });
 }
 
+function engineFlag(v: string | boolean | undefined): 'pair' | 'galera' {
+  if (v === undefined || v === 'pair') return 'pair';
+  if (v === 'galera') return 'galera';
+  throw new Error('--engine must be pair or galera');
+}
+
 const lastSeen = new Map<string, string>();
 
 async function reportChanges(dir: string): Promise<void> {
@@ -41,6 +47,7 @@ async function reportChanges(dir: string): Promise<void> {
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
   up [--nodes N] [--fresh] [--no-console] [--detach]
+     [--engine galera [--nodes 3] [--arbitrator]]   a Galera cluster instead of the pair
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
@@ -64,7 +71,9 @@ async function main(): Promise<number> {
       try {
         const starting = up({
           dir: a.dir,
-          nodes: num(f, 'nodes', 2),
+          nodes: num(f, 'nodes', f.engine === 'galera' ? 3 : 2),
+          engine: engineFlag(f.engine),
+          arbitrator: f.arbitrator === true,
           fresh: f.fresh === true,
           console: f['no-console'] !== true,
           detach,

@@ -16,6 +16,8 @@ export interface KamailioVars {
   domain: string;
   dbUrl: string;
   modules?: string;
+  /** usrloc's timer (s); it also deletes expired `location` rows. 0: this server never purges. */
+  ulTimer?: number;
 }
 
 /** Replaces {{KEY}} placeholders; an unknown or leftover placeholder is a bug, so it throws. */
@@ -37,6 +39,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
     MODULES: v.modules ?? MODULES,
+    UL_TIMER: v.ulTimer ?? 60,
   });
 }
 

@@ -50,7 +50,10 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   const dbUrl = `mysql://${user}:${password}@127.0.0.1:${node.port}/kamailio`;
   writeFileSync(
     cfg,
-    renderConfig({ name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, dbUrl }),
+    renderConfig({
+      ...{ name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, dbUrl },
+      ulTimer: state.galera && i > 1 ? 0 : 60,
+    }),
     { mode: 0o600 },
   );
   const args = kamailioArgs(cfg, runDir);

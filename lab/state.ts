@@ -42,10 +42,17 @@ export interface LabState {
   nodes: LabNode[];
   sip: LabSip[];
   console: { url: string; pid: number } | null;
-  db: { sipha: Cred; kamailio: Cred; repl: Cred };
+  db: { sipha: Cred; kamailio: Cred; repl: Cred; sst?: Cred };
+  /** Set by `up --engine galera`: each node's group communication, IST and SST ports. */
+  galera?: LabGalera;
   configPath: string;
   /** Command lines by process name (d1, p1, console); internal to the lab. */
   procs?: Record<string, LabProc>;
+}
+
+export interface LabGalera {
+  ports: Record<string, { gcomm: number; ist: number; sst: number }>;
+  arbitrator?: { pid: number; port: number };
 }
 
 export const DOMAIN = 'lab.sipha.test';

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
+import { upGalera } from './galera-up.ts';
 import { launchNode, launchSip } from './nodes.ts';
 import { procState } from './process.ts';
 import { createUsers, setupReplication, waitReplicated } from './replication.ts';
@@ -22,6 +23,9 @@ export interface UpOptions {
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
+  /** `galera`: a Galera cluster (lab/galera-up.ts) instead of the replicated pair or ring. */
+  engine?: 'pair' | 'galera';
+  arbitrator?: boolean;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -65,6 +69,12 @@ export async function up(opts: UpOptions): Promise<LabState> {
   };
   writeState(state);
   try {
+    if (opts.engine === 'galera') {
+      await upGalera(state, { nodes: count, arbitrator: opts.arbitrator, sip: opts.sip }, (w, fn) =>
+        step(log, w, fn),
+      );
+      return await finishUp(state, opts, log);
+    }
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
       await step(
@@ -105,22 +115,26 @@ export async function up(opts: UpOptions): Promise<LabState> {
           () => launchSip(state, i),
         );
     }
-    writeSiphaConfig(state);
-    log(`✓ console config ${state.configPath}`);
-    if (opts.console) {
-      await step(
-        log,
-        () => `console on ${state.console?.url}`,
-        () => launchConsole(state, REPO_ROOT),
-      );
-      const admin = await createAdmin(state, REPO_ROOT);
-      if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
-      else log('! scripts/admin.ts not found: no console login created');
-    }
-    return state;
+    return await finishUp(state, opts, log);
   } catch (e) {
     log(`✗ ${(e as Error).message}; stopping what was started`);
     await down(dir);
     throw e;
   }
+}
+
+async function finishUp(state: LabState, opts: UpOptions, log: (l: string) => void): Promise<LabState> {
+  writeSiphaConfig(state);
+  log(`✓ console config ${state.configPath}`);
+  if (opts.console) {
+    await step(
+      log,
+      () => `console on ${state.console?.url}`,
+      () => launchConsole(state, REPO_ROOT),
+    );
+    const admin = await createAdmin(state, REPO_ROOT);
+    if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
+    else log('! scripts/admin.ts not found: no console login created');
+  }
+  return state;
 }

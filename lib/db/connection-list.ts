@@ -2,6 +2,7 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
+import { GaleraWriter } from '@/lib/galera/writer';
 import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
 import {
   emptyFenceState,
@@ -44,6 +45,8 @@ export interface WriteOptions<T> {
   /** Looks for the write's effect; returns it when the write is already there. */
   verify?: (db: Kysely<DB>, node: string) => Promise<T | undefined>;
   timeoutMs?: number;
+  /** `run` is one transaction (or one statement): a Galera certification conflict undid all of it. */
+  atomic?: boolean;
 }
 
 export class ConnectionList {
@@ -61,12 +64,15 @@ export class ConnectionList {
   private probing = false;
   private lastFenceRead = 0;
   private readyPromise: Promise<void> | null = null;
+  /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
+  readonly galera: GaleraWriter | null;
 
   constructor(
-    config: Pick<SiphaConfig, 'nodes' | 'connection'>,
+    config: Pick<SiphaConfig, 'nodes' | 'connection'> & Partial<Pick<SiphaConfig, 'galera'>>,
     readonly actor = 'console',
   ) {
     this.cfg = config.connection;
+    this.galera = config.galera ? new GaleraWriter(config.galera) : null;
     this.nodes = config.nodes.map((n) =>
       newRuntime(
         createNodeHandle({
@@ -96,6 +102,7 @@ export class ConnectionList {
 
   /** The first eligible node, or undefined when none is. */
   active(): NodeRuntime | undefined {
+    if (this.galera) return this.galera.choose(this.nodes);
     return this.nodes.find((n) => n.reachable !== false && !this.isFenced(n.handle.name));
   }
 
@@ -117,7 +124,8 @@ export class ConnectionList {
     await this.ready();
     let unknownOutcome = false;
     let transient = 0;
-    for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
+    let conflicts = 0;
+    for (let attempt = 0; attempt < this.nodes.length + 2 + conflicts; attempt++) {
       // Fence the node we move away from, and let the new one drain its relay log, first.
       await this.settle();
       const n = this.active();
@@ -131,6 +139,9 @@ export class ConnectionList {
         const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
         return { value, node: name };
       } catch (err) {
+        const galera = this.galera?.verdict(name, err, opts, conflicts);
+        if (galera === 'retry') conflicts++;
+        if (galera) continue;
         const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
         if (!isConnectionError(err) && !readOnlyRefusal) throw err;
         if (readOnlyRefusal) {
@@ -199,7 +210,13 @@ export class ConnectionList {
     const run = async () => {
       const next = this.active();
       const prev = this.writer;
-      if (prev && next !== prev && !this.isFenced(prev.handle.name) && prev.reachable === false) {
+      if (
+        !this.galera &&
+        prev &&
+        next !== prev &&
+        !this.isFenced(prev.handle.name) &&
+        prev.reachable === false
+      ) {
         const below = next && this.nodes.indexOf(next) > this.nodes.indexOf(prev);
         if (below) await this.failover(prev, next);
       }
@@ -275,7 +292,10 @@ export class ConnectionList {
   }
 
   private async probeOne(n: NodeRuntime): Promise<void> {
-    const r = await probeNode(n.handle.config, this.probeTimeoutMs());
+    const [r] = await Promise.all([
+      probeNode(n.handle.config, this.probeTimeoutMs()),
+      this.galera?.sample(n.handle.config, this.probeTimeoutMs()),
+    ]);
     n.checkedAt = new Date();
     if (!r.ok) {
       const code = r.error === 'no answer (timed out)' ? 'SIPHA_PROBE_TIMEOUT' : 'ECONNREFUSED';

@@ -1,0 +1,33 @@
+// Which node takes writes in a Galera cluster (pure, unit-tested): one writer at a time, the
+// first of the list that is writable; a node higher in the list takes writes back only when
+// the failback policy allows, and only after it has been writable for a while (no flapping).
+
+export type Failback = 'auto' | 'manual';
+
+export interface Candidate {
+  name: string;
+  writable: boolean;
+  /** Epoch ms since when the node has been writable without a break; null when it is not. */
+  writableSince: number | null;
+}
+
+export interface FailbackPolicy {
+  failback: Failback;
+  failbackAfterMs: number;
+}
+
+export function chooseWriter(
+  nodes: Candidate[],
+  current: string | undefined,
+  policy: FailbackPolicy,
+  now: number,
+): string | undefined {
+  const first = nodes.find((n) => n.writable);
+  const cur = nodes.find((n) => n.name === current && n.writable);
+  if (!cur) return first?.name;
+  if (policy.failback === 'manual') return cur.name;
+  const higher = nodes
+    .slice(0, nodes.indexOf(cur))
+    .find((n) => n.writable && n.writableSince !== null && now - n.writableSince >= policy.failbackAfterMs);
+  return higher?.name ?? cur.name;
+}
