@@ -7,6 +7,7 @@ const links: { href: string; label: string; role: Role }[] = [
   { href: '/users', label: 'Users', role: 'viewer' },
   { href: '/registrations', label: 'Registrations', role: 'viewer' },
   { href: '/health', label: 'Health', role: 'viewer' },
+  { href: '/galera', label: 'Galera', role: 'viewer' },
   { href: '/replication', label: 'Replication', role: 'admin' },
   { href: '/restore', label: 'Restore', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },

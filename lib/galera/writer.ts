@@ -21,6 +21,10 @@ export interface GaleraNodeState {
   error: string | null;
   writableSince: number | null;
   checkedAt: Date | null;
+  /** Since when the node has been in its wsrep_local_state_comment (epoch ms). */
+  stateSince: number;
+  /** The last state seen while it answered (Joining… when an SST died under it). */
+  lastState: string | null;
 }
 
 export type GaleraVerdict = 'move' | 'retry' | null;
@@ -35,7 +39,14 @@ export class GaleraWriter {
   get(name: string): GaleraNodeState {
     let s = this.state.get(name);
     if (!s) {
-      s = { status: null, error: null, writableSince: null, checkedAt: null };
+      s = {
+        status: null,
+        error: null,
+        writableSince: null,
+        checkedAt: null,
+        stateSince: Date.now(),
+        lastState: null,
+      };
       this.state.set(name, s);
     }
     return s;
@@ -48,6 +59,9 @@ export class GaleraWriter {
 
   record(name: string, status: GaleraStatus | null, error: string | null): void {
     const s = this.get(name);
+    const state = status?.localState ?? null;
+    if (state !== (s.status?.localState ?? null)) s.stateSince = Date.now();
+    if (state) s.lastState = state;
     s.status = status;
     s.error = error;
     s.checkedAt = new Date();

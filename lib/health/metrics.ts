@@ -1,5 +1,7 @@
 import 'server-only';
 import { Gauge, Registry } from 'prom-client';
+import { getGaleraHealth } from '@/lib/galera/health';
+import { galeraGauges, setGaleraMetrics } from '@/lib/galera/metrics';
 import { getMonitor } from './monitor';
 import { getOverview } from './overview';
 
@@ -51,6 +53,7 @@ function build() {
       'Writes are not going to the first node of the list (1) or are (0)',
       [],
     ),
+    galera: galeraGauges(registry),
   };
 }
 
@@ -88,5 +91,6 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
     }
   }
   m.failover.set(overview.failover ? 1 : 0);
+  setGaleraMetrics(m.galera, await getGaleraHealth());
   return { body: await m.registry.metrics(), contentType: m.registry.contentType };
 }
