@@ -5,7 +5,7 @@ import { MODULES } from './kamailio.ts';
 import { MARIADBD } from './mariadb.ts';
 
 export const APT_LINE =
-  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester';
+  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester galera-4 galera-arbitrator-4 mariadb-backup socat';
 
 function onPath(cmd: string): boolean {
   try {
@@ -23,6 +23,11 @@ export function missing(): string[] {
   if (!onPath('kamailio')) m.push('kamailio');
   if (!existsSync(join(MODULES, 'db_mysql.so'))) m.push('kamailio db_mysql module');
   if (!onPath('sipp')) m.push('sipp');
+  // Galera (`up --engine galera`): the provider, garbd, and SST by mariabackup over socat.
+  if (!existsSync('/usr/lib/galera/libgalera_smm.so')) m.push('galera-4');
+  if (!onPath('garbd')) m.push('garbd');
+  if (!onPath('mariabackup') && !onPath('mariadb-backup')) m.push('mariadb-backup');
+  if (!onPath('socat')) m.push('socat');
   return m;
 }
 
@@ -42,7 +47,7 @@ export function setup(repoRoot: string, log: (l: string) => void): boolean {
       return false;
     }
   }
-  log('✓ mariadbd, kamailio (db_mysql), sipp installed');
+  log('✓ mariadbd, kamailio (db_mysql), sipp, galera-4, garbd, mariadb-backup, socat installed');
   if (!existsSync(join(repoRoot, 'node_modules'))) {
     log('… npm ci');
     execSync('npm ci', { cwd: repoRoot, stdio: 'inherit' });

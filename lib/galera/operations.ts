@@ -138,29 +138,31 @@ export async function planRecovery(
         reason: `${running.join(', ')} still run${running.length === 1 ? 's' : ''}: this is not a full outage. Stop them first, or start the stopped nodes so they join.`,
       },
     };
-  const evidence: Evidence[] = [];
-  for (const n of list.nodes) {
-    const node = n.handle.name;
-    const e: Evidence = { node, grastate: null, recovered: null };
-    try {
-      e.grastate = parseGrastate(await runControl(node, 'state', log));
-      log(
-        'info',
-        `${node}: grastate.dat seqno ${e.grastate?.seqno ?? 'missing'}, safe_to_bootstrap ${e.grastate?.safeToBootstrap ? 1 : 0}`,
-      );
-      if (!e.grastate || e.grastate.seqno < 0) {
-        e.recovered = parseRecovered(await runControl(node, 'recover', log));
+  // In parallel: --wsrep-recover runs InnoDB crash recovery, seconds per node.
+  const evidence = await Promise.all(
+    list.nodes.map(async (n) => {
+      const node = n.handle.name;
+      const e: Evidence = { node, grastate: null, recovered: null };
+      try {
+        e.grastate = parseGrastate(await runControl(node, 'state', log));
         log(
           'info',
-          `${node}: recovered position ${e.recovered ? `${e.recovered.uuid}:${e.recovered.seqno}` : 'none'}`,
+          `${node}: grastate.dat seqno ${e.grastate?.seqno ?? 'missing'}, safe_to_bootstrap ${e.grastate?.safeToBootstrap ? 1 : 0}`,
         );
+        if (!e.grastate || e.grastate.seqno < 0) {
+          e.recovered = parseRecovered(await runControl(node, 'recover', log));
+          log(
+            'info',
+            `${node}: recovered position ${e.recovered ? `${e.recovered.uuid}:${e.recovered.seqno}` : 'none'}`,
+          );
+        }
+      } catch (err) {
+        e.error = (err as Error).message;
+        log('error', e.error);
       }
-    } catch (err) {
-      e.error = (err as Error).message;
-      log('error', e.error);
-    }
-    evidence.push(e);
-  }
+      return e;
+    }),
+  );
   return { evidence, decision: decideBootstrap(evidence) };
 }
 
@@ -173,9 +175,14 @@ export async function recoverFullOutage(log: JobLog): Promise<string> {
   if (decision.markSafe) await runControl(decision.node, 'markSafe', log);
   await runControl(decision.node, 'bootstrap', log);
   await waitSynced(list, decision.node, log);
-  for (const n of list.nodes.filter((x) => x.handle.name !== decision.node)) {
-    await runControl(n.handle.name, 'start', log);
-    await waitSynced(list, n.handle.name, log);
-  }
+  log('info', `${decision.node} is Primary and takes writes; the others join now.`);
+  await Promise.all(
+    list.nodes
+      .filter((x) => x.handle.name !== decision.node)
+      .map(async (n) => {
+        await runControl(n.handle.name, 'start', log);
+        await waitSynced(list, n.handle.name, log);
+      }),
+  );
   return `Cluster recovered from ${decision.node} (seqno ${decision.seqno}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; all nodes Synced.`;
 }
