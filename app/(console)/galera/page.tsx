@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { GaleraLive } from '@/components/galera/galera-live';
+import { GaleraPreflight } from '@/components/galera/galera-preflight';
 import { requirePageUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config/load';
 import { describeOperation } from '@/lib/galera/describe';
 import { getGaleraHealth } from '@/lib/galera/health';
+import { getPreflight } from '@/lib/galera/preflight-run';
 import { galeraOperationAction } from './actions';
 
 export const metadata: Metadata = { title: 'Galera' };
@@ -24,7 +26,9 @@ export default async function GaleraPage() {
       </>
     );
   const names = getConfig().nodes.map((n) => n.name);
-  const plans = hasRole(user.role, 'admin')
+  const admin = hasRole(user.role, 'admin');
+  const check = admin ? await getPreflight() : null;
+  const plans = admin
     ? {
         recover: describeOperation('recover'),
         'rolling-restart': describeOperation('rolling-restart'),
@@ -46,6 +50,14 @@ export default async function GaleraPage() {
         round.
       </p>
       <GaleraLive initial={initial} plans={plans} action={galeraOperationAction} />
+      {check && (
+        <section aria-labelledby="g-pre" className="mt-8">
+          <h2 id="g-pre" className="mb-3 text-lg font-semibold">
+            Bootstrap preflight
+          </h2>
+          <GaleraPreflight items={check.items} cnf={check.cnf} />
+        </section>
+      )}
     </>
   );
 }
