@@ -17,7 +17,7 @@ export const description =
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const OUTAGE_RUNS = Number(process.env.OUTAGE_RUNS ?? 3);
-const RATES = [140, 280, 420, 560, 700];
+const RATES = [100, 140, 180, 220, 280, 350];
 const PAIR = 'replicated pair (sipha connection list, semi-sync)';
 
 async function lab(engine: 'galera' | 'pair'): Promise<LabState> {

@@ -3,7 +3,7 @@
 // On a real host these would be `cat grastate.dat`, `galera_recovery`, `sed`, `galera_new_cluster`
 // and `systemctl start mariadb`, possibly behind ssh; here they act on the lab's own nodes.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MARIADBD, waitMariadb } from './mariadb.ts';
 import { procState, spawnDetached } from './process.ts';
@@ -22,6 +22,26 @@ function recover(args: string[], out: string): Promise<string> {
       ok(existsSync(out) ? readFileSync(out, 'utf8') : '');
     });
   });
+}
+
+/** mkdir is atomic: a lock directory serialises read-modify-write of state.json. */
+async function withStateLock(dir: string, fn: () => void): Promise<void> {
+  const lock = join(dir, 'state.lock');
+  for (let i = 0; i < 200; i++) {
+    try {
+      mkdirSync(lock);
+      try {
+        fn();
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  throw new Error(`state.json in ${dir} stayed locked (remove ${lock} if no lab command runs)`);
 }
 
 export async function galeraCtl(dir: string, name: string, action: CtlAction): Promise<string> {
@@ -52,7 +72,12 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
       if (running) throw new Error(`${name} is already running (pid ${node.pid})`);
       const args = action === 'bootstrap' ? [...proc.args, '--wsrep-new-cluster'] : proc.args;
       node.pid = spawnDetached(MARIADBD, args, proc.log);
-      writeState(state);
+      // The console starts several nodes at once, each through its own galera-ctl process.
+      await withStateLock(state.dir, () => {
+        const fresh = readState(state.dir);
+        fresh.nodes.find((n) => n.name === name)!.pid = node.pid;
+        writeState(fresh);
+      });
       // Back once mariadbd answers; SST/IST may still run: the console follows wsrep state.
       await waitMariadb(node.socket, node.pid, 300_000);
       return `${name} started (pid ${node.pid})`;

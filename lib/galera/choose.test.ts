@@ -27,6 +27,11 @@ describe('Galera writer choice', () => {
     expect(chooseWriter([c('d1', 0), c('d2', 0)], 'd2', manual, 1e9)).toBe('d2');
     expect(chooseWriter([c('d1', 0), c('d2', null)], 'd2', manual, 1e9)).toBe('d1');
   });
+  it('falls back to a donor in the primary component only when no node is Synced', () => {
+    const donor = { name: 'd1', writable: false, writableSince: null, donor: true };
+    expect(chooseWriter([donor, c('d2', null)], undefined, auto, 10)).toBe('d1');
+    expect(chooseWriter([donor, c('d2', 0)], 'd1', auto, 10)).toBe('d2');
+  });
   it('keeps a writer lower in the list over a lower one that became writable', () => {
     expect(chooseWriter([c('d1', null), c('d2', 0), c('d3', 0)], 'd2', auto, 1e9)).toBe('d2');
   });

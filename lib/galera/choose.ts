@@ -7,6 +7,12 @@ export type Failback = 'auto' | 'manual';
 export interface Candidate {
   name: string;
   writable: boolean;
+  /**
+   * Donor/Desynced in the primary component and ready: it takes writes (mariabackup SST does
+   * not block it), used only when no node is Synced, e.g. the one node of a recovering cluster
+   * while it sends the others their SST.
+   */
+  donor?: boolean;
   /** Epoch ms since when the node has been writable without a break; null when it is not. */
   writableSince: number | null;
 }
@@ -24,7 +30,8 @@ export function chooseWriter(
 ): string | undefined {
   const first = nodes.find((n) => n.writable);
   const cur = nodes.find((n) => n.name === current && n.writable);
-  if (!cur) return first?.name;
+  if (!first) return nodes.find((n) => n.donor)?.name;
+  if (!cur) return first.name;
   if (policy.failback === 'manual') return cur.name;
   const higher = nodes
     .slice(0, nodes.indexOf(cur))

@@ -81,7 +81,13 @@ export class GaleraWriter {
     const candidates = nodes.map((n) => {
       const s = this.get(n.handle.name);
       const ok = n.reachable !== false && writable(s.status) && s.writableSince !== null;
-      return { name: n.handle.name, writable: ok, writableSince: ok ? s.writableSince : null };
+      const st = s.status;
+      const donor =
+        n.reachable !== false &&
+        st?.localState === 'Donor/Desynced' &&
+        st.clusterStatus === 'Primary' &&
+        st.ready;
+      return { name: n.handle.name, writable: ok, writableSince: ok ? s.writableSince : null, donor };
     });
     const next = chooseWriter(candidates, this.current, this.cfg, Date.now());
     if (next !== this.current) {
