@@ -128,7 +128,8 @@ export class ConnectionList {
     for (let attempt = 0; attempt < this.nodes.length + 2 + conflicts; attempt++) {
       // Fence the node we move away from, and let the new one drain its relay log, first.
       await this.settle();
-      const n = this.active();
+      const n =
+        this.active() ?? (await this.galera?.waitForWriter(() => this.active(), this.cfg.queryTimeoutMs));
       if (!n) throw new AppError('unavailable:database', this.unavailableMessage());
       const name = n.handle.name;
       try {

@@ -101,6 +101,21 @@ export class GaleraWriter {
     return nodes.find((n) => n.handle.name === next);
   }
 
+  /**
+   * No node is writable: during a view change (a member just died) every node answers slowly
+   * for a second or two. A write waits for the new primary component as it would have waited
+   * inside the server, up to the statement timeout, instead of failing at once.
+   */
+  async waitForWriter<T>(active: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      const n = active();
+      if (n) return n;
+    }
+    return undefined;
+  }
+
   /** Operator action (audited by the caller): send writes to this node now. */
   prefer(name: string): void {
     if (!writable(this.get(name).status))

@@ -58,6 +58,7 @@ export async function createUser(
   const list = await getConnectionList();
   try {
     const r = await list.write({
+      atomic: true,
       run: async (db) => {
         await db.insertInto('subscriber').values(row).execute();
         return true;
@@ -77,6 +78,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
   const h = digestHashes(opts);
   const list = await getConnectionList();
   const r = await list.write({
+    atomic: true,
     run: async (db) => {
       const res = await db
         .updateTable('subscriber')
@@ -97,6 +99,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
 export async function deleteUser(opts: UserKey): Promise<WriteResult & { registrations: number }> {
   const list = await getConnectionList();
   const r = await list.write({
+    atomic: true,
     run: (db) =>
       db.transaction().execute(async (tx) => {
         const sub = await tx
