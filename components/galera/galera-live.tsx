@@ -6,6 +6,7 @@ import { GaleraNodes } from './galera-nodes';
 import { GaleraOps, type Op } from './galera-ops';
 import { GaleraTopology } from './galera-topology';
 import { useGalera } from './use-galera';
+import { WriterControl } from './writer-control';
 
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 type Plans = Record<Op, string[]> & { byNode: Record<string, Record<'join' | 'remove', string[]>> };
@@ -14,10 +15,12 @@ export function GaleraLive({
   initial,
   plans,
   action,
+  writerAction,
 }: {
   initial: GaleraHealth;
   plans: Plans | null;
   action: Action;
+  writerAction: Action;
 }) {
   const { data } = useGalera(initial);
   const job = data.job;
@@ -33,6 +36,12 @@ export function GaleraLive({
           {data.conflicts.retried}, reported {data.conflicts.reported}.
         </p>
         <GaleraTopology nodes={data.nodes} />
+        {plans && data.failback === 'manual' && (
+          <WriterControl
+            candidates={data.nodes.filter((n) => n.writable && !n.writer).map((n) => n.name)}
+            action={writerAction}
+          />
+        )}
       </section>
       <section aria-labelledby="g-problems">
         <h2 id="g-problems" className="mb-3 text-lg font-semibold">

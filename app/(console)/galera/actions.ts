@@ -27,18 +27,14 @@ export const galeraOperationAction = validatedAction({
     if (!list.galera)
       return { status: 'failed', message: 'These nodes are not configured as a Galera cluster.' };
     if ('node' in i) list.node(i.node); // an unknown node is refused before anything starts
-    const job =
-      i.op === 'recover'
-        ? startJob('recover', user.actor, recoverFullOutage)
-        : i.op === 'rolling-restart'
-          ? startJob('rolling-restart', user.actor, rollingRestart)
-          : i.op === 'join'
-            ? startJob('join', user.actor, (log) => joinNode(i.node, log))
-            : startJob('remove', user.actor, (log) => removeNode(i.node, log));
+    if (i.op === 'recover') startJob('recover', user.actor, recoverFullOutage);
+    else if (i.op === 'rolling-restart') startJob('rolling-restart', user.actor, rollingRestart);
+    else if (i.op === 'join') startJob('join', user.actor, (log) => joinNode(i.node, log));
+    else startJob('remove', user.actor, (log) => removeNode(i.node, log));
     return {
       status: 'saved',
       message: `Started: ${i.op}${'node' in i ? ` ${i.node}` : ''}. Its steps follow below.`,
-      node: job.kind,
+      node: 'node' in i ? i.node : 'cluster',
     };
   },
 });

@@ -7,7 +7,7 @@ import { getConfig } from '@/lib/config/load';
 import { describeOperation } from '@/lib/galera/describe';
 import { getGaleraHealth } from '@/lib/galera/health';
 import { getPreflight } from '@/lib/galera/preflight-run';
-import { galeraOperationAction } from './actions';
+import { galeraOperationAction, galeraWriterAction } from './actions';
 
 export const metadata: Metadata = { title: 'Galera' };
 export const dynamic = 'force-dynamic';
@@ -49,7 +49,12 @@ export default async function GaleraPage() {
         Synchronous replication: every node takes part in each commit. Checked by the console every probe
         round.
       </p>
-      <GaleraLive initial={initial} plans={plans} action={galeraOperationAction} />
+      <GaleraLive
+        initial={initial}
+        plans={plans}
+        action={galeraOperationAction}
+        writerAction={galeraWriterAction}
+      />
       {check && (
         <section aria-labelledby="g-pre" className="mt-8">
           <h2 id="g-pre" className="mb-3 text-lg font-semibold">
