@@ -8,6 +8,7 @@ const links: { href: string; label: string; role: Role }[] = [
   { href: '/registrations', label: 'Registrations', role: 'viewer' },
   { href: '/health', label: 'Health', role: 'viewer' },
   { href: '/dns', label: 'DNS', role: 'viewer' },
+  { href: '/galera', label: 'Galera', role: 'viewer' },
   { href: '/replication', label: 'Replication', role: 'admin' },
   { href: '/restore', label: 'Restore', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },

@@ -32,12 +32,15 @@ const UP: Verb = {
     'no-dns': 'flag',
     edge: 'flag',
     'no-failover': 'flag',
+    engine: 'value',
+    arbitrator: 'flag',
   },
   hint: {
     nodes: 'N',
     'db-policy': 'co-located|single-writer|single-url',
     srv: '0:40,0:40,0:20',
     'dns-ttl': '5',
+    engine: 'pair|galera',
   },
 };
 

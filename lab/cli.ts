@@ -30,6 +30,12 @@ function stopOnSignal(dir: string): Promise<void> {
   });
 }
 
+function engineFlag(v: string | boolean | undefined): 'pair' | 'galera' {
+  if (v === undefined || v === 'pair') return 'pair';
+  if (v === 'galera') return 'galera';
+  throw new Error('--engine must be pair or galera');
+}
+
 const lastSeen = new Map<string, string>();
 
 async function reportChanges(dir: string): Promise<void> {
@@ -56,12 +62,14 @@ const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, de
   up [--nodes N] [--fresh] [--no-console] [--detach] [--dev] [--netns]
      [--db-policy co-located|single-writer|single-url]
      [--srv 0:40,0:40,0:20] [--dns-ttl 5] [--no-dns] [--edge] [--no-failover]
+     [--engine galera [--nodes 3] [--arbitrator]]
                             the console runs a production build (rebuilt when sources changed);
                             --dev runs \`next dev\` instead; --netns: each node, SIP server and
                             the console in its own network namespace; --db-policy: how each SIP
                             server reaches the databases (db_cluster; default co-located);
                             DNS (BIND 9) for the SIP domain: SRV priority:weight per SIP server
-                            (default p1 0, p2 1, …); --edge: a Kamailio forwarding by RFC 3263
+                            (default p1 0, p2 1, …); --edge: a Kamailio forwarding by RFC 3263;
+                            --engine galera: a Galera cluster instead of the pair
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
@@ -85,7 +93,7 @@ async function main(): Promise<number> {
       if (a.verb === 'setup' && !setup(REPO_ROOT, log)) return 1;
       const t0 = performance.now();
       const detach = f.detach === true;
-      const nodes = num(f, 'nodes', 2);
+      const nodes = num(f, 'nodes', f.engine === 'galera' ? 3 : 2);
       const sites = f.fresh === true ? 1 : nodes;
       const srv = parseSrvOption(typeof f.srv === 'string' ? f.srv : undefined, sites);
       const dns = f['no-dns'] === true ? false : { srv, ttl: num(f, 'dns-ttl', 5) };
@@ -99,6 +107,8 @@ async function main(): Promise<number> {
           nodes,
           dns,
           edge,
+          engine: engineFlag(f.engine),
+          arbitrator: f.arbitrator === true,
           fresh: f.fresh === true,
           dbPolicy: dbPolicy(f['db-policy']),
           console: f['no-console'] !== true,

@@ -1,7 +1,29 @@
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { configSchema, type SiphaConfigInput } from '../lib/config/schema.ts';
 import { CLUSTER } from './kamailio-dbcl.ts';
 import type { LabState } from './state.ts';
+
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const CTL = fileURLToPath(new URL('./galera-ctl.ts', import.meta.url));
+
+/** The console drives the lab's Galera nodes through lab/galera-ctl.ts (see there). */
+function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
+  const cmd = (name: string, action: string) => [TSX, CTL, state.dir, name, action];
+  const control = Object.fromEntries(
+    state.nodes.map((n) => [
+      n.name,
+      {
+        state: cmd(n.name, 'state'),
+        recover: cmd(n.name, 'recover'),
+        markSafe: cmd(n.name, 'mark-safe'),
+        bootstrap: cmd(n.name, 'bootstrap'),
+        start: cmd(n.name, 'start'),
+      },
+    ]),
+  );
+  return { failback: 'auto', control };
+}
 
 /** The console's configuration for this lab, validated by the console's own schema. */
 export function siphaConfig(state: LabState): SiphaConfigInput {
@@ -28,6 +50,7 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
       ? { dbCluster: { policy: state.dbPolicy, cluster: CLUSTER } }
       : {}),
     ...(state.dns ? { dns: dnsConfig(state) } : {}),
+    ...(state.galera ? { galera: galeraConfig(state) } : {}),
   };
   configSchema.parse(cfg);
   return cfg;

@@ -23,6 +23,8 @@ export interface KamailioVars {
   modules?: string;
   /** Address to listen on (127.0.0.1, or the SIP server's own address with --netns). */
   listen?: string;
+  /** usrloc's timer (s); it also deletes expired `location` rows. 0: this server never purges. */
+  ulTimer?: number;
 }
 
 /** Replaces {{KEY}} placeholders; an unknown or leftover placeholder is a bug, so it throws. */
@@ -48,6 +50,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     DB_TIMEOUT: v.dbTimeout ?? 2,
     AUTH_SECRET: v.authSecret ?? 'sipha-lab-nonce',
     MODULES: v.modules ?? MODULES,
+    UL_TIMER: v.ulTimer ?? 60,
   });
 }
 

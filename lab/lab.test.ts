@@ -146,3 +146,26 @@ describe('seed users and sipp', () => {
     expect(() => labUser('alice')).toThrow(/not one of the lab's users/);
   });
 });
+
+describe('galera node config', () => {
+  it('gives each node its own ports and the whole cluster address, with SST by mariabackup', async () => {
+    const { wsrepLines } = await import('./galera.ts');
+    const lines = wsrepLines({
+      name: 'd2',
+      port: 41000,
+      ports: { gcomm: 41001, ist: 41002, sst: 41003 },
+      peers: [40001, 41001, 42001],
+      sst: { user: 'sst', password: 'pw' },
+    });
+    expect(lines).toContain('wsrep_cluster_address=gcomm://127.0.0.1:40001,127.0.0.1:41001,127.0.0.1:42001');
+    expect(lines).toContain('wsrep_sst_receive_address=127.0.0.1:41003');
+    expect(lines).toContain('wsrep_sst_method=mariabackup');
+    expect(lines).toContain('wsrep_retry_autocommit=4');
+    const opts = lines.find((l) => l.startsWith('wsrep_provider_options='))!;
+    expect(opts).toMatch(/gmcast\.listen_addr=tcp:\/\/127\.0\.0\.1:41001;ist\.recv_addr=127\.0\.0\.1:41002/);
+  });
+  it('takes --engine galera and --arbitrator', () => {
+    const a = parseArgs(['up', '--engine', 'galera', '--arbitrator'], '/repo');
+    expect(a.flags).toMatchObject({ engine: 'galera', arbitrator: true });
+  });
+});

@@ -70,7 +70,15 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   const vars = { name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, listen: host };
   writeFileSync(
     cfg,
-    renderConfig({ ...vars, dbUrl: db.url, dbCluster: db.block, dbTimeout: db.timeout, authSecret }),
+    renderConfig({
+      ...vars,
+      dbUrl: db.url,
+      dbCluster: db.block,
+      dbTimeout: db.timeout,
+      authSecret,
+      // Galera: only the first SIP server purges expired registrations.
+      ulTimer: state.galera && i > 1 ? 0 : 60,
+    }),
     { mode: 0o600 },
   );
   const { cmd, args } = inNs(state.net, name, KAMAILIO, kamailioArgs(cfg, runDir));

@@ -5,7 +5,7 @@ import { MODULES } from './kamailio.ts';
 import { MARIADBD } from './mariadb.ts';
 
 export const APT_LINE =
-  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester bind9 bind9-dnsutils baresip gcc';
+  'DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server kamailio kamailio-mysql-modules sip-tester bind9 bind9-dnsutils baresip gcc galera-4 galera-arbitrator-4 mariadb-backup socat nftables iproute2';
 
 function onPath(cmd: string): boolean {
   try {
@@ -24,6 +24,12 @@ export function missing(): string[] {
   if (!existsSync(join(MODULES, 'db_mysql.so'))) m.push('kamailio db_mysql module');
   if (!onPath('sipp')) m.push('sipp');
   if (!existsSync('/usr/sbin/named')) m.push('named (bind9)');
+  // Galera (`up --engine galera`): the provider, garbd, and SST by mariabackup over socat.
+  if (!existsSync('/usr/lib/galera/libgalera_smm.so')) m.push('galera-4');
+  if (!onPath('garbd')) m.push('garbd');
+  if (!onPath('mariabackup') && !onPath('mariadb-backup')) m.push('mariadb-backup');
+  if (!onPath('socat')) m.push('socat');
+  if (!onPath('nft')) m.push('nftables');
   return m;
 }
 
@@ -43,7 +49,7 @@ export function setup(repoRoot: string, log: (l: string) => void): boolean {
       return false;
     }
   }
-  log('✓ mariadbd, kamailio (db_mysql), sipp, named installed');
+  log('✓ mariadbd, kamailio (db_mysql), sipp, named, galera-4, garbd, mariadb-backup, socat, nft installed');
   if (!existsSync(join(repoRoot, 'node_modules'))) {
     log('… npm ci');
     execSync('npm ci', { cwd: repoRoot, stdio: 'inherit' });

@@ -61,12 +61,19 @@ export interface LabState {
   dns?: LabDns;
   /** The first-stage Kamailio that forwards by RFC 3263 (lab/edge.ts). */
   edge?: LabSip;
-  db: { sipha: Cred; kamailio: Cred; repl: Cred };
+  db: { sipha: Cred; kamailio: Cred; repl: Cred; sst?: Cred };
+  /** Set by `up --engine galera`: each node's group communication, IST and SST ports. */
+  galera?: LabGalera;
   configPath: string;
   /** With --netns: the namespaces and addresses of d1.., p1.., the console and the root. */
   net?: LabNet;
   /** Command lines by process name (d1, p1, console); internal to the lab. */
   procs?: Record<string, LabProc>;
+}
+
+export interface LabGalera {
+  ports: Record<string, { gcomm: number; ist: number; sst: number }>;
+  arbitrator?: { pid: number; port: number };
 }
 
 export const DOMAIN = 'lab.sipha.test';

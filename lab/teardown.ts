@@ -24,6 +24,8 @@ export async function down(dir: string): Promise<void> {
     jobs.push(terminate(state.edge.pid, true));
   if (state.dns && ours(state.dns.pid, 'named') && ours(state.dns.pid, state.dns.dir))
     jobs.push(terminate(state.dns.pid, true));
+  const garb = state.galera?.arbitrator;
+  if (garb && ours(garb.pid, 'garbd')) jobs.push(terminate(garb.pid, true));
   await Promise.all(jobs);
   await Promise.all(
     state.nodes
@@ -43,7 +45,7 @@ export function clean(dir: string): void {
   for (const e of readdirSync(dir)) {
     if (
       /^([dp]\d+|dns|edge|baresip-.*)$/.test(e) ||
-      /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e)
+      /^(state\.json|sipha\.config\.json|console\.log|sipp-.*|garbd\.log)$/.test(e)
     )
       rmSync(join(dir, e), { recursive: true, force: true });
   }

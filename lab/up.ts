@@ -6,6 +6,7 @@ import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
 import { type DnsOptions, launchDns } from './dns.ts';
 import { type EdgeOptions, launchEdge } from './edge.ts';
+import { upGalera } from './galera-up.ts';
 import type { LabDbPolicy } from './kamailio-dbcl.ts';
 import { addMember, createBridge, destroyNet, planNet } from './netns.ts';
 import { launchNode, launchSip } from './nodes.ts';
@@ -36,6 +37,9 @@ export interface UpOptions {
   dns?: boolean | DnsOptions;
   /** The first-stage Kamailio that forwards to the SIP domain by RFC 3263. */
   edge?: boolean | EdgeOptions;
+  /** `galera`: a Galera cluster (lab/galera-up.ts) instead of the replicated pair or ring. */
+  engine?: 'pair' | 'galera';
+  arbitrator?: boolean;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -111,6 +115,12 @@ export async function up(opts: UpOptions): Promise<LabState> {
         (n) => `network namespaces on ${n}.0/24`,
         async () => netns(state, opts, count),
       );
+    if (opts.engine === 'galera') {
+      await upGalera(state, { nodes: count, arbitrator: opts.arbitrator, sip: opts.sip }, (w, fn) =>
+        step(log, w, fn),
+      );
+      return await finishUp(state, opts, log);
+    }
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
       await step(
@@ -164,22 +174,26 @@ export async function up(opts: UpOptions): Promise<LabState> {
         (e) => `edge SIP on 127.0.0.1:${e.udp}, forwarding to ${state.domain} by DNS`,
         () => launchEdge(state, typeof opts.edge === 'object' ? opts.edge : {}),
       );
-    writeSiphaConfig(state);
-    log(`✓ console config ${state.configPath}`);
-    if (opts.console) {
-      await step(
-        log,
-        () => `console on ${state.console?.url}`,
-        () => launchConsole(state, REPO_ROOT, { dev: opts.dev, log }),
-      );
-      const admin = await createAdmin(state, REPO_ROOT);
-      if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
-      else log('! scripts/admin.ts not found: no console login created');
-    }
-    return state;
+    return await finishUp(state, opts, log);
   } catch (e) {
     log(`✗ ${(e as Error).message}; stopping what was started`);
     await down(dir);
     throw e;
   }
+}
+
+async function finishUp(state: LabState, opts: UpOptions, log: (l: string) => void): Promise<LabState> {
+  writeSiphaConfig(state);
+  log(`✓ console config ${state.configPath}`);
+  if (opts.console) {
+    await step(
+      log,
+      () => `console on ${state.console?.url}`,
+      () => launchConsole(state, REPO_ROOT, { dev: opts.dev, log }),
+    );
+    const admin = await createAdmin(state, REPO_ROOT);
+    if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
+    else log('! scripts/admin.ts not found: no console login created');
+  }
+  return state;
 }

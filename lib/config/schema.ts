@@ -29,6 +29,32 @@ export const sipServerConfigSchema = z.object({
   node: z.string(),
 });
 
+const argv = z.array(z.string().min(1).max(4096)).min(1).max(64);
+
+/** How the console reaches a Galera node's host when SQL cannot (full outage, restarts). */
+export const galeraControlSchema = z.object({
+  /** Prints grastate.dat. */
+  state: argv,
+  /** Runs mariadbd --wsrep-recover and prints its output (the "Recovered position" line). */
+  recover: argv,
+  /** Sets safe_to_bootstrap: 1 in grastate.dat. */
+  markSafe: argv,
+  /** Starts the node forming a new cluster (--wsrep-new-cluster, galera_new_cluster). */
+  bootstrap: argv,
+  /** Starts the node normally: it joins the cluster by IST or SST. */
+  start: argv,
+});
+
+/** Present when the nodes form a Galera cluster rather than a replicated pair or ring. */
+export const galeraConfigSchema = z.object({
+  failback: z.enum(['auto', 'manual']).default('auto'),
+  /** A returning node must stay Synced this long before it takes writes back (auto). */
+  failbackAfterMs: z.coerce.number().int().min(0).max(600_000).default(3000),
+  /** Certification conflicts (1213) retried for writes that are one transaction. */
+  conflictRetries: z.coerce.number().int().min(0).max(10).default(3),
+  control: z.record(z.string(), galeraControlSchema).default({}),
+});
+
 export const configSchema = z
   .object({
     nodes: z.array(nodeConfigSchema).min(1),
@@ -62,6 +88,7 @@ export const configSchema = z
         fenceReadOnly: z.boolean().default(true),
       })
       .prefault({}),
+    galera: galeraConfigSchema.optional(),
     users: z
       .object({
         storePlaintextPasswords: z.boolean().default(false),
@@ -111,9 +138,14 @@ export const configSchema = z
       if (s.udpPort === undefined && s.tcpPort === undefined)
         ctx.addIssue({ code: 'custom', path: ['sipServers', i], message: 'needs udpPort or tcpPort' });
     }
+    for (const name of Object.keys(cfg.galera?.control ?? {}))
+      if (!names.has(name))
+        ctx.addIssue({ code: 'custom', path: ['galera', 'control', name], message: `unknown node ${name}` });
   });
 
 export type SiphaConfig = z.infer<typeof configSchema>;
 export type SiphaConfigInput = z.input<typeof configSchema>;
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+export type GaleraConfig = z.infer<typeof galeraConfigSchema>;
+export type GaleraControl = z.infer<typeof galeraControlSchema>;
 export type SipServerConfig = z.infer<typeof sipServerConfigSchema>;

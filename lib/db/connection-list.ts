@@ -2,6 +2,7 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError, logError } from '@/lib/errors';
+import { GaleraWriter } from '@/lib/galera/writer';
 import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
 import { Prober } from './detector/prober';
 import type { Verdict } from './detector/types';
@@ -47,6 +48,8 @@ export interface WriteOptions<T> {
   /** Looks for the write's effect; returns it when the write is already there. */
   verify?: (db: Kysely<DB>, node: string) => Promise<T | undefined>;
   timeoutMs?: number;
+  /** `run` is one transaction (or one statement): a Galera certification conflict undid all of it. */
+  atomic?: boolean;
 }
 
 export class ConnectionList {
@@ -61,18 +64,24 @@ export class ConnectionList {
    */
   private writer: NodeRuntime | undefined;
   private prober: Prober | null = null;
+  /** Galera mode: samples every node's wsrep status on the probe interval, rounds never overlap. */
+  private galeraTimer: NodeJS.Timeout | null = null;
+  private galeraSampling = false;
   private probing = false;
   private probeAgain = false;
   /** Nodes being set read_only right now (fenced, and found writable). */
   private readonly fencing = new Set<string>();
   private lastFenceRead = 0;
   private readyPromise: Promise<void> | null = null;
+  /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
+  readonly galera: GaleraWriter | null;
 
   constructor(
-    config: Pick<SiphaConfig, 'nodes' | 'connection'>,
+    config: Pick<SiphaConfig, 'nodes' | 'connection'> & Partial<Pick<SiphaConfig, 'galera'>>,
     readonly actor = 'console',
   ) {
     this.cfg = config.connection;
+    this.galera = config.galera ? new GaleraWriter(config.galera) : null;
     this.nodes = config.nodes.map((n) =>
       newRuntime(
         createNodeHandle({
@@ -102,6 +111,7 @@ export class ConnectionList {
 
   /** The first eligible node, or undefined when none is. */
   active(): NodeRuntime | undefined {
+    if (this.galera) return this.galera.choose(this.nodes);
     return this.nodes.find((n) => n.reachable !== false && !this.isFenced(n.handle.name));
   }
 
@@ -125,10 +135,12 @@ export class ConnectionList {
     /** The node an unsure write was sent to, when it hung rather than refused. */
     let sentToHung: string | null = null;
     let transient = 0;
-    for (let attempt = 0; attempt < this.nodes.length + 2; attempt++) {
+    let conflicts = 0;
+    for (let attempt = 0; attempt < this.nodes.length + 2 + conflicts; attempt++) {
       // Fence the node we move away from, and let the new one drain its relay log, first.
       await this.settle();
-      const n = this.active();
+      const n =
+        this.active() ?? (await this.galera?.waitForWriter(() => this.active(), this.cfg.queryTimeoutMs));
       if (!n) throw new AppError('unavailable:database', this.unavailableMessage());
       const name = n.handle.name;
       try {
@@ -141,6 +153,9 @@ export class ConnectionList {
         const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
         return { value, node: name };
       } catch (err) {
+        const galera = this.galera?.verdict(name, err, opts, conflicts);
+        if (galera === 'retry') conflicts++;
+        if (galera) continue;
         const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
         if (!isConnectionError(err) && !readOnlyRefusal) throw err;
         if (readOnlyRefusal) {
@@ -232,7 +247,13 @@ export class ConnectionList {
     const run = async () => {
       const next = this.active();
       const prev = this.writer;
-      if (prev && next !== prev && !this.isFenced(prev.handle.name) && prev.reachable === false) {
+      if (
+        !this.galera &&
+        prev &&
+        next !== prev &&
+        !this.isFenced(prev.handle.name) &&
+        prev.reachable === false
+      ) {
         const below = next && this.nodes.indexOf(next) > this.nodes.indexOf(prev);
         if (below) await this.failover(prev, next);
       }
@@ -306,6 +327,24 @@ export class ConnectionList {
       this.applyVerdicts();
       void this.probeAll(false);
     });
+    if (this.galera && !this.galeraTimer) {
+      await this.sampleGalera();
+      this.galeraTimer = setInterval(() => void this.sampleGalera(), this.cfg.probeIntervalMs);
+      this.galeraTimer.unref();
+    }
+  }
+
+  /** Galera's writer choice follows wsrep state, which the reachability prober does not read. */
+  private async sampleGalera(): Promise<void> {
+    const g = this.galera;
+    if (!g || this.galeraSampling) return;
+    this.galeraSampling = true;
+    try {
+      await Promise.all(this.nodes.map((n) => g.sample(n.handle.config, this.probeTimeoutMs())));
+      await this.probeAll(false);
+    } finally {
+      this.galeraSampling = false;
+    }
   }
 
   /** The fence state, and any failover the detector's verdicts imply. */
@@ -384,6 +423,8 @@ export class ConnectionList {
   }
 
   async close(): Promise<void> {
+    if (this.galeraTimer) clearInterval(this.galeraTimer);
+    this.galeraTimer = null;
     await this.prober?.close();
     this.prober = null;
     await Promise.all(this.nodes.map((n) => n.handle.close()));

@@ -1,6 +1,8 @@
 import 'server-only';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { getConfig } from '@/lib/config/load';
+import { getGaleraHealth } from '@/lib/galera/health';
+import { galeraGauges, setGaleraMetrics } from '@/lib/galera/metrics';
 import { getMonitor } from './monitor';
 import { getOverview } from './overview';
 import { registerSampler } from './register-sampler';
@@ -63,6 +65,7 @@ function build() {
       'Writes are not going to the first node of the list (1) or are (0)',
       [],
     ),
+    galera: galeraGauges(registry),
   };
 }
 
@@ -110,5 +113,6 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
     m.registerProbes.inc({ server, outcome: 'failed' }, c.failed);
   }
   m.failover.set(overview.failover ? 1 : 0);
+  setGaleraMetrics(m.galera, await getGaleraHealth());
   return { body: await m.registry.metrics(), contentType: m.registry.contentType };
 }

@@ -24,6 +24,7 @@ export async function deleteRegistration({
     );
   const aor = found.value.domain ? `${found.value.username}@${found.value.domain}` : found.value.username;
   const served = await l.write({
+    atomic: true,
     run: async (db) =>
       Number((await db.deleteFrom('location').where('ruid', '=', ruid).executeTakeFirst()).numDeletedRows),
     // After a broken connection: the delete took effect if the row is not there any more.

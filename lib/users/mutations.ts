@@ -59,6 +59,7 @@ export async function createUser(
   const list = await getConnectionList();
   try {
     const r = await list.write({
+      atomic: true,
       run: async (db) => {
         await db.insertInto('subscriber').values(row).execute();
         return true;
@@ -79,6 +80,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
   // The key matches case-insensitively; the hashes are over the spelling Kamailio has stored.
   let ha1: string | undefined;
   const r = await list.write({
+    atomic: true,
     run: async (db) => {
       const row = await findOne(db, opts);
       if (!row) throw new AppError('not_found:user', 'No such user.');
@@ -100,6 +102,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
 export async function deleteUser(opts: UserKey): Promise<WriteResult & { registrations: number }> {
   const list = await getConnectionList();
   const r = await list.write({
+    atomic: true,
     run: (db) =>
       db.transaction().execute(async (tx) => {
         const sub = await tx

@@ -1,0 +1,104 @@
+// The lab's side of the console's Galera node control (sipha.config.json `galera.control`):
+//   tsx lab/galera-ctl.ts DIR NAME state|recover|mark-safe|bootstrap|start
+// On a real host these would be `cat grastate.dat`, `galera_recovery`, `sed`, `galera_new_cluster`
+// and `systemctl start mariadb`, possibly behind ssh; here they act on the lab's own nodes.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MARIADBD, waitMariadb } from './mariadb.ts';
+import { procState, spawnDetached } from './process.ts';
+import { readState, writeState } from './state.ts';
+
+export const CTL_ACTIONS = ['state', 'recover', 'mark-safe', 'bootstrap', 'start'] as const;
+export type CtlAction = (typeof CTL_ACTIONS)[number];
+
+function recover(args: string[], out: string): Promise<string> {
+  return new Promise((ok, fail) => {
+    const child = spawn(MARIADBD, [...args, '--wsrep-recover', `--log-error=${out}`], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', fail);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      ok(existsSync(out) ? readFileSync(out, 'utf8') : '');
+    });
+  });
+}
+
+/** mkdir is atomic: a lock directory serialises read-modify-write of state.json. */
+async function withStateLock(dir: string, fn: () => void): Promise<void> {
+  const lock = join(dir, 'state.lock');
+  for (let i = 0; i < 200; i++) {
+    try {
+      mkdirSync(lock);
+      try {
+        fn();
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  throw new Error(`state.json in ${dir} stayed locked (remove ${lock} if no lab command runs)`);
+}
+
+export async function galeraCtl(dir: string, name: string, action: CtlAction): Promise<string> {
+  const state = readState(resolve(dir));
+  const node = state.nodes.find((n) => n.name === name);
+  const proc = state.procs?.[name];
+  if (!node || !proc || !state.galera) throw new Error(`no Galera node named ${name} in ${dir}`);
+  const grastate = join(node.datadir, 'grastate.dat');
+  const running = procState(node.pid) !== 'down';
+  switch (action) {
+    case 'state':
+      return existsSync(grastate) ? readFileSync(grastate, 'utf8') : '';
+    case 'recover': {
+      if (running) throw new Error(`${name} is running; --wsrep-recover needs it stopped`);
+      const text = await recover(proc.args, join(state.dir, name, 'wsrep-recover.log'));
+      return text
+        .split('\n')
+        .filter((l) => /WSREP: Recovered position/.test(l))
+        .join('\n');
+    }
+    case 'mark-safe': {
+      const text = readFileSync(grastate, 'utf8');
+      writeFileSync(grastate, text.replace(/^safe_to_bootstrap:\s*0/m, 'safe_to_bootstrap: 1'));
+      return readFileSync(grastate, 'utf8');
+    }
+    case 'bootstrap':
+    case 'start': {
+      if (running) throw new Error(`${name} is already running (pid ${node.pid})`);
+      const args = action === 'bootstrap' ? [...proc.args, '--wsrep-new-cluster'] : proc.args;
+      node.pid = spawnDetached(MARIADBD, args, proc.log);
+      // The console starts several nodes at once, each through its own galera-ctl process.
+      await withStateLock(state.dir, () => {
+        const fresh = readState(state.dir);
+        fresh.nodes.find((n) => n.name === name)!.pid = node.pid;
+        writeState(fresh);
+      });
+      // Back once mariadbd answers; SST/IST may still run: the console follows wsrep state.
+      await waitMariadb(node.socket, node.pid, 300_000);
+      return `${name} started (pid ${node.pid})`;
+    }
+  }
+}
+
+if (process.argv[1] && /galera-ctl\.ts$/.test(process.argv[1])) {
+  const [dir, name, action] = process.argv.slice(2);
+  if (!dir || !name || !CTL_ACTIONS.includes(action as CtlAction)) {
+    console.error(`usage: galera-ctl.ts DIR NAME ${CTL_ACTIONS.join('|')}`);
+    process.exit(2);
+  }
+  galeraCtl(dir, name, action as CtlAction).then(
+    (out) => {
+      process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
+      process.exit(0);
+    },
+    (e: Error) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,41 @@
+import 'server-only';
+import { execFile } from 'node:child_process';
+import { getConfig } from '@/lib/config/load';
+import type { GaleraControl } from '@/lib/config/schema';
+import { AppError } from '@/lib/errors';
+import type { JobLog } from './job';
+
+// Commands on a node's host, as configured (`galera.control`): argv arrays run without a
+// shell, shown in the job log before they run. Their output is read for evidence and never
+// shown whole (it may name paths and hosts the viewer need not see).
+
+export type ControlAction = keyof GaleraControl;
+
+export function controlFor(node: string): GaleraControl {
+  const c = getConfig().galera?.control[node];
+  if (!c)
+    throw new AppError(
+      'conflict:state',
+      `No commands are configured to control ${node} (galera.control.${node} in the configuration).`,
+    );
+  return c;
+}
+
+export function runControl(
+  node: string,
+  action: ControlAction,
+  log: JobLog,
+  timeoutMs = 300_000,
+): Promise<string> {
+  const argv = controlFor(node)[action];
+  log('command', `${node}: ${argv.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        console.error(`[sipha] galera ${action} on ${node} failed`, err, stderr);
+        const first = `${stderr}`.trim().split('\n')[0]?.slice(0, 200) ?? '';
+        reject(new AppError('failed:database', `${action} on ${node} failed${first ? `: ${first}` : ''}.`));
+      } else resolve(stdout);
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import 'server-only';
+import { getConfig } from '@/lib/config/load';
+
+// What each operation will run, in order, shown on the page before the operator confirms it
+// (and again in the job log as each step starts).
+
+export type GaleraOp = 'recover' | 'rolling-restart' | 'join' | 'remove';
+
+export function describeOperation(op: GaleraOp, node?: string): string[] {
+  const cfg = getConfig();
+  const names = cfg.nodes.map((n) => n.name);
+  const cmd = (n: string, a: 'state' | 'recover' | 'markSafe' | 'bootstrap' | 'start') =>
+    cfg.galera?.control[n]?.[a].join(' ') ?? `(no ${a} command configured for ${n})`;
+  switch (op) {
+    case 'recover':
+      return [
+        'Check that no node answers (otherwise this is not a full outage: refused).',
+        ...names.flatMap((n) => [
+          `${n}: ${cmd(n, 'state')}`,
+          `${n}: ${cmd(n, 'recover')}   (only when grastate.dat says seqno -1)`,
+        ]),
+        'Choose the most advanced node; refuse if a position is unknown, histories differ, or safe_to_bootstrap contradicts seqno.',
+        'CHOSEN: <markSafe command>   (unless grastate.dat already says safe_to_bootstrap: 1)',
+        'CHOSEN: <bootstrap command>, then wait until it is Synced and Primary',
+        'each other node: <start command>, then wait until it is Synced',
+      ];
+    case 'rolling-restart':
+      return [
+        'Refuse unless every node is Synced.',
+        'For each node, the writer last: SHUTDOWN; wait until it stops;',
+        ...names.map((n) => `  ${n}: ${cmd(n, 'start')}`),
+        '  then wait until it is Synced before the next one.',
+      ];
+    case 'join':
+      return [
+        `${node}: ${node ? cmd(node, 'start') : ''}`,
+        `Follow the donor's state and wait until ${node} is Synced (SST or IST).`,
+      ];
+    case 'remove':
+      return [
+        `${node}: SHUTDOWN (the node leaves the cluster cleanly; the others shrink the view).`,
+        'Then remove it from the configuration.',
+      ];
+  }
+}

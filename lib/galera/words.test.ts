@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { GaleraStatus } from './status';
+import { galeraProblems, type NodeEvidence } from './words';
+
+const synced: GaleraStatus = {
+  clusterSize: 3,
+  clusterStatus: 'Primary',
+  localState: 'Synced',
+  ready: true,
+  connected: true,
+  flowControlPaused: 0,
+  recvQueue: 0,
+  sendQueue: 0,
+  certFailures: 0,
+  lastCommitted: 10,
+  clusterUuid: 'u',
+  desyncCount: 0,
+  incoming: [],
+};
+const ev = (
+  node: string,
+  status: Partial<GaleraStatus> | null,
+  extra: Partial<NodeEvidence> = {},
+): NodeEvidence => ({
+  node,
+  status: status ? { ...synced, ...status } : null,
+  error: status ? null : 'connection refused',
+  inStateMs: 0,
+  lastState: 'Synced',
+  ...extra,
+});
+const codes = (e: NodeEvidence[], n = 3) => galeraProblems(e, n).map((p) => `${p.node}:${p.code}`);
+
+describe('Galera problems in plain words', () => {
+  it('says nothing about a healthy cluster', () => {
+    expect(codes([ev('d1', {}), ev('d2', {}), ev('d3', {})])).toEqual([]);
+  });
+  it('names a node outside the primary component, a missing member and a dead joiner', () => {
+    expect(
+      codes([
+        ev('d1', { clusterSize: 2 }),
+        ev('d2', { clusterStatus: 'non-Primary', clusterSize: 1 }),
+        ev('d3', null, { lastState: 'Joining' }),
+      ]),
+    ).toEqual(['d2:no_primary', 'd3:sst_failed', ':size']);
+  });
+  it('tells a stuck donor from a desynced node and reports flow control', () => {
+    const p = galeraProblems(
+      [
+        ev('d1', { localState: 'Donor/Desynced' }, { inStateMs: 600_000 }),
+        ev('d2', { localState: 'Donor/Desynced', desyncCount: 1 }),
+        ev('d3', { flowControlPaused: 0.4, recvQueue: 120 }),
+      ],
+      3,
+    );
+    expect(p.map((x) => x.code)).toEqual(['donor_stuck', 'desynced', 'flow_control']);
+    expect(p[1]!.fix).toMatch(/wsrep_desync=OFF/);
+    expect(p[2]!.words).toMatch(/40 %/);
+  });
+});

@@ -1,0 +1,154 @@
+import 'server-only';
+import type { GaleraConfig, NodeConfig } from '@/lib/config/schema';
+import { errorErrno } from '@/lib/db/classify';
+import { AppError } from '@/lib/errors';
+import { chooseWriter } from './choose';
+import { probeWsrep } from './probe';
+import { type GaleraStatus, notWritableReason, writable } from './status';
+
+// The connection list's Galera mode (one hook in lib/db/connection-list.ts): which node takes
+// writes, from each node's wsrep status sampled with every probe round; what a failed
+// statement on a Galera node means. No fencing: a node that rejoins is brought up to date by
+// IST/SST before it reports Synced, so it missed nothing once it is writable again.
+
+/** A certification conflict: Galera rolled the whole transaction back. */
+export const ER_LOCK_DEADLOCK = 1213;
+/** "WSREP has not yet prepared node for application use": refused before it ran. */
+export const ER_UNKNOWN_COM_ERROR = 1047;
+
+export interface GaleraNodeState {
+  status: GaleraStatus | null;
+  error: string | null;
+  writableSince: number | null;
+  checkedAt: Date | null;
+  /** Since when the node has been in its wsrep_local_state_comment (epoch ms). */
+  stateSince: number;
+  /** The last state seen while it answered (Joining… when an SST died under it). */
+  lastState: string | null;
+}
+
+export type GaleraVerdict = 'move' | 'retry' | null;
+
+export class GaleraWriter {
+  readonly state = new Map<string, GaleraNodeState>();
+  current: string | undefined;
+  readonly conflicts = { retried: 0, reported: 0 };
+
+  constructor(readonly cfg: GaleraConfig) {}
+
+  get(name: string): GaleraNodeState {
+    let s = this.state.get(name);
+    if (!s) {
+      s = {
+        status: null,
+        error: null,
+        writableSince: null,
+        checkedAt: null,
+        stateSince: Date.now(),
+        lastState: null,
+      };
+      this.state.set(name, s);
+    }
+    return s;
+  }
+
+  async sample(config: NodeConfig, timeoutMs: number): Promise<void> {
+    const r = await probeWsrep(config, timeoutMs);
+    this.record(config.name, r.ok ? r.status : null, r.ok ? null : r.error);
+  }
+
+  record(name: string, status: GaleraStatus | null, error: string | null): void {
+    const s = this.get(name);
+    const state = status?.localState ?? null;
+    if (state !== (s.status?.localState ?? null)) s.stateSince = Date.now();
+    if (state) s.lastState = state;
+    s.status = status;
+    s.error = error;
+    s.checkedAt = new Date();
+    if (!writable(status)) s.writableSince = null;
+    else s.writableSince ??= Date.now();
+  }
+
+  /** A statement showed the node cannot take writes: stop choosing it before the next probe. */
+  notWritable(name: string, error: string): void {
+    const s = this.get(name);
+    s.writableSince = null;
+    if (s.status) s.status = { ...s.status, ready: false };
+    s.error = error;
+  }
+
+  choose<T extends { handle: { name: string }; reachable: boolean | null }>(nodes: T[]): T | undefined {
+    const candidates = nodes.map((n) => {
+      const s = this.get(n.handle.name);
+      const ok = n.reachable !== false && writable(s.status) && s.writableSince !== null;
+      const st = s.status;
+      const donor =
+        n.reachable !== false &&
+        st?.localState === 'Donor/Desynced' &&
+        st.clusterStatus === 'Primary' &&
+        st.ready;
+      return { name: n.handle.name, writable: ok, writableSince: ok ? s.writableSince : null, donor };
+    });
+    const next = chooseWriter(candidates, this.current, this.cfg, Date.now());
+    if (next !== this.current) {
+      const from = this.current ? this.get(this.current) : null;
+      const why = from && (from.error ?? notWritableReason(from.status) ?? 'failback');
+      console.warn(
+        `[sipha] galera: writes go to ${next ?? 'no node'}${from ? ` (from ${this.current}: ${why})` : ''}`,
+      );
+    }
+    this.current = next;
+    return nodes.find((n) => n.handle.name === next);
+  }
+
+  /**
+   * No node is writable: during a view change (a member just died) every node answers slowly
+   * for a second or two. A write waits for the new primary component as it would have waited
+   * inside the server, up to the statement timeout, instead of failing at once.
+   */
+  async waitForWriter<T>(active: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      const n = active();
+      if (n) return n;
+    }
+    return undefined;
+  }
+
+  /** Operator action (audited by the caller): send writes to this node now. */
+  prefer(name: string): void {
+    if (!writable(this.get(name).status))
+      throw new AppError(
+        'conflict:state',
+        `${name} is not Synced in the primary component; it cannot take writes.`,
+      );
+    this.current = name;
+  }
+
+  /**
+   * What a failed statement means here. 1047: refused, nothing ran, move to another node.
+   * 1213: a certification conflict rolled the transaction back; run it again when the caller
+   * said its `run` is one transaction, up to `conflictRetries` times, else report it.
+   */
+  verdict(node: string, err: unknown, opts: { atomic?: boolean }, attempt: number): GaleraVerdict {
+    const errno = errorErrno(err);
+    if (errno === ER_UNKNOWN_COM_ERROR) {
+      this.notWritable(node, 'refused writes (not ready)');
+      return 'move';
+    }
+    if (errno !== ER_LOCK_DEADLOCK) return null;
+    if (opts.atomic && attempt < this.cfg.conflictRetries) {
+      this.conflicts.retried++;
+      return 'retry';
+    }
+    this.conflicts.reported++;
+    throw new AppError(
+      'conflict:state',
+      opts.atomic
+        ? `The write conflicted with a concurrent change on another Galera node ${attempt + 1} times and was rolled back; try again.`
+        : 'The write conflicted with a concurrent change on another Galera node and was rolled back; it was not retried because part of it may have been applied. Check and try again.',
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { parseConfig } from '@/lib/config/load';
+import type { SiphaConfig } from '@/lib/config/schema';
+import { ConnectionList } from '@/lib/db/connection-list';
+import { adminQuery } from '../../lab/index.ts';
+
+/** A console's connection list for a Galera lab, in the node order given (default d1, d2, d3). */
+export async function openGaleraList(
+  configPath: string,
+  opts: { order?: string[]; galera?: Partial<NonNullable<SiphaConfig['galera']>> } = {},
+): Promise<ConnectionList> {
+  const cfg = parseConfig(JSON.parse(readFileSync(configPath, 'utf8')));
+  const nodes = opts.order ? opts.order.map((n) => cfg.nodes.find((x) => x.name === n)!) : cfg.nodes;
+  const list = new ConnectionList(
+    {
+      nodes,
+      connection: { ...cfg.connection, queryTimeoutMs: 8000 },
+      galera: { ...cfg.galera!, ...opts.galera },
+    },
+    'test',
+  );
+  await list.ready();
+  return list;
+}
+
+export async function wsrep(dir: string, node: string): Promise<Record<string, string>> {
+  const rows = await adminQuery<{ Variable_name: string; Value: string }>(
+    dir,
+    node,
+    "SHOW GLOBAL STATUS LIKE 'wsrep\\_%'",
+  );
+  return Object.fromEntries(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value]));
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: not within ${ms} ms`);
+}
+
+export const TABLE = 'sipha_galera_test';
+
+export async function createTable(dir: string): Promise<void> {
+  await adminQuery(
+    dir,
+    'd1',
+    `CREATE TABLE IF NOT EXISTS kamailio.${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, v INT NOT NULL DEFAULT 0, KEY (k))`,
+  );
+}
+
+/** One console write of key k, verified like the users' writes when a connection breaks. */
+export function writeKey(list: ConnectionList, k: string) {
+  return list.write({
+    atomic: true,
+    run: async (db) => {
+      await sql`INSERT INTO ${sql.table(TABLE)} (k) VALUES (${k})`.execute(db);
+      return k;
+    },
+    verify: async (db) => {
+      const r = await sql<{
+        n: number;
+      }>`SELECT COUNT(*) AS n FROM ${sql.table(TABLE)} WHERE k = ${k}`.execute(db);
+      return Number(r.rows[0]?.n) > 0 ? k : undefined;
+    },
+  });
+}

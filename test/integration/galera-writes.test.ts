@@ -1,0 +1,182 @@
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConnectionList } from '@/lib/db/connection-list';
+import { adminQuery, readState, seedUsers, signal, start } from '../../lab/index.ts';
+import { runSipp } from '../../lab/sipp.ts';
+import { createTable, openGaleraList, TABLE, waitFor, writeKey, wsrep } from '../helpers/galera';
+import { useLab } from '../helpers/lab';
+
+// Writes through the connection list on a real three-node Galera cluster: real SIGKILL and
+// SIGSTOP, real certification conflicts, Kamailio under REGISTER load on a surviving node.
+
+describe('Galera cluster', () => {
+  const lab = useLab({ engine: 'galera', nodes: 3, sip: true });
+  const lists: ConnectionList[] = [];
+  afterAll(async () => {
+    await Promise.all(lists.map((l) => l.close()));
+  });
+
+  async function open(opts: Parameters<typeof openGaleraList>[1] = {}) {
+    const l = await openGaleraList(lab().state.configPath, opts);
+    lists.push(l);
+    return l;
+  }
+
+  const synced = (dir: string, node: string) => async () => {
+    const s = await wsrep(dir, node);
+    return s.wsrep_local_state_comment === 'Synced' && s.wsrep_cluster_size === '3';
+  };
+
+  describe('Galera lab', () => {
+    it('runs three Synced nodes with wsrep_retry_autocommit, and only p1 purges expired rows', async () => {
+      const { dir, state } = lab();
+      for (const n of ['d1', 'd2', 'd3']) {
+        const s = await wsrep(dir, n);
+        expect(s).toMatchObject({
+          wsrep_cluster_size: '3',
+          wsrep_cluster_status: 'Primary',
+          wsrep_ready: 'ON',
+        });
+        const [v] = await adminQuery(dir, n, 'SELECT @@wsrep_retry_autocommit AS r');
+        expect(v.r).toBe(4);
+      }
+      const ports = Object.values(state.galera!.ports).flatMap((p) => [p.gcomm, p.ist, p.sst]);
+      expect(new Set([...ports, ...state.nodes.map((n) => n.port)]).size).toBe(12);
+      const { readFileSync } = await import('node:fs');
+      const timers = state.sip.map(
+        (s) => /"timer_interval", (\d+)/.exec(readFileSync(`${dir}/${s.name}/kamailio.cfg`, 'utf8'))?.[1],
+      );
+      expect(timers).toEqual(['60', '0', '0']);
+    });
+  });
+
+  describe('writes through the connection list, Galera mode', () => {
+    it('writes to d1 first; a SIGKILLed writer under writes and REGISTER load loses no acked write', async () => {
+      const { dir } = lab();
+      await createTable(dir);
+      const list = await open({ galera: { failbackAfterMs: 1000 } });
+      expect(list.active()?.handle.name).toBe('d1');
+      const acked: string[] = [];
+      const failures: string[] = [];
+      const nodesUsed = new Set<string>();
+      let stop = false;
+      const writer = async (w: number) => {
+        for (let i = 0; !stop && i < 2000; i++) {
+          const k = `w${w}-${i}`;
+          try {
+            const r = await writeKey(list, k);
+            acked.push(k);
+            nodesUsed.add(r.node);
+          } catch (e) {
+            failures.push(`${k}: ${(e as Error).message}`);
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const p2 = readState(dir).sip.find((s) => s.name === 'p2')!;
+      const load = runSipp({
+        sip: p2,
+        users: seedUsers(100),
+        domain: lab().state.domain,
+        transport: 'udp',
+        rate: 50,
+        calls: 500,
+        expires: 3600,
+        workDir: dir,
+        timeoutSec: 40,
+      });
+      const writers = [0, 1, 2, 3].map(writer);
+      await new Promise((r) => setTimeout(r, 3000));
+      await signal(dir, 'd1', 'kill');
+      await new Promise((r) => setTimeout(r, 6000));
+      stop = true;
+      await Promise.all(writers);
+      const sip = await load;
+
+      expect(failures).toEqual([]);
+      expect(nodesUsed).toEqual(new Set(['d1', 'd2']));
+      expect(list.active()?.handle.name).toBe('d2');
+      const rows = await adminQuery<{ k: string; n: number }>(
+        dir,
+        'd3',
+        `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`,
+      );
+      const onD3 = new Map(rows.map((r) => [r.k, Number(r.n)]));
+      expect(acked.filter((k) => onD3.get(k) !== 1)).toEqual([]);
+      expect(sip.failed).toBe(0);
+      expect(sip.ok).toBe(500);
+
+      // d1 rejoins (IST/SST), is Synced again, and after failbackAfterMs takes writes back.
+      await start(dir, 'd1');
+      await waitFor('d1 Synced', synced(dir, 'd1'), 120_000);
+      await waitFor('writes back on d1', async () => list.active()?.handle.name === 'd1', 10_000);
+      expect((await writeKey(list, 'after-failback')).node).toBe('d1');
+    });
+
+    it('a node cut off from the others leaves the primary component and takes no writes', async () => {
+      const { dir } = lab();
+      const list = await open({ order: ['d3', 'd1', 'd2'] });
+      expect((await writeKey(list, 'on-d3')).node).toBe('d3');
+      // d3's partners freeze: from d3's side the other two are gone, d3 alone is a minority.
+      await signal(dir, 'd1', 'stop');
+      await signal(dir, 'd2', 'stop');
+      try {
+        await waitFor(
+          'd3 non-Primary',
+          async () => (await wsrep(dir, 'd3')).wsrep_cluster_status === 'non-Primary',
+          20_000,
+        );
+        await waitFor('list sees d3 not writable', async () => list.active() === undefined, 5000);
+        await expect(writeKey(list, 'while-cut-off')).rejects.toMatchObject({ code: 'unavailable:database' });
+        await expect(
+          adminQuery(dir, 'd3', `INSERT INTO kamailio.${TABLE} (k) VALUES ('direct')`),
+        ).rejects.toMatchObject({
+          errno: 1047,
+        });
+        expect(list.galera!.get('d3').status?.clusterStatus).toBe('non-Primary');
+      } finally {
+        await signal(dir, 'd1', 'cont');
+        await signal(dir, 'd2', 'cont');
+      }
+      await waitFor('cluster of 3 again', synced(dir, 'd3'), 60_000);
+      await waitFor('d3 writable again', async () => list.active()?.handle.name === 'd3', 15_000);
+      expect((await writeKey(list, 'after-heal')).node).toBe('d3');
+    });
+
+    it('retries a certification conflict for a one-transaction write, reports it otherwise', async () => {
+      const { dir } = lab();
+      const list = await open();
+      await adminQuery(dir, 'd1', `INSERT INTO kamailio.${TABLE} (k, v) VALUES ('hot', 0)`);
+      await waitFor(
+        'row on d2',
+        async () =>
+          (await adminQuery(dir, 'd2', `SELECT 1 FROM kamailio.${TABLE} WHERE k='hot'`)).length === 1,
+      );
+      const conflicting = (atomic: boolean) => {
+        let runs = 0;
+        return list.write({
+          atomic,
+          run: (db) =>
+            db.transaction().execute(async (tx) => {
+              runs++;
+              await sql`UPDATE ${sql.table(TABLE)} SET v = v + 1 WHERE k = 'hot'`.execute(tx);
+              // A concurrent change of the same row commits on another node first: ours fails
+              // certification at commit (1213) and Galera rolls all of it back.
+              if (runs === 1)
+                await adminQuery(dir, 'd2', `UPDATE kamailio.${TABLE} SET v = v + 100 WHERE k = 'hot'`);
+              return runs;
+            }),
+        });
+      };
+      const before = list.galera!.conflicts.retried;
+      const r = await conflicting(true);
+      expect(r.value).toBe(2);
+      expect(list.galera!.conflicts.retried).toBe(before + 1);
+      const [row] = await adminQuery(dir, 'd1', `SELECT v FROM kamailio.${TABLE} WHERE k = 'hot'`);
+      expect(row.v).toBe(101);
+      await expect(conflicting(false)).rejects.toMatchObject({ code: 'conflict:state' });
+      const [after] = await adminQuery(dir, 'd1', `SELECT v FROM kamailio.${TABLE} WHERE k = 'hot'`);
+      expect(after.v).toBe(201);
+    });
+  });
+});
