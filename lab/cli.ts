@@ -41,6 +41,8 @@ async function reportChanges(dir: string): Promise<void> {
 const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, default .lab/)
   (no verb)                 set up what is missing, start the lab and the console; Ctrl-C stops all
   up [--nodes N] [--fresh] [--no-console] [--detach]
+  up --clusters K [--nodes N]  K clusters of N nodes (default 2) behind a first stage f1
+  load --site f1 ...        REGISTER load through the first stage
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp]
@@ -65,6 +67,7 @@ async function main(): Promise<number> {
         const starting = up({
           dir: a.dir,
           nodes: num(f, 'nodes', 2),
+          clusters: f.clusters === undefined ? undefined : num(f, 'clusters', 2),
           fresh: f.fresh === true,
           console: f['no-console'] !== true,
           detach,
@@ -103,6 +106,13 @@ async function main(): Promise<number> {
         for (const p of s.sip)
           log(
             `${p.name}  ${p.state.padEnd(8)} sip ${p.host}:${p.udp} (udp+tcp)  rpc ${p.rpc}  node ${p.node}  pid ${p.pid}`,
+          );
+        for (const c of s.clusters ?? [])
+          log(`${c.name}  nodes ${c.nodes.join(',')}  sip ${c.sip.join(',')}`);
+        const fs = s.firstStage;
+        if (fs)
+          log(
+            `${fs.name}  ${fs.state.padEnd(8)} sip ${fs.host}:${fs.udp} (first stage)  rpc ${fs.rpc}  pid ${fs.pid}`,
           );
         log(s.console ? `console  ${s.console.url}  pid ${s.console.pid}` : 'console  none');
       }

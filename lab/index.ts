@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LabFirstStage } from './first-stage.ts';
 import { query } from './mariadb.ts';
 import { restart } from './nodes.ts';
 import { freePort } from './ports.ts';
@@ -27,6 +28,9 @@ export interface StatusJson {
     state: ProcState;
   }[];
   console: { url: string; pid: number } | null;
+  /** With `up --clusters K`: each cluster's members, and the first stage. */
+  clusters?: { name: string; nodes: string[]; sip: string[] }[];
+  firstStage?: (LabFirstStage & { state: ProcState }) | null;
 }
 
 export async function status(dir: string): Promise<StatusJson> {
@@ -51,6 +55,12 @@ export async function status(dir: string): Promise<StatusJson> {
       state: procState(p.pid),
     })),
     console: s.console && procState(s.console.pid) !== 'down' ? s.console : null,
+    ...(s.clusters
+      ? {
+          clusters: s.clusters,
+          firstStage: s.firstStage ? { ...s.firstStage, state: procState(s.firstStage.pid) } : null,
+        }
+      : {}),
   };
 }
 
@@ -82,7 +92,8 @@ export async function start(dir: string, name: string): Promise<void> {
 }
 
 function site(state: LabState, name = 'p1') {
-  const sip = state.sip.find((s) => s.name === name);
+  // The first stage takes load like a SIP server (issue 14).
+  const sip = state.sip.find((s) => s.name === name) ?? firstStageSite(state, name);
   if (!sip) throw new Error(`no SIP server named ${name} in ${state.dir}`);
   return sip;
 }
@@ -151,4 +162,10 @@ export async function adminQuery<T = any>(
   const n = readState(resolve(dir)).nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node named ${node} in ${dir}`);
   return query<T>(n.socket, sql, params);
+}
+
+function firstStageSite(state: LabState, name: string): LabState['sip'][number] | undefined {
+  const f = state.firstStage;
+  if (!f || f.name !== name) return undefined;
+  return { ...f, node: '', serverId: 0 };
 }

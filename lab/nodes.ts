@@ -12,13 +12,15 @@ export async function launchNode(
   i: number,
   count: number,
   extra?: string[],
+  /** Position inside its cluster (lab --clusters), for server-id and auto-increment offset. */
+  local = i,
 ): Promise<LabNode> {
   const name = `d${i}`;
   const runDir = join(state.dir, name);
   const datadir = join(runDir, 'data');
   createDatadir(datadir);
   const port = await freePort();
-  const args = nodeArgs({ index: i, count, fresh: state.fresh, port, datadir, runDir, extra });
+  const args = nodeArgs({ index: local, count, fresh: state.fresh, port, datadir, runDir, extra });
   const log = join(runDir, 'mysqld.out');
   const pid = spawnDetached(MARIADBD, args, log);
   const node: LabNode = {

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabFirstStage } from './first-stage.ts';
 
 export interface LabNode {
   name: string;
@@ -44,8 +45,17 @@ export interface LabState {
   console: { url: string; pid: number } | null;
   db: { sipha: Cred; kamailio: Cred; repl: Cred };
   configPath: string;
+  /** With `up --clusters K` (issue 14): each cluster's nodes and SIP servers, by name. */
+  clusters?: LabCluster[];
+  firstStage?: LabFirstStage | null;
   /** Command lines by process name (d1, p1, console); internal to the lab. */
   procs?: Record<string, LabProc>;
+}
+
+export interface LabCluster {
+  name: string;
+  nodes: string[];
+  sip: string[];
 }
 
 export const DOMAIN = 'lab.sipha.test';

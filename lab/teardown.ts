@@ -19,6 +19,8 @@ export async function down(dir: string): Promise<void> {
   // SIP servers before their databases, so they do not log a storm of connection errors.
   for (const s of state.sip)
     if (ours(s.pid, KAMAILIO) && ours(s.pid, join(state.dir, s.name))) jobs.push(terminate(s.pid, true));
+  const f = state.firstStage;
+  if (f && ours(f.pid, KAMAILIO) && ours(f.pid, join(state.dir, f.name))) jobs.push(terminate(f.pid, true));
   await Promise.all(jobs);
   await Promise.all(
     state.nodes
@@ -33,7 +35,7 @@ export async function down(dir: string): Promise<void> {
 export function clean(dir: string): void {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir)) {
-    if (/^[dp]\d+$/.test(e) || /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e))
+    if (/^[dpf]\d+$/.test(e) || /^(state\.json|sipha\.config\.json|console\.log|sipp-.*)$/.test(e))
       rmSync(join(dir, e), { recursive: true, force: true });
   }
 }

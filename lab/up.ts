@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startClusters } from './clusters.ts';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
 import { launchNode, launchSip } from './nodes.ts';
@@ -22,6 +23,8 @@ export interface UpOptions {
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
+  /** K clusters of `nodes` nodes each behind a first stage (issue 14). */
+  clusters?: number;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -65,6 +68,14 @@ export async function up(opts: UpOptions): Promise<LabState> {
   };
   writeState(state);
   try {
+    // Issue 14: K clusters and a first stage instead of the single pair below.
+    if (opts.clusters) {
+      const sip = opts.sip ?? true;
+      await startClusters(state, { clusters: opts.clusters, perCluster: count, sip }, (w, f) =>
+        step(log, w, f),
+      );
+      return await finishUp(state, opts, log);
+    }
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
       await step(
@@ -105,22 +116,27 @@ export async function up(opts: UpOptions): Promise<LabState> {
           () => launchSip(state, i),
         );
     }
-    writeSiphaConfig(state);
-    log(`✓ console config ${state.configPath}`);
-    if (opts.console) {
-      await step(
-        log,
-        () => `console on ${state.console?.url}`,
-        () => launchConsole(state, REPO_ROOT),
-      );
-      const admin = await createAdmin(state, REPO_ROOT);
-      if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
-      else log('! scripts/admin.ts not found: no console login created');
-    }
-    return state;
+    return await finishUp(state, opts, log);
   } catch (e) {
     log(`✗ ${(e as Error).message}; stopping what was started`);
     await down(dir);
     throw e;
   }
+}
+
+/** The console's configuration, and the console itself unless --no-console. */
+async function finishUp(state: LabState, opts: UpOptions, log: (l: string) => void): Promise<LabState> {
+  writeSiphaConfig(state);
+  log(`✓ console config ${state.configPath}`);
+  if (opts.console) {
+    await step(
+      log,
+      () => `console on ${state.console?.url}`,
+      () => launchConsole(state, REPO_ROOT),
+    );
+    const admin = await createAdmin(state, REPO_ROOT);
+    if (admin) log(`✓ console login: ${admin.user} / ${admin.password}`);
+    else log('! scripts/admin.ts not found: no console login created');
+  }
+  return state;
 }
