@@ -15,6 +15,8 @@ export interface ShardMap {
   version: number;
   ranges: ShardRange[];
   overrides: Map<string, string>;
+  /** AORs pinned by a move that has not finished: their rows are being copied. */
+  moving: Set<string>;
   reason: string;
   actor: string;
   at: Date | null;
@@ -28,6 +30,7 @@ export function defaultMap(): ShardMap {
     version: 0,
     ranges: [{ from: '', cluster: homeCluster() }],
     overrides: new Map(),
+    moving: new Set(),
     reason: '',
     actor: '',
     at: null,
@@ -45,7 +48,7 @@ export async function readMap(): Promise<ShardMap> {
       .orderBy('version', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const o = await db.selectFrom('sipha_shard_override').select(['aor', 'cluster']).execute();
+    const o = await db.selectFrom('sipha_shard_override').select(['aor', 'cluster', 'move_id']).execute();
     return { v, o };
   });
   const base = value.v
@@ -57,15 +60,27 @@ export async function readMap(): Promise<ShardMap> {
         at: value.v.created_at,
       }
     : defaultMap();
-  return { ...base, overrides: new Map(value.o.map((r) => [r.aor, r.cluster])) };
+  return {
+    ...base,
+    overrides: new Map(value.o.map((r) => [r.aor, r.cluster])),
+    moving: new Set(value.o.filter((r) => r.move_id).map((r) => r.aor)),
+  };
 }
 
 /** The map as the first stage holds it; cached for a second (map changes clear the cache). */
-export async function currentTable(): Promise<RouteTable> {
-  if (cache && Date.now() - cache.at < 1000) return cache.table;
+async function cached() {
+  if (cache && Date.now() - cache.at < 1000) return cache;
   const map = await readMap();
   cache = { map, table: routeTable(map.ranges, map.overrides), at: Date.now() };
-  return cache.table;
+  return cache;
+}
+
+export async function currentTable(): Promise<RouteTable> {
+  return (await cached()).table;
+}
+
+export async function movingUsers(): Promise<Set<string>> {
+  return (await cached()).map.moving;
 }
 
 export interface MapChange {
