@@ -51,3 +51,13 @@ describe('clusters in the configuration', () => {
     );
   });
 });
+
+describe('the clusters example configuration', () => {
+  it('is valid', async () => {
+    const { readFileSync } = await import('node:fs');
+    const raw = JSON.parse(
+      readFileSync(new URL('../../sipha.config.clusters.example.json', import.meta.url), 'utf8'),
+    );
+    expect(configSchema.parse(raw).clusters.map((c) => c.name)).toEqual(['a', 'b']);
+  });
+});
