@@ -51,7 +51,8 @@ async function rowWrites(dir: string): Promise<number> {
   const rows = await adminQuery<{ Variable_name: string; Value: string }>(
     dir,
     'd1',
-    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', 'Innodb_rows_updated', 'Innodb_rows_deleted')",
+    // Row writes through the storage engine, replicated ones included (MariaDB has no Innodb_rows_*).
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_write', 'Handler_update', 'Handler_delete')",
   );
   return rows.reduce((n, r) => n + Number(r.Value), 0);
 }

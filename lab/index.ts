@@ -65,7 +65,10 @@ export async function status(dir: string): Promise<StatusJson> {
 }
 
 function find(state: LabState, name: string): { pid: number } {
-  const p = state.nodes.find((n) => n.name === name) ?? state.sip.find((s) => s.name === name);
+  const p =
+    state.nodes.find((n) => n.name === name) ??
+    state.sip.find((s) => s.name === name) ??
+    (state.firstStage?.name === name ? state.firstStage : undefined);
   if (!p) throw new Error(`no node or SIP server named ${name} in ${state.dir}`);
   return p;
 }

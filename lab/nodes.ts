@@ -81,7 +81,10 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
 export async function restart(state: LabState, name: string): Promise<void> {
   const proc = state.procs?.[name];
   const node = state.nodes.find((n) => n.name === name);
-  const sip = state.sip.find((s) => s.name === name);
+  // The first stage (issue 14) restarts like a SIP server.
+  const sip =
+    state.sip.find((s) => s.name === name) ??
+    (state.firstStage?.name === name ? state.firstStage : undefined);
   if (!proc || (!node && !sip)) throw new Error(`unknown process ${name}`);
   const target = (node ?? sip)!;
   if (procState(target.pid) !== 'down') throw new Error(`${name} is still running (pid ${target.pid})`);

@@ -124,13 +124,22 @@ export async function changeMap(change: MapChange): Promise<{ version: number; n
               actor: change.actor,
             })
             .execute();
-          for (const [aor, cluster] of change.overrides ?? []) {
-            await db.deleteFrom('sipha_shard_override').where('aor', '=', aor).execute();
-            if (cluster)
-              await db
-                .insertInto('sipha_shard_override')
-                .values({ aor, cluster, move_id: change.moveId ?? null })
-                .execute();
+          // A thousand pins per statement: a move of 5,000 users is a handful of round trips.
+          const pins = [...(change.overrides ?? [])];
+          for (let i = 0; i < pins.length; i += 1000) {
+            const part = pins.slice(i, i + 1000);
+            await db
+              .deleteFrom('sipha_shard_override')
+              .where(
+                'aor',
+                'in',
+                part.map(([aor]) => aor),
+              )
+              .execute();
+            const set = part
+              .filter(([, c]) => c !== null)
+              .map(([aor, c]) => ({ aor, cluster: c!, move_id: change.moveId ?? null }));
+            if (set.length) await db.insertInto('sipha_shard_override').values(set).execute();
           }
           const overrides = await db.selectFrom('sipha_shard_override').select(['aor', 'cluster']).execute();
           await db.deleteFrom('sipha_shard_route').execute();
