@@ -11,6 +11,7 @@ const links: { href: string; label: string; role: Role }[] = [
   { href: '/galera', label: 'Galera', role: 'viewer' },
   { href: '/replication', label: 'Replication', role: 'admin' },
   { href: '/restore', label: 'Restore', role: 'admin' },
+  { href: '/shards', label: 'Shards', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },
   { href: '/settings', label: 'Settings', role: 'admin' },
   { href: '/audit', label: 'Audit log', role: 'viewer' },

@@ -34,6 +34,7 @@ const UP: Verb = {
     'no-failover': 'flag',
     engine: 'value',
     arbitrator: 'flag',
+    clusters: 'value',
   },
   hint: {
     nodes: 'N',
@@ -41,6 +42,7 @@ const UP: Verb = {
     srv: '0:40,0:40,0:20',
     'dns-ttl': '5',
     engine: 'pair|galera',
+    clusters: 'K',
   },
 };
 

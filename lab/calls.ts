@@ -17,7 +17,9 @@ export interface CallResult {
 }
 
 export function site(state: LabState, name = 'p1'): LabSip {
-  const sip = state.sip.find((s) => s.name === name);
+  // The first stage (lab --clusters) takes load like a SIP server.
+  const f = state.firstStage?.name === name ? state.firstStage : undefined;
+  const sip = state.sip.find((s) => s.name === name) ?? (f && { ...f, node: '', serverId: 0 });
   if (!sip) throw new Error(`no SIP server named ${name} in ${state.dir}`);
   return sip;
 }

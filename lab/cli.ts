@@ -70,6 +70,8 @@ const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, de
                             DNS (BIND 9) for the SIP domain: SRV priority:weight per SIP server
                             (default p1 0, p2 1, …); --edge: a Kamailio forwarding by RFC 3263;
                             --engine galera: a Galera cluster instead of the pair
+  up --clusters K [--nodes N]  K clusters of N nodes (default 2) behind a first stage f1
+  load --site f1 ...        REGISTER load through the first stage
   status [--json]
   kill|stop|cont|start NAME SIGKILL, SIGSTOP, SIGCONT or start again d1.. / p1..
   load [--site p1] [--rate 280] [--users 100] [--duration 60] [--transport udp|tcp] [--calls R]
@@ -109,6 +111,7 @@ async function main(): Promise<number> {
           edge,
           engine: engineFlag(f.engine),
           arbitrator: f.arbitrator === true,
+          clusters: f.clusters === undefined ? undefined : num(f, 'clusters', 2),
           fresh: f.fresh === true,
           dbPolicy: dbPolicy(f['db-policy']),
           console: f['no-console'] !== true,
@@ -155,6 +158,13 @@ async function main(): Promise<number> {
         if (s.edge)
           log(
             `edge  ${s.edge.state.padEnd(8)} sip ${s.edge.host}:${s.edge.udp} (udp+tcp)  rpc ${s.edge.rpc}  pid ${s.edge.pid}`,
+          );
+        for (const c of s.clusters ?? [])
+          log(`${c.name}  nodes ${c.nodes.join(',')}  sip ${c.sip.join(',')}`);
+        const fs = s.firstStage;
+        if (fs)
+          log(
+            `${fs.name}  ${fs.state.padEnd(8)} sip ${fs.host}:${fs.udp} (first stage)  rpc ${fs.rpc}  pid ${fs.pid}`,
           );
         log(s.console ? `console  ${s.console.url}  pid ${s.console.pid}` : 'console  none');
       }

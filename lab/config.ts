@@ -27,24 +27,26 @@ function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
 
 /** The console's configuration for this lab, validated by the console's own schema. */
 export function siphaConfig(state: LabState): SiphaConfigInput {
+  const nodes = state.nodes.map((n) => ({
+    name: n.name,
+    host: n.host,
+    port: n.port,
+    user: state.db.sipha.user,
+    password: state.db.sipha.password,
+    database: 'kamailio',
+  }));
+  const sipServers = state.sip.map((s) => ({
+    name: s.name,
+    host: s.host,
+    udpPort: s.udp,
+    tcpPort: s.tcp,
+    rpcUrl: s.rpcUrl,
+    serverId: s.serverId,
+    node: s.node,
+  }));
   const cfg: SiphaConfigInput = {
-    nodes: state.nodes.map((n) => ({
-      name: n.name,
-      host: n.host,
-      port: n.port,
-      user: state.db.sipha.user,
-      password: state.db.sipha.password,
-      database: 'kamailio',
-    })),
-    sipServers: state.sip.map((s) => ({
-      name: s.name,
-      host: s.host,
-      udpPort: s.udp,
-      tcpPort: s.tcp,
-      rpcUrl: s.rpcUrl,
-      serverId: s.serverId,
-      node: s.node,
-    })),
+    nodes,
+    sipServers,
     domains: [state.domain],
     ...(state.dbPolicy && state.dbPolicy !== 'single-url' && !state.fresh
       ? { dbCluster: { policy: state.dbPolicy, cluster: CLUSTER } }
@@ -52,6 +54,18 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
     ...(state.dns ? { dns: dnsConfig(state) } : {}),
     ...(state.galera ? { galera: galeraConfig(state) } : {}),
   };
+  // With `up --clusters K` the config names each cluster, and the first stage.
+  if (state.clusters) {
+    delete cfg.nodes;
+    delete cfg.sipServers;
+    cfg.clusters = state.clusters.map((c) => ({
+      name: c.name,
+      nodes: nodes.filter((n) => c.nodes.includes(n.name)),
+      sipServers: sipServers.filter((s) => c.sip.includes(s.name)),
+    }));
+    const f = state.firstStage;
+    if (f) cfg.firstStages = [{ name: f.name, host: f.host, udpPort: f.udp, rpcUrl: f.rpcUrl }];
+  }
   configSchema.parse(cfg);
   return cfg;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type CallResult, call, labUser, placeCalls, site } from './calls.ts';
+import type { LabFirstStage } from './first-stage.ts';
 import { query } from './mariadb.ts';
 import { heal as healNet, partition as partitionNet } from './netns-partition.ts';
 import { restart } from './nodes.ts';
@@ -33,6 +34,9 @@ export interface StatusJson {
   /** The lab's DNS server for the SIP domain, when it runs one. */
   dns: { host: string; port: number; zone: string } | null;
   edge: { host: string; udp: number; tcp: number; rpc: number; pid: number; state: ProcState } | null;
+  /** With `up --clusters K`: each cluster's members, and the first stage. */
+  clusters?: { name: string; nodes: string[]; sip: string[] }[];
+  firstStage?: (LabFirstStage & { state: ProcState }) | null;
 }
 
 export async function status(dir: string): Promise<StatusJson> {
@@ -68,11 +72,20 @@ export async function status(dir: string): Promise<StatusJson> {
           state: procState(s.edge.pid),
         }
       : null,
+    ...(s.clusters
+      ? {
+          clusters: s.clusters,
+          firstStage: s.firstStage ? { ...s.firstStage, state: procState(s.firstStage.pid) } : null,
+        }
+      : {}),
   };
 }
 
 function find(state: LabState, name: string): { pid: number } {
-  const p = state.nodes.find((n) => n.name === name) ?? state.sip.find((s) => s.name === name);
+  const p =
+    state.nodes.find((n) => n.name === name) ??
+    state.sip.find((s) => s.name === name) ??
+    (state.firstStage?.name === name ? state.firstStage : undefined);
   if (!p) throw new Error(`no node or SIP server named ${name} in ${state.dir}`);
   return p;
 }

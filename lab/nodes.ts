@@ -15,6 +15,8 @@ export async function launchNode(
   i: number,
   count: number,
   extra?: string[],
+  /** Position inside its cluster (lab --clusters), for server-id and auto-increment offset. */
+  local = i,
 ): Promise<LabNode> {
   const name = `d${i}`;
   const runDir = join(state.dir, name);
@@ -24,7 +26,7 @@ export async function launchNode(
   const host = state.net?.members[name]?.ip ?? '127.0.0.1';
   const bind = state.net ? [`--bind-address=${host}`] : [];
   const own = nodeArgs({
-    index: i,
+    index: local,
     count,
     fresh: state.fresh,
     port,
@@ -107,7 +109,10 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
 export async function restart(state: LabState, name: string): Promise<void> {
   const proc = state.procs?.[name];
   const node = state.nodes.find((n) => n.name === name);
-  const sip = state.sip.find((s) => s.name === name);
+  // The first stage (issue 14) restarts like a SIP server.
+  const sip =
+    state.sip.find((s) => s.name === name) ??
+    (state.firstStage?.name === name ? state.firstStage : undefined);
   if (!proc || (!node && !sip)) throw new Error(`unknown process ${name}`);
   const target = (node ?? sip)!;
   if (procState(target.pid) !== 'down') throw new Error(`${name} is still running (pid ${target.pid})`);

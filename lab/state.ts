@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabFirstStage } from './first-stage.ts';
 import type { LabNet } from './netns.ts';
 
 export interface LabNode {
@@ -67,6 +68,9 @@ export interface LabState {
   configPath: string;
   /** With --netns: the namespaces and addresses of d1.., p1.., the console and the root. */
   net?: LabNet;
+  /** With `up --clusters K`: each cluster's nodes and SIP servers, by name. */
+  clusters?: LabCluster[];
+  firstStage?: LabFirstStage | null;
   /** Command lines by process name (d1, p1, console); internal to the lab. */
   procs?: Record<string, LabProc>;
 }
@@ -74,6 +78,12 @@ export interface LabState {
 export interface LabGalera {
   ports: Record<string, { gcomm: number; ist: number; sst: number }>;
   arbitrator?: { pid: number; port: number };
+}
+
+export interface LabCluster {
+  name: string;
+  nodes: string[];
+  sip: string[];
 }
 
 export const DOMAIN = 'lab.sipha.test';

@@ -26,6 +26,8 @@ export async function down(dir: string): Promise<void> {
     jobs.push(terminate(state.dns.pid, true));
   const garb = state.galera?.arbitrator;
   if (garb && ours(garb.pid, 'garbd')) jobs.push(terminate(garb.pid, true));
+  const f = state.firstStage;
+  if (f && ours(f.pid, KAMAILIO) && ours(f.pid, join(state.dir, f.name))) jobs.push(terminate(f.pid, true));
   await Promise.all(jobs);
   await Promise.all(
     state.nodes
@@ -44,7 +46,7 @@ export function clean(dir: string): void {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir)) {
     if (
-      /^([dp]\d+|dns|edge|baresip-.*)$/.test(e) ||
+      /^([dpf]\d+|dns|edge|baresip-.*)$/.test(e) ||
       /^(state\.json|sipha\.config\.json|console\.log|sipp-.*|garbd\.log)$/.test(e)
     )
       rmSync(join(dir, e), { recursive: true, force: true });

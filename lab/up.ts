@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startClusters } from './clusters.ts';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
 import { type DnsOptions, launchDns } from './dns.ts';
@@ -40,6 +41,8 @@ export interface UpOptions {
   /** `galera`: a Galera cluster (lab/galera-up.ts) instead of the replicated pair or ring. */
   engine?: 'pair' | 'galera';
   arbitrator?: boolean;
+  /** K clusters of `nodes` nodes each behind a first stage (issue 14). */
+  clusters?: number;
 }
 
 const secret = () => randomBytes(12).toString('base64url');
@@ -121,6 +124,14 @@ export async function up(opts: UpOptions): Promise<LabState> {
       );
       return await finishUp(state, opts, log);
     }
+    // K clusters and a first stage instead of the single pair below.
+    if (opts.clusters) {
+      const sip = opts.sip ?? true;
+      await startClusters(state, { clusters: opts.clusters, perCluster: count, sip }, (w, f) =>
+        step(log, w, f),
+      );
+      return await finishUp(state, opts, log);
+    }
     for (let i = 1; i <= count; i++) {
       const extra = opts.extraNodeArgs?.[`d${i}`];
       await step(
@@ -182,6 +193,7 @@ export async function up(opts: UpOptions): Promise<LabState> {
   }
 }
 
+/** The console's configuration, and the console itself unless --no-console. */
 async function finishUp(state: LabState, opts: UpOptions, log: (l: string) => void): Promise<LabState> {
   writeSiphaConfig(state);
   log(`✓ console config ${state.configPath}`);

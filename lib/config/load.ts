@@ -27,6 +27,9 @@ function applyEnv(
   const dns = out.dns as { update?: Record<string, unknown> } | undefined;
   if (env.SIPHA_DNS_TSIG_SECRET && dns?.update) dns.update.keySecret = env.SIPHA_DNS_TSIG_SECRET;
   const nodes = Array.isArray(out.nodes) ? (out.nodes as Record<string, unknown>[]) : [];
+  // With clusters[], every cluster's nodes take the same per-node variables.
+  for (const c of Array.isArray(out.clusters) ? (out.clusters as { nodes?: unknown }[]) : [])
+    if (Array.isArray(c.nodes)) nodes.push(...(c.nodes as Record<string, unknown>[]));
   for (const node of nodes) {
     const prefix = `SIPHA_NODE_${String(node.name).toUpperCase()}_`;
     for (const key of ['host', 'port', 'user', 'password', 'database']) {

@@ -55,10 +55,28 @@ export const galeraConfigSchema = z.object({
   control: z.record(z.string(), galeraControlSchema).default({}),
 });
 
-export const configSchema = z
+// Clusters (issue 14): `clusters[]` names every cluster; without it the top-level `nodes` and
+// `sipServers` are the one cluster "default". After parsing, `clusters` is always filled and the
+// top-level keys hold the first (home) cluster, where the console keeps its own tables.
+export const clusterConfigSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case name such as a'),
+  nodes: z.array(nodeConfigSchema).min(1),
+  sipServers: z.array(sipServerConfigSchema).default([]),
+});
+
+export const firstStageConfigSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case name such as f1'),
+  host: hostName,
+  udpPort: z.coerce.number().int().min(1).max(65535),
+  rpcUrl: z.url(),
+});
+
+const baseConfigSchema = z
   .object({
     nodes: z.array(nodeConfigSchema).min(1),
     sipServers: z.array(sipServerConfigSchema).default([]),
+    clusters: z.array(clusterConfigSchema).min(1).optional(),
+    firstStages: z.array(firstStageConfigSchema).default([]),
     domains: z.array(hostName).min(1),
     /**
      * Kamailio's db_cluster on every SIP server: the cluster's name in its configuration and
@@ -143,8 +161,66 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['galera', 'control', name], message: `unknown node ${name}` });
   });
 
+export const configSchema = z
+  .preprocess(clustersToTop, baseConfigSchema)
+  .superRefine(checkClusters)
+  .transform((cfg) => ({
+    ...cfg,
+    clusters: cfg.clusters ?? [{ name: 'default', nodes: cfg.nodes, sipServers: cfg.sipServers }],
+  }));
+
+/** With `clusters[]`, the top-level keys are the home cluster's (and must not be given too). */
+function clustersToTop(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const r = raw as Record<string, unknown>;
+  const first = Array.isArray(r.clusters)
+    ? (r.clusters[0] as Record<string, unknown> | undefined)
+    : undefined;
+  if (!first || r.nodes !== undefined || r.sipServers !== undefined) return raw;
+  return { ...r, nodes: first.nodes, sipServers: first.sipServers };
+}
+
+function checkClusters(cfg: z.infer<typeof baseConfigSchema>, ctx: z.RefinementCtx): void {
+  if (!cfg.clusters) return;
+  const clusterNames = new Set<string>();
+  const nodeNames = new Set<string>();
+  for (const [i, c] of cfg.clusters.entries()) {
+    if (clusterNames.has(c.name))
+      ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: 'duplicate cluster name' });
+    clusterNames.add(c.name);
+    const own = new Set(c.nodes.map((n) => n.name));
+    for (const [j, n] of c.nodes.entries()) {
+      if (nodeNames.has(n.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', i, 'nodes', j, 'name'],
+          message: 'duplicate node name',
+        });
+      nodeNames.add(n.name);
+    }
+    for (const [j, s] of c.sipServers.entries())
+      if (!own.has(s.node))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', i, 'sipServers', j, 'node'],
+          message: `${s.node} is not a node of cluster ${c.name}`,
+        });
+  }
+  const names = (ns: { name: string }[]) => ns.map((n) => n.name).join(',');
+  if (names(cfg.nodes) !== names(cfg.clusters[0]?.nodes ?? []))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nodes'],
+      message: 'give either nodes/sipServers or clusters, not both',
+    });
+}
+
 export type SiphaConfig = z.infer<typeof configSchema>;
-export type SiphaConfigInput = z.input<typeof configSchema>;
+type BaseInput = z.input<typeof baseConfigSchema>;
+/** What a config file holds: `nodes` may be left out when `clusters` is given. */
+export type SiphaConfigInput = Omit<BaseInput, 'nodes'> & Partial<Pick<BaseInput, 'nodes'>>;
+export type ClusterConfig = SiphaConfig['clusters'][number];
+export type FirstStageConfig = z.infer<typeof firstStageConfigSchema>;
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 export type GaleraConfig = z.infer<typeof galeraConfigSchema>;
 export type GaleraControl = z.infer<typeof galeraControlSchema>;

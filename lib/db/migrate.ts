@@ -3,6 +3,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m001 from './migrations/001-console';
 import * as m004 from './migrations/004-wizard';
 import * as m005 from './migrations/005-restore';
+import * as m014 from './migrations/014-shards';
 import * as m017 from './migrations/017-hardening';
 
 // Migrations are listed in code (not read from a folder) so the bundled server finds them.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '004-wizard': m004,
   '005-restore': m005,
   '017-hardening': m017,
+  '014-shards': m014,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {

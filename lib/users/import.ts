@@ -1,7 +1,9 @@
 import 'server-only';
+import { clusters, connectionListOf } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
-import { getConnectionList } from '@/lib/db';
+import type { ConnectionList } from '@/lib/db';
 import { fieldErrors } from '@/lib/field-errors';
+import { groupByOwner } from '@/lib/shards/owner';
 import { type BatchRow, writeBatch } from './batch';
 import { readCsv } from './csv';
 import { digestHashes } from './hash';
@@ -42,7 +44,6 @@ export async function importUsers(opts: {
 }): Promise<ImportSummary> {
   const cfg = getConfig();
   const rules = userRules({ domains: cfg.domains, passwordMinLength: cfg.users.passwordMinLength });
-  const list = await getConnectionList();
   const defaultDomain = opts.defaultDomain ?? cfg.domains[0]!;
   const batchSize = opts.batchSize ?? 2000;
   const maxErrors = opts.maxErrors ?? 1000;
@@ -70,6 +71,11 @@ export async function importUsers(opts: {
     else s.errorsTruncated = true;
   };
   const write = async (rows: BatchRow[]) => {
+    // Each user's rows go to the cluster that owns it (issue 14); one cluster: one group.
+    for (const [cluster, part] of await groupByOwner(rows))
+      await writeTo(await connectionListOf(cluster), part);
+  };
+  const writeTo = async (list: ConnectionList, rows: BatchRow[]) => {
     const { value, node } = await writeBatch({
       list,
       rows,
@@ -157,8 +163,10 @@ export async function importUsers(opts: {
   await flush();
   await inflight;
   s.nodes = [...nodes];
-  const firstNode = list.nodes[0]?.handle.name;
-  const other = s.nodes.filter((n) => n !== firstNode);
+  // The first node of each cluster is where writes belong.
+  const firsts = clusters().map((c) => c.nodes[0]!.name);
+  const firstNode = firsts.join(', ');
+  const other = s.nodes.filter((n) => !firsts.includes(n));
   if (other.length)
     s.warning = `Written to ${other.join(', ')}, not the first node ${firstNode}: ${firstNode} is down or fenced.`;
   s.noChange = s.inserted + s.updated + s.confirmed === 0;

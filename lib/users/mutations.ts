@@ -1,11 +1,12 @@
 import 'server-only';
 import type { Kysely } from 'kysely';
 import { getConfig } from '@/lib/config/load';
-import { getConnectionList } from '@/lib/db';
+import type { ConnectionList } from '@/lib/db';
 import { errorErrno } from '@/lib/db/classify';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { generatePassword } from '@/lib/generate-password';
+import { type Owner, ownerForWrite } from '@/lib/shards/owner';
 import type { UserKey } from './cursor';
 import { digestHashes } from './hash';
 
@@ -20,16 +21,18 @@ export interface WriteResult {
   /** Set when the write did not land on the first configured node. */
   warning?: string;
   verified?: boolean;
+  /** The owning cluster, when more than one is configured (issue 14). */
+  cluster?: string;
 }
 
-export async function landed(node: string, verified?: boolean): Promise<WriteResult> {
-  const list = await getConnectionList();
+export async function landed(owner: Owner, node: string, verified?: boolean): Promise<WriteResult> {
+  const list: ConnectionList = owner.list;
   const first = list.nodes[0]?.handle.name;
   const warning =
     node !== first
       ? `Written to ${node}, not the first node ${first}: ${first} is down or fenced.`
       : undefined;
-  return { node, warning, verified };
+  return { node, warning, verified, cluster: owner.named };
 }
 
 const exists = () =>
@@ -56,7 +59,8 @@ export async function createUser(
     password: cfg.users.storePlaintextPasswords ? password : '',
     ...h,
   };
-  const list = await getConnectionList();
+  const owner = await ownerForWrite(opts);
+  const { list } = owner;
   try {
     const r = await list.write({
       atomic: true,
@@ -67,7 +71,10 @@ export async function createUser(
       // Same user with the same HA1 already there: our own write, replicated before the break.
       verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
     });
-    return { ...(await landed(r.node, r.verified)), generatedPassword: opts.password ? undefined : password };
+    return {
+      ...(await landed(owner, r.node, r.verified)),
+      generatedPassword: opts.password ? undefined : password,
+    };
   } catch (err) {
     if (errorErrno(err) === ER_DUP_ENTRY) throw exists();
     throw err;
@@ -76,10 +83,10 @@ export async function createUser(
 
 export async function setPassword(opts: UserKey & { password: string }): Promise<WriteResult> {
   const cfg = getConfig();
-  const list = await getConnectionList();
+  const owner = await ownerForWrite(opts);
   // The key matches case-insensitively; the hashes are over the spelling Kamailio has stored.
   let ha1: string | undefined;
-  const r = await list.write({
+  const r = await owner.list.write({
     atomic: true,
     run: async (db) => {
       const row = await findOne(db, opts);
@@ -95,13 +102,13 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
     },
     verify: async (db) => ((await findOne(db, opts))?.ha1 === ha1 && ha1 ? true : undefined),
   });
-  return landed(r.node, r.verified);
+  return landed(owner, r.node, r.verified);
 }
 
 /** Removes the subscriber and its registrations (`location` rows), as `kamctl rm` does. */
 export async function deleteUser(opts: UserKey): Promise<WriteResult & { registrations: number }> {
-  const list = await getConnectionList();
-  const r = await list.write({
+  const owner = await ownerForWrite(opts);
+  const r = await owner.list.write({
     atomic: true,
     run: (db) =>
       db.transaction().execute(async (tx) => {
@@ -120,5 +127,5 @@ export async function deleteUser(opts: UserKey): Promise<WriteResult & { registr
       }),
     verify: async (db) => ((await findOne(db, opts)) ? undefined : 0),
   });
-  return { ...(await landed(r.node, r.verified)), registrations: r.value };
+  return { ...(await landed(owner, r.node, r.verified)), registrations: r.value };
 }

@@ -1,9 +1,12 @@
 import 'server-only';
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { getConnectionList } from '@/lib/db';
+import { clusters, connectionListOf } from '@/lib/clusters/registry';
+import type { ConnectionList } from '@/lib/db';
 import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
+import { ownerOf } from '@/lib/shards/owner';
 import { decodeCursor, encodeCursor, type UserKey } from './cursor';
+import { mergePages } from './merge-pages';
 
 // Reads of Kamailio's subscriber table. Pages are keyset-paginated on the unique
 // (username, domain) index: a page costs the same at row 10 or row 10 million; never OFFSET.
@@ -61,13 +64,22 @@ async function pageRows(db: Kysely<DB>, f: UserFilter, limit: number, after?: Us
   return { page, more };
 }
 
-export async function listUsers(
-  opts: UserFilter & { after?: string | null; before?: string | null; limit?: number },
-): Promise<UserPage> {
+export type PageOptions = UserFilter & { after?: string | null; before?: string | null; limit?: number };
+
+/** One page over every cluster (issue 14); with one cluster, exactly the page of its list. */
+export async function listUsers(opts: PageOptions): Promise<UserPage> {
+  const all = clusters();
+  if (all.length === 1) return listUsersOn(await connectionListOf(all[0]!.name), opts);
+  return mergePages(
+    await Promise.all(all.map(async (c) => listUsersOn(await connectionListOf(c.name), opts))),
+    opts,
+  );
+}
+
+export async function listUsersOn(list: ConnectionList, opts: PageOptions): Promise<UserPage> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
   const after = decodeCursor(opts.after);
   const before = after ? undefined : decodeCursor(opts.before);
-  const list = await getConnectionList();
   const { value, node } = await list.read(async (db) => {
     const { page, more } = await pageRows(db, opts, limit, after, before);
     const counts = await db
@@ -93,7 +105,7 @@ export async function listUsers(
 }
 
 export async function getUser(key: UserKey): Promise<UserRow | undefined> {
-  const list = await getConnectionList();
+  const { list } = await ownerOf(key);
   const { value } = await list.read((db) =>
     db
       .selectFrom('subscriber')
@@ -107,7 +119,14 @@ export async function getUser(key: UserKey): Promise<UserRow | undefined> {
 
 /** Every user, in key order, a batch at a time: the export never holds the table in memory. */
 export async function* allUsers(opts: UserFilter & { batch?: number } = {}): AsyncGenerator<UserRow[]> {
-  const list = await getConnectionList();
+  // Cluster after cluster: every user once, in key order within each cluster.
+  for (const c of clusters()) yield* usersOn(await connectionListOf(c.name), opts);
+}
+
+async function* usersOn(
+  list: ConnectionList,
+  opts: UserFilter & { batch?: number },
+): AsyncGenerator<UserRow[]> {
   let after: UserKey | undefined;
   for (;;) {
     const { value } = await list.read((db) => pageRows(db, opts, opts.batch ?? 5000, after));

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery, load, register, signal, start } from '../../lab/index.ts';
+import { ALPHABET, aorKey, place, routeTable, type ShardRange } from '../../lib/shards/placement.ts';
+import { type Lab, useLab } from '../helpers/lab';
+import { registerStatus } from '../helpers/sip-register';
+
+// Two clusters (pairs d1/d2 with p1/p2, d3/d4 with p3/p4) behind the first stage f1 (issue 14).
+
+let lab: () => Lab;
+let map: typeof import('@/lib/shards/map');
+let moves: typeof import('@/lib/shards/move');
+let users: typeof import('@/lib/users/mutations');
+let queries: typeof import('@/lib/users/queries');
+
+const firstStage = () => lab().state.firstStage!;
+const domain = () => lab().state.domain;
+
+async function locations(node: string, username: string): Promise<number> {
+  const [r] = await adminQuery(
+    lab().dir,
+    node,
+    'SELECT COUNT(*) AS n FROM kamailio.location WHERE username = ?',
+    [username],
+  );
+  return Number(r.n);
+}
+
+/** Every kind of valid user part: digits, +, mixed case, each punctuation character, escapes. */
+function userParts(): string[] {
+  const out = [
+    '1000',
+    '+4930123',
+    'Alice',
+    'ALICE',
+    'aLiCe.Smith',
+    'user1049',
+    'user1050',
+    'User1050',
+    '%41b',
+    'i',
+    'h~',
+  ];
+  for (const ch of "-_.!~*'()&=+$,;?/%") out.push(`${ch}x`, `m${ch}`, `r${ch}Z9`, `q${ch}`);
+  for (const ch of ALPHABET) out.push(`${ch}`, `i${ch}`, `Z${ch}`);
+  return out;
+}
+
+describe('load sharing across clusters behind a first stage', () => {
+  lab = useLab({ clusters: 2 });
+
+  beforeAll(async () => {
+    process.env.SIPHA_CONFIG = lab().state.configPath;
+    map = await import('@/lib/shards/map');
+    moves = await import('@/lib/shards/move');
+    users = await import('@/lib/users/mutations');
+    queries = await import('@/lib/users/queries');
+  });
+
+  afterAll(async () => {
+    const { clusters, connectionListOf } = await import('@/lib/clusters/registry');
+    for (const c of clusters()) await (await connectionListOf(c.name)).close();
+    delete (globalThis as { __siphaList?: unknown }).__siphaList;
+    delete (globalThis as { __siphaClusterLists?: unknown }).__siphaClusterLists;
+  });
+
+  it('lists the clusters and the first stage in the lab state', () => {
+    expect(lab().state.clusters).toEqual([
+      { name: 'c1', nodes: ['d1', 'd2'], sip: ['p1', 'p2'] },
+      { name: 'c2', nodes: ['d3', 'd4'], sip: ['p3', 'p4'] },
+    ]);
+    expect(firstStage().name).toBe('f1');
+  });
+
+  it('places every kind of user part in the console exactly as the first stage does', async () => {
+    const ranges: ShardRange[] = [
+      { from: '', cluster: 'c1' },
+      { from: '+5', cluster: 'c2' },
+      { from: 'i', cluster: 'c2' },
+      { from: "m'(", cluster: 'c1' },
+      { from: 'r', cluster: 'c2' },
+      { from: 'r;', cluster: 'c1' },
+      { from: 'user1050', cluster: 'c2' },
+    ];
+    const pinned: [string, string][] = [[aorKey({ username: 'Alice', domain: domain() }), 'c2']];
+    await map.changeMap({ ranges, overrides: new Map(pinned), reason: 'test map', actor: 'test' });
+    expect((await map.reloadFirstStages()).failed).toEqual([]);
+    const table = routeTable(ranges, pinned);
+    const seen = new Set<string>();
+    for (const username of userParts()) {
+      const u = { username, domain: domain() };
+      const console = place(table, u);
+      seen.add(console);
+      expect(await map.firstStageOwner(firstStage().rpcUrl, u), username).toBe(console);
+    }
+    expect(seen).toEqual(new Set(['c1', 'c2']));
+    // Back to the lab's map for the tests below (pin removed).
+    await map.changeMap({
+      ranges: [
+        { from: '', cluster: 'c1' },
+        { from: 'user1050', cluster: 'c2' },
+      ],
+      overrides: new Map([[pinned[0]![0], null]]),
+      reason: 'test map',
+      actor: 'test',
+    });
+    expect((await map.reloadFirstStages()).failed).toEqual([]);
+  });
+
+  it('REGISTER through the first stage reaches the owning cluster only', async () => {
+    const seeds = [
+      { username: 'user1001', password: 'secret1001' },
+      { username: 'user1077', password: 'secret1077' },
+    ];
+    expect(await register(lab().dir, { site: 'f1', users: seeds })).toEqual({ ok: 2, failed: 0 });
+    expect(await locations('d1', 'user1001')).toBe(1);
+    expect(await locations('d3', 'user1001')).toBe(0);
+    expect(await locations('d3', 'user1077')).toBe(1);
+    expect(await locations('d1', 'user1077')).toBe(0);
+  });
+
+  it('users added in the console go to the owning cluster, and paging spans both', async () => {
+    const a = await users.createUser({ username: 'adam', domain: domain(), password: 'adampass1' });
+    const z = await users.createUser({ username: 'zora', domain: domain(), password: 'zorapass1' });
+    expect([a.node, a.cluster]).toEqual(['d1', 'c1']);
+    expect([z.node, z.cluster]).toEqual(['d3', 'c2']);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page = await queries.listUsers({ limit: 30, after });
+      expect(page.total).toBe(102);
+      seen.push(...page.users.map((u) => u.username));
+      after = page.next;
+      if (!after) break;
+    }
+    expect(seen).toHaveLength(102);
+    expect(new Set(seen).size).toBe(102);
+    expect(seen.indexOf('adam')).toBe(0);
+    expect(seen.at(-1)).toBe('zora');
+    expect((await users.deleteUser({ username: 'zora', domain: domain() })).node).toBe('d3');
+    await users.deleteUser({ username: 'adam', domain: domain() });
+  });
+
+  it('fails over inside a cluster, and a dead cluster fails cleanly without spilling', async () => {
+    await signal(lab().dir, 'p1', 'kill');
+    expect(await registerStatus(firstStage().udp, 'user1002', domain())).toBe(401);
+    await signal(lab().dir, 'p3', 'kill');
+    await signal(lab().dir, 'p4', 'kill');
+    expect(await registerStatus(firstStage().udp, 'user1060', domain())).toBe(503);
+    expect(
+      await register(lab().dir, { site: 'f1', users: [{ username: 'user1060', password: 'secret1060' }] }),
+    ).toEqual({ ok: 0, failed: 1 });
+    expect(await locations('d1', 'user1060')).toBe(0);
+    // c1 still serves its own users through p2.
+    expect(
+      await register(lab().dir, { site: 'f1', users: [{ username: 'user1003', password: 'secret1003' }] }),
+    ).toEqual({ ok: 1, failed: 0 });
+    for (const p of ['p1', 'p3', 'p4']) await start(lab().dir, p);
+  });
+
+  it('moves a range online under REGISTER load and loses nothing', async () => {
+    // Let the dispatcher see p1, p3 and p4 again (probed every second).
+    await new Promise((r) => setTimeout(r, 2500));
+    const running = load(lab().dir, { site: 'f1', rate: 60, users: 100, duration: 15 });
+    await new Promise((r) => setTimeout(r, 3000));
+    const move = await moves.startMove({
+      change: {
+        ranges: [
+          { from: '', cluster: 'c1' },
+          { from: 'user1075', cluster: 'c2' },
+        ],
+      },
+      actor: 'test',
+    });
+    expect(move.plan.users).toBe(25);
+    expect(move.plan.groups.map((g) => [g.source, g.target])).toEqual([['c2', 'c1']]);
+    const done = await moves.runMove(move.moveId, 'test');
+    expect(done.status).toBe('done');
+    const r = await running;
+    expect(r.failed).toBe(0);
+    expect(r.ok).toBe(r.sent);
+    const [c1] = await adminQuery(
+      lab().dir,
+      'd1',
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username BETWEEN 'user1050' AND 'user1074'",
+    );
+    const [c2] = await adminQuery(
+      lab().dir,
+      'd3',
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username < 'user1075'",
+    );
+    expect([Number(c1.n), Number(c2.n)]).toEqual([25, 0]);
+    expect(await locations('d1', 'user1060')).toBe(1);
+    expect(await map.firstStageOwner(firstStage().rpcUrl, { username: 'user1060', domain: domain() })).toBe(
+      'c1',
+    );
+    expect((await map.readMap()).overrides.size).toBe(0);
+  });
+});
