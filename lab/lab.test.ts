@@ -30,8 +30,8 @@ describe('argument parsing', () => {
     expect(() => num({ rate: 'fast' }, 'rate', 1)).toThrow(/positive/);
   });
   it('refuses options and words a verb does not take, with its usage line', () => {
-    expect(() => parseArgs(['up', '--clusters', '2'], '/r')).toThrow(
-      /unknown option --clusters; usage: npm run lab -- up .*--nodes N/,
+    expect(() => parseArgs(['up', '--colour', '2'], '/r')).toThrow(
+      /unknown option --colour; usage: npm run lab -- up .*--nodes N/,
     );
     expect(() => parseArgs(['status', '--nodes', '2'], '/r')).toThrow(/unknown option --nodes for status/);
     expect(() => parseArgs(['down', 'd1'], '/r')).toThrow(/unexpected d1 for down/);
