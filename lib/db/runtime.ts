@@ -62,6 +62,14 @@ export function unavailableMessage(nodes: NodeRuntime[], isFenced: (name: string
   return `No database node can take writes (down: ${down.join(', ') || 'none'}; fenced: ${fenced.join(', ') || 'none'}).`;
 }
 
+/** The one wording for writes that did not land on the first node of the list. */
+export function notFirstNodeWarning(written: string[], first: string): string | undefined {
+  const other = written.filter((n) => n !== first);
+  return other.length
+    ? `Written to ${other.join(', ')}, not the first node ${first}: ${first} is down or fenced.`
+    : undefined;
+}
+
 export function unknownOutcomeMessage(name: string): string {
   return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
 }

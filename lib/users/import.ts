@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
+import { notFirstNodeWarning } from '@/lib/db/runtime';
 import { fieldErrors } from '@/lib/field-errors';
 import { type BatchRow, writeBatch } from './batch';
 import { readCsv } from './csv';
@@ -147,10 +148,7 @@ export async function importUsers(opts: {
   await flush();
   await inflight;
   s.nodes = [...nodes];
-  const firstNode = list.nodes[0]?.handle.name;
-  const other = s.nodes.filter((n) => n !== firstNode);
-  if (other.length)
-    s.warning = `Written to ${other.join(', ')}, not the first node ${firstNode}: ${firstNode} is down or fenced.`;
+  s.warning = notFirstNodeWarning(s.nodes, list.nodes[0]!.handle.name);
   s.noChange = s.inserted + s.updated + s.confirmed === 0;
   return s;
 }

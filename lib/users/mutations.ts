@@ -22,14 +22,9 @@ export interface WriteResult {
   verified?: boolean;
 }
 
-export async function landed(node: string, verified?: boolean): Promise<WriteResult> {
-  const list = await getConnectionList();
-  const first = list.nodes[0]?.handle.name;
-  const warning =
-    node !== first
-      ? `Written to ${node}, not the first node ${first}: ${first} is down or fenced.`
-      : undefined;
-  return { node, warning, verified };
+/** Where a write landed, as the write path reported it. */
+export function landed(r: { node: string; verified?: boolean; warning?: string }): WriteResult {
+  return { node: r.node, warning: r.warning, verified: r.verified };
 }
 
 const exists = () =>
@@ -66,7 +61,7 @@ export async function createUser(
       // Same user with the same HA1 already there: our own write, replicated before the break.
       verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
     });
-    return { ...(await landed(r.node, r.verified)), generatedPassword: opts.password ? undefined : password };
+    return { ...landed(r), generatedPassword: opts.password ? undefined : password };
   } catch (err) {
     if (errorErrno(err) === ER_DUP_ENTRY) throw exists();
     throw err;
@@ -91,7 +86,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
     },
     verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
   });
-  return landed(r.node, r.verified);
+  return landed(r);
 }
 
 /** Removes the subscriber and its registrations (`location` rows), as `kamctl rm` does. */
@@ -115,5 +110,5 @@ export async function deleteUser(opts: UserKey): Promise<WriteResult & { registr
       }),
     verify: async (db) => ((await findOne(db, opts)) ? undefined : 0),
   });
-  return { ...(await landed(r.node, r.verified)), registrations: r.value };
+  return { ...landed(r), registrations: r.value };
 }
