@@ -1,9 +1,9 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { buildDirections, nodeReplication, type SampleView } from '@/lib/health/replication/directions';
+import { ReplicationSampler } from '@/lib/health/replication/sampler';
 import { countByServer } from '@/lib/registrations/counts';
-import { buildDirections, nodeReplication, type SampleView } from '@/lib/replication/health';
-import { ReplicationSampler } from '@/lib/replication/health-sampler';
 import { kamailioStats } from '@/lib/sip/jsonrpc';
 import { kamailioWords } from './kamailio-words';
 import { Ring } from './ring';
