@@ -5,7 +5,7 @@ import { GOLDEN_VERSIONS, renderGolden } from './golden.ts';
 import { dialectFor } from './index.ts';
 
 // The committed golden files are the reviewed truth. To change them on purpose:
-//   UPDATE_GOLDEN=1 npx vitest run --project unit lib/replication/dialect.test.ts
+//   UPDATE_GOLDEN=1 npx vitest run --project unit lib/dialect/dialect.test.ts
 // then read the diff against the MariaDB / MySQL manuals before committing.
 
 const dir = fileURLToPath(new URL('./__golden__/', import.meta.url));

@@ -5,8 +5,8 @@ import { atLeast, detectFlavor, formatVersion, type ServerVersion } from './vers
 
 // The single entry point for everything that differs between MariaDB 10.6–11.x and MySQL
 // 8.0 / 8.4: callers never spell replication SQL themselves, they ask dialectFor(version).
-// The flavour-specific text lives in dialect-mariadb.ts and dialect-mysql.ts (split only to
-// keep files small); nothing outside lib/replication/dialect*.ts may branch on the flavour.
+// The flavour-specific text lives in mariadb.ts and mysql.ts (split only to keep files small);
+// nothing outside lib/dialect/ may branch on the flavour.
 //
 // IMPORTANT: no MySQL server is available where sipha is developed. The MySQL SQL is covered
 // by the reviewed golden files in __golden__/ only and has never been run here; the MariaDB

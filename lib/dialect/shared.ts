@@ -1,7 +1,7 @@
 import { account, MASK, plain, quoteString, type Statement } from './quote.ts';
 import type { ReplicationAccount } from './types.ts';
 
-// Statements spelled the same on both flavours, shared by dialect-mariadb.ts / dialect-mysql.ts.
+// Statements spelled the same on both flavours, shared by mariadb.ts / mysql.ts.
 
 const VAR_NAME_RE = /^[a-z][a-z0-9_]{0,63}$/;
 

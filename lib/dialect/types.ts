@@ -1,7 +1,7 @@
 import type { Statement } from './quote.ts';
 import type { ServerVersion } from './version.ts';
 
-// The contract every flavour implements. Kept apart from dialect.ts so the flavour files can
+// The contract every flavour implements. Kept apart from index.ts so the flavour files can
 // depend on it without a circular import.
 
 export interface SourceEndpoint {

@@ -9,7 +9,7 @@ import type { RestoreKind, RestoreProcedure, RunView, StepId } from './types';
 
 // The state of one restore run and the bookkeeping every step shares: progress events, audit
 // rows (held back while the survivor is locked), persistence, and the step wrapper that records
-// each step before and after it runs. The steps themselves live in run-steps/run-lock/run-switch.
+// each step before and after it runs. The steps themselves live in step-table/run-lock/run-switch.
 
 export type AuditSink = (e: {
   action: string;

@@ -6,7 +6,7 @@ import { finish, release, settle } from './run-finish';
 import { runStep } from './step-table';
 import type { RunView } from './types';
 
-// The restore state machine. Steps run in the order of plan.ts's ORDER (run-steps.ts);
+// The restore state machine. Steps run in the order of plan.ts's ORDER (step-table.ts);
 // each one is recorded (view + audit) before and after it runs (run-context.ts). The survivor's
 // lock is taken only in the `lock` step (run-lock.ts) and always released in the finally below,
 // by UNLOCK TABLES or by dropping the session.
