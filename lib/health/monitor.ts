@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { every } from '@/lib/every';
 import { buildDirections, nodeReplication, type SampleView } from '@/lib/health/replication/directions';
 import { ReplicationSampler } from '@/lib/health/replication/sampler';
 import { countByServer } from '@/lib/registrations/counts';
@@ -27,7 +28,7 @@ export class Monitor {
     error: null,
   };
   readonly kamailio = new Map<string, KamailioSummary>();
-  private timers: NodeJS.Timeout[] = [];
+  private stops: (() => void)[] = [];
 
   constructor(private readonly list: ConnectionList) {
     this.sampler = new ReplicationSampler(list);
@@ -35,21 +36,17 @@ export class Monitor {
 
   start(): void {
     this.sampler.start();
-    const every = (ms: number, fn: () => Promise<void> | void) => {
-      void fn();
-      const t = setInterval(() => void fn(), ms);
-      t.unref();
-      this.timers.push(t);
-    };
-    every(1000, () => this.recordLag());
-    every(COUNTS_EVERY_MS, () => this.sampleCounts());
-    every(RPC_EVERY_MS, () => this.sampleRpc());
+    this.stops = [
+      every(1000, () => this.recordLag()),
+      every(COUNTS_EVERY_MS, () => this.sampleCounts()),
+      every(RPC_EVERY_MS, () => this.sampleRpc()),
+    ];
   }
 
   stop(): void {
     this.sampler.stop();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    for (const stop of this.stops) stop();
+    this.stops = [];
   }
 
   private views(): Map<string, SampleView> {

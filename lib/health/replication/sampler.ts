@@ -5,6 +5,7 @@ import { errorErrno, isConnectionError } from '@/lib/db/classify';
 import { describeConnectionError } from '@/lib/db/probe';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { every } from '@/lib/every';
 import { writeBeat } from './heartbeat';
 import { BeatHistory } from './lag';
 import { type NodeFacts, readNodeFacts } from './node-facts';
@@ -36,7 +37,7 @@ export class ReplicationSampler {
   readonly history = new Map<string, BeatHistory>();
   private readonly busy = new Set<string>();
   private seq = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private stopLoop: (() => void) | null = null;
   /** Called after every node loop, e.g. to push lag into the chart rings. */
   onSample: (() => void) | null = null;
 
@@ -48,18 +49,16 @@ export class ReplicationSampler {
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
+    if (this.stopLoop) return;
+    // One round starts every node's sample; each node has its own no-overlap rule (sampleNode).
+    this.stopLoop = every(BEAT_INTERVAL_MS, () => {
       for (const n of this.list.nodes) void this.sampleNode(n);
-    };
-    tick();
-    this.timer = setInterval(tick, BEAT_INTERVAL_MS);
-    this.timer.unref();
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopLoop?.();
+    this.stopLoop = null;
   }
 
   /** True when the node's last sample is recent enough to trust. */
