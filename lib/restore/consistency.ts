@@ -1,6 +1,7 @@
 import 'server-only';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DB } from '@/lib/db/schema';
+import { checksumStatement, checksumsOf, sameChecksum } from '@/lib/dialect/checksum';
 import { quoteIdent } from '../dialect/quote';
 import type { NodeCtx } from './node-io';
 import type { RowDiff, TableCheck } from './types';
@@ -29,19 +30,17 @@ export async function checksumTables({
 }): Promise<Map<string, string | null>> {
   const rows = await c.list.onNode(
     c.node,
-    (db) => q<{ Table: string; Checksum: unknown }>(db, `CHECKSUM TABLE ${CHECKED_TABLES.join(', ')}`),
+    (db) => q<{ Table: string; Checksum: unknown }>(db, checksumStatement(CHECKED_TABLES)),
     timeoutMs,
   );
-  return new Map(
-    rows.map((r) => [String(r.Table).split('.').pop()!, r.Checksum === null ? null : String(r.Checksum)]),
-  );
+  return checksumsOf(rows);
 }
 
 export function compareChecksums(a: Map<string, string | null>, b: Map<string, string | null>): TableCheck[] {
   return CHECKED_TABLES.map((table) => {
     const survivor = a.get(table) ?? null;
     const target = b.get(table) ?? null;
-    return { table, survivor, target, equal: survivor !== null && survivor === target };
+    return { table, survivor, target, equal: sameChecksum([survivor, target]) };
   });
 }
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { quoteIdent } from '../dialect/quote';
+import { checksumStatement, checksumsOf, sameChecksum } from '@/lib/dialect/checksum';
 import type { AdminConn } from './admin';
 import type { StepIO } from './io';
 
@@ -44,18 +44,15 @@ export async function checksumTables({
   tables: string[];
 }): Promise<ChecksumRow[]> {
   if (tables.length === 0) return [];
-  const sql = `CHECKSUM TABLE ${tables.map((t) => `${quoteIdent(database)}.${quoteIdent(t)}`).join(', ')}`;
+  const sql = checksumStatement(tables, database);
   const per = new Map<string, Record<string, string | null>>(tables.map((t) => [t, {}]));
-  for (const c of conns) {
-    for (const r of await io.read(c, sql)) {
-      const name = String(r.Table).split('.').pop()!;
-      // NULL means the table does not exist on that node.
-      per.get(name)![c.name] = r.Checksum === null ? null : String(r.Checksum);
+  for (const c of conns)
+    for (const [table, sum] of checksumsOf(await io.read(c, sql))) {
+      const values = per.get(table);
+      if (values) values[c.name] = sum;
     }
-  }
   return tables.map((table) => {
     const values = per.get(table)!;
-    const vs = conns.map((c) => values[c.name] ?? null);
-    return { table, values, equal: vs.every((v) => v !== null && v === vs[0]) };
+    return { table, values, equal: sameChecksum(conns.map((c) => values[c.name])) };
   });
 }
