@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminQuery, down, up } from '../lab/index.ts';
 import { parseConfig } from '../lib/config/load.ts';
-import type { WizardContext } from '../lib/replication/wizard/context.ts';
-import { runDirectionsStep } from '../lib/replication/wizard/directions.ts';
-import { createIO } from '../lib/replication/wizard/io.ts';
-import { applyFixes } from '../lib/replication/wizard/preflight.ts';
-import { runUserStep } from '../lib/replication/wizard/repl-user.ts';
-import { runDataStep } from '../lib/replication/wizard/snapshot.ts';
-import { emptySteps, type RunState } from '../lib/replication/wizard/types.ts';
+import type { WizardContext } from '../lib/wizard/context.ts';
+import { runDirectionsStep } from '../lib/wizard/directions.ts';
+import { createIO } from '../lib/wizard/io.ts';
+import { applyFixes } from '../lib/wizard/preflight.ts';
+import { runUserStep } from '../lib/wizard/repl-user.ts';
+import { runDataStep } from '../lib/wizard/snapshot.ts';
+import { emptySteps, type RunState } from '../lib/wizard/types.ts';
 import { report, row } from './lib/report.ts';
 
 export const description =

@@ -6,15 +6,9 @@ import { parseArgs } from 'node:util';
 import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { publicError } from '@/lib/errors';
-import type { AuditSink } from '@/lib/replication/restore/engine';
-import {
-  interruptedRuns,
-  resumeRun,
-  rollbackRun,
-  type StartInput,
-  startRun,
-} from '@/lib/replication/restore/runner';
-import type { RunView } from '@/lib/replication/restore/types';
+import { interruptedRuns, resumeRun, rollbackRun, type StartInput, startRun } from '@/lib/restore/background';
+import type { AuditSink } from '@/lib/restore/run-restore';
+import type { RunView } from '@/lib/restore/types';
 
 export type TestPauses = Pick<StartInput, 'testHoldMs' | 'testHoldAfterSwitchMs'>;
 
@@ -74,7 +68,7 @@ async function main(pauses: TestPauses): Promise<number> {
     });
     runId = r.runId;
   }
-  const { liveRun, getRun } = await import('@/lib/replication/restore/runner');
+  const { liveRun, getRun } = await import('@/lib/restore/background');
   const last = { key: '' };
   let lockedShown = false;
   let switchedShown = false;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminQuery, down, type LabState, load, seedUsers, status, up } from '../../lab/index.ts';
 import type { ConnectionList } from '../../lib/db/connection-list.ts';
-import { runRestore } from '../../lib/replication/restore/engine.ts';
+import { runRestore } from '../../lib/restore/run-restore.ts';
 import { openList } from '../../test/helpers/console-list.ts';
 import { SingleProbeDetector } from './chaos-baseline.ts';
 import { checkAcks, converge, missingRegistrations, sameData } from './chaos-check.ts';

@@ -1,4 +1,4 @@
-import type { Check } from '@/lib/replication/wizard/types';
+import type { Check } from '@/lib/wizard/types';
 import { ActionForm } from './action-form';
 import type { Action } from './types';
 

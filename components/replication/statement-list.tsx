@@ -1,4 +1,4 @@
-import type { LogEntry } from '@/lib/replication/wizard/types';
+import type { LogEntry } from '@/lib/wizard/types';
 
 // Statements as the operator sees them: node, masked SQL, outcome.
 

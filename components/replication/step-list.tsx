@@ -1,10 +1,4 @@
-import {
-  type RunState,
-  STEP_TITLES,
-  STEPS,
-  type StepId,
-  type StepStatus,
-} from '@/lib/replication/wizard/types';
+import { type RunState, STEP_TITLES, STEPS, type StepId, type StepStatus } from '@/lib/wizard/types';
 
 const mark: Record<StepStatus, { text: string; cls: string }> = {
   pending: { text: 'to do', cls: 'bg-slate-100 text-slate-600' },

@@ -1,14 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import {
-  type DataMode,
-  type RunState,
-  STEP_HELP,
-  STEP_TITLES,
-  STEPS,
-  type StepId,
-} from '@/lib/replication/wizard/types';
+import { type DataMode, type RunState, STEP_HELP, STEP_TITLES, STEPS, type StepId } from '@/lib/wizard/types';
 import { ActionForm } from './action-form';
 import { PreflightView } from './preflight-view';
 import { StatementList } from './statement-list';

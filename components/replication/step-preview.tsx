@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { getJson } from '@/components/get-json';
-import type { LogEntry, StepId } from '@/lib/replication/wizard/types';
+import type { LogEntry, StepId } from '@/lib/wizard/types';
 import { StatementList } from './statement-list';
 
 // "Every statement shown before it runs": the step computes its own statements with writes

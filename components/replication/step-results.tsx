@@ -1,4 +1,4 @@
-import type { RunState, StepId } from '@/lib/replication/wizard/types';
+import type { RunState, StepId } from '@/lib/wizard/types';
 
 // What each finished step found or did, in plain tables.
 

@@ -1,5 +1,5 @@
-import { semiSyncSummary } from '@/lib/replication/wizard/semisync-summary';
-import type { RunState } from '@/lib/replication/wizard/types';
+import { semiSyncSummary } from '@/lib/wizard/semisync-summary';
+import type { RunState } from '@/lib/wizard/types';
 
 // The last page: what was set up and how it was proven.
 

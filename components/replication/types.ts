@@ -1,5 +1,5 @@
 import type { ActionState } from '@/lib/action-state';
-import type { RunState, StepId } from '@/lib/replication/wizard/types';
+import type { RunState, StepId } from '@/lib/wizard/types';
 
 export type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 

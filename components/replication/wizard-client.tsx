@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { getJson } from '@/components/get-json';
-import type { StepId } from '@/lib/replication/wizard/types';
+import type { StepId } from '@/lib/wizard/types';
 import { NodePicker } from './node-picker';
 import { StepList } from './step-list';
 import { StepPanel } from './step-panel';

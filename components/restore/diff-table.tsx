@@ -1,4 +1,4 @@
-import type { RowDiff, RunView } from '@/lib/replication/restore/types';
+import type { RowDiff, RunView } from '@/lib/restore/types';
 
 // The rows that differ, side by side, and what the operator can do. sipha never deletes or
 // overwrites rows on its own.

@@ -1,4 +1,4 @@
-import type { Candidate, FailedCheck, LagView } from '@/lib/replication/restore/overview';
+import type { Candidate, FailedCheck, LagView } from '@/lib/restore/overview';
 
 // How far behind a returning node is, in the two measures an operator can check elsewhere:
 // the GTID difference (transactions) and the heartbeat lag of active → node (time).

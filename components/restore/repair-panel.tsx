@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import type { ActionState } from '@/lib/action-state';
-import type { RepairChange, RepairPreview } from '@/lib/replication/restore/repair-types';
+import type { RepairChange, RepairPreview } from '@/lib/restore/repair-types';
 
 // Repair of what the verification found different on a fenced node: the operator chooses per
 // subscriber row, previews every change (registrations are merged: one-sided rows copied, the

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useActionState, useState } from 'react';
 import { getJson } from '@/components/get-json';
 import type { ActionState } from '@/lib/action-state';
-import type { RestoreOverview } from '@/lib/replication/restore/overview';
+import type { RestoreOverview } from '@/lib/restore/overview';
 import { candidateTitle, NodeState } from './node-state';
 import { RepairPanel } from './repair-panel';
 import { RunProgress } from './run-progress';

@@ -1,4 +1,4 @@
-import type { RunView, StepView } from '@/lib/replication/restore/types';
+import type { RunView, StepView } from '@/lib/restore/types';
 import { DiffTable } from './diff-table';
 import { diffsAnchor } from './node-state';
 import { VerifyProgress } from './verify-progress';

@@ -1,4 +1,4 @@
-import type { RunView } from '@/lib/replication/restore/types';
+import type { RunView } from '@/lib/restore/types';
 
 // The verification outside the lock, as it goes: both nodes' snapshots at one GTID position,
 // rows and chunks compared per table, differing chunks; and the run's two brief lock windows.

@@ -21,6 +21,7 @@ import {
   type NodeRole,
   type NodeRuntime,
   newRuntime,
+  notFirstNodeWarning,
   recordDown,
   recordUp,
   unavailableMessage,
@@ -41,6 +42,8 @@ export interface Served<T> {
   node: string;
   /** True when the write was found already applied (after a connection broke mid-write). */
   verified?: boolean;
+  /** A write that did not land on the first node of the list says so, in one wording. */
+  warning?: string;
 }
 
 export interface WriteOptions<T> {
@@ -146,12 +149,13 @@ export class ConnectionList {
       try {
         if (unknownOutcome && opts.verify) {
           const found = await this.onNode(n, (db) => opts.verify!(db, name), opts.timeoutMs);
-          if (found !== undefined) return { value: found, node: name, verified: true };
+          if (found !== undefined)
+            return { value: found, node: name, verified: true, ...this.landedOn(name) };
           if (sentToHung && sentToHung !== name)
             throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
         }
         const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
-        return { value, node: name };
+        return isRead ? { value, node: name } : { value, node: name, ...this.landedOn(name) };
       } catch (err) {
         const galera = this.galera?.verdict(name, err, opts, conflicts);
         if (galera === 'retry') conflicts++;
@@ -191,6 +195,11 @@ export class ConnectionList {
       }
     }
     throw new AppError('unavailable:database', this.unavailableMessage());
+  }
+
+  private landedOn(name: string): { warning?: string } {
+    const warning = notFirstNodeWarning([name], this.nodes[0]!.handle.name);
+    return warning ? { warning } : {};
   }
 
   /** Runs on one named node, with no failover: for health, replication and restore work. */

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { NodeHandle } from './node';
 
 // Small server-side steps the connection list takes on a node at failover and fencing time.
-// MariaDB statements; the dialect module (lib/replication/dialect.ts) holds the MySQL forms.
+// MariaDB statements; the dialect module (lib/dialect/) holds the MySQL forms.
 
 /**
  * Before the first write on a node we fail over to, let it apply what its relay log already

@@ -85,6 +85,16 @@ export function maybeLaterMessage(from: string, to: string): string {
   return `The write was sent to ${from}, which stopped answering; it may still be applied there and reach ${to} by replication, so it was not repeated. Check and retry.`;
 }
 
+/** The one wording for writes that did not land on the first node of the list. */
+export function notFirstNodeWarning(written: string[], first: string | string[]): string | undefined {
+  const firsts = typeof first === 'string' ? [first] : first;
+  const other = written.filter((n) => !firsts.includes(n));
+  const named = firsts.join(', ');
+  return other.length
+    ? `Written to ${other.join(', ')}, not the first node ${named}: ${named} is down or fenced.`
+    : undefined;
+}
+
 export function unknownOutcomeMessage(name: string): string {
   return `The connection to ${name} broke before the write was confirmed; it may or may not have been applied. Check and retry.`;
 }

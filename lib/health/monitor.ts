@@ -2,9 +2,10 @@ import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { type ConnectionList, getConnectionList } from '@/lib/db';
 import { startAutoLower } from '@/lib/dns/auto-lower';
+import { every } from '@/lib/every';
+import { buildDirections, nodeReplication, type SampleView } from '@/lib/health/replication/directions';
+import { ReplicationSampler } from '@/lib/health/replication/sampler';
 import { countByServer } from '@/lib/registrations/counts';
-import { buildDirections, nodeReplication, type SampleView } from '@/lib/replication/health';
-import { ReplicationSampler } from '@/lib/replication/health-sampler';
 import { kamailioStats } from '@/lib/sip/jsonrpc';
 import { kamailioWords } from './kamailio-words';
 import { Ring } from './ring';
@@ -28,7 +29,7 @@ export class Monitor {
     error: null,
   };
   readonly kamailio = new Map<string, KamailioSummary>();
-  private timers: NodeJS.Timeout[] = [];
+  private stops: (() => void)[] = [];
 
   constructor(private readonly list: ConnectionList) {
     this.sampler = new ReplicationSampler(list);
@@ -37,21 +38,17 @@ export class Monitor {
   start(): void {
     this.sampler.start();
     startAutoLower();
-    const every = (ms: number, fn: () => Promise<void> | void) => {
-      void fn();
-      const t = setInterval(() => void fn(), ms);
-      t.unref();
-      this.timers.push(t);
-    };
-    every(1000, () => this.recordLag());
-    every(COUNTS_EVERY_MS, () => this.sampleCounts());
-    every(RPC_EVERY_MS, () => this.sampleRpc());
+    this.stops = [
+      every(1000, () => this.recordLag()),
+      every(COUNTS_EVERY_MS, () => this.sampleCounts()),
+      every(RPC_EVERY_MS, () => this.sampleRpc()),
+    ];
   }
 
   stop(): void {
     this.sampler.stop();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    for (const stop of this.stops) stop();
+    this.stops = [];
   }
 
   private views(): Map<string, SampleView> {

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { SipServerConfig } from '@/lib/config/schema';
+import { every } from '@/lib/every';
 import { probeOptions } from '@/lib/sip/options';
 import type { SipProbeStatus, SipStatus } from './types';
 
@@ -11,12 +12,10 @@ const g = globalThis as unknown as { __siphaSip?: Sampler };
 
 class Sampler {
   private results = new Map<string, SipStatus>();
-  private running = false;
 
   constructor(private readonly servers: SipServerConfig[]) {
     for (const s of servers) this.results.set(s.name, blank(s));
-    void this.round();
-    setInterval(() => void this.round(), 1000).unref();
+    every(1000, () => this.round());
   }
 
   snapshot(): SipStatus[] {
@@ -24,13 +23,7 @@ class Sampler {
   }
 
   private async round() {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await Promise.all(this.servers.map(async (s) => this.results.set(s.name, await probeServer(s))));
-    } finally {
-      this.running = false;
-    }
+    await Promise.all(this.servers.map(async (s) => this.results.set(s.name, await probeServer(s))));
   }
 }
 

@@ -12,7 +12,7 @@ export async function deleteRegistration({
 }: {
   ruid: string;
   list?: ConnectionList;
-}): Promise<{ node: string; aor: string }> {
+}): Promise<{ node: string; warning?: string; aor: string }> {
   const l = list ?? (await getConnectionList());
   const found = await l.read((db) =>
     db.selectFrom('location').select(['username', 'domain']).where('ruid', '=', ruid).executeTakeFirst(),
@@ -38,5 +38,5 @@ export async function deleteRegistration({
       'not_found:resource',
       'That registration is gone already (expired, re-registered or removed).',
     );
-  return { node: served.node, aor };
+  return { node: served.node, warning: served.warning, aor };
 }

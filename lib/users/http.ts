@@ -1,12 +1,10 @@
 import 'server-only';
 import type { z } from 'zod';
-import { audit } from '@/lib/audit/log';
-import type { SessionUser } from '@/lib/auth/session';
-import { AppError, publicError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 
 // Shared by the /api/v1 route handlers: bounded JSON bodies validated by the same zod rules as
-// the forms, and an audit row for every mutation whatever its outcome.
+// the forms (their audit rows: lib/audit/audited.ts).
 
 const MAX_JSON_BYTES = 16 * 1024;
 
@@ -55,48 +53,4 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
       fields: fieldErrors(parsed.error),
     });
   return parsed.data;
-}
-
-/**
- * A rejected input as an audit target: printable ASCII kept, anything else escaped as \\u plus four hex digits.
- * The audit table's character set may not hold arbitrary unicode, and control bytes would
- * garble a log line.
- */
-export function printable(s: string, max = 200): string {
-  return s
-    .slice(0, max)
-    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Runs one API mutation and audits it with the caller (`token:NAME` for bearer tokens). */
-export async function audited<T extends { node: string }>(opts: {
-  user: SessionUser;
-  action: string;
-  /** Read when the audit row is written: the target may only be known after parsing. */
-  target: () => string;
-  run: () => Promise<T>;
-  detail?: (r: T) => string;
-}): Promise<T> {
-  try {
-    const r = await opts.run();
-    await audit({
-      actor: opts.user.actor,
-      action: opts.action,
-      target: printable(opts.target()),
-      node: r.node,
-      outcome: 'ok',
-      detail: opts.detail?.(r) ?? 'api',
-    });
-    return r;
-  } catch (err) {
-    const e = publicError(err);
-    await audit({
-      actor: opts.user.actor,
-      action: opts.action,
-      target: printable(opts.target()),
-      outcome: 'failed',
-      detail: `api ${e.code}: ${e.message}`,
-    });
-    throw err;
-  }
 }

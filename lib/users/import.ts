@@ -2,6 +2,7 @@ import 'server-only';
 import { clusters, connectionListOf } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
 import type { ConnectionList } from '@/lib/db';
+import { notFirstNodeWarning } from '@/lib/db/runtime';
 import { fieldErrors } from '@/lib/field-errors';
 import { groupByOwner } from '@/lib/shards/owner';
 import { type BatchRow, writeBatch } from './batch';
@@ -164,11 +165,10 @@ export async function importUsers(opts: {
   await inflight;
   s.nodes = [...nodes];
   // The first node of each cluster is where writes belong.
-  const firsts = clusters().map((c) => c.nodes[0]!.name);
-  const firstNode = firsts.join(', ');
-  const other = s.nodes.filter((n) => !firsts.includes(n));
-  if (other.length)
-    s.warning = `Written to ${other.join(', ')}, not the first node ${firstNode}: ${firstNode} is down or fenced.`;
+  s.warning = notFirstNodeWarning(
+    s.nodes,
+    clusters().map((c) => c.nodes[0]!.name),
+  );
   s.noChange = s.inserted + s.updated + s.confirmed === 0;
   return s;
 }

@@ -25,14 +25,9 @@ export interface WriteResult {
   cluster?: string;
 }
 
-export async function landed(owner: Owner, node: string, verified?: boolean): Promise<WriteResult> {
-  const list: ConnectionList = owner.list;
-  const first = list.nodes[0]?.handle.name;
-  const warning =
-    node !== first
-      ? `Written to ${node}, not the first node ${first}: ${first} is down or fenced.`
-      : undefined;
-  return { node, warning, verified, cluster: owner.named };
+/** Where a write landed, as the write path reported it, and the owning cluster. */
+export function landed(r: { node: string; verified?: boolean; warning?: string }, owner: Owner): WriteResult {
+  return { node: r.node, warning: r.warning, verified: r.verified, cluster: owner.named };
 }
 
 const exists = () =>
@@ -71,10 +66,7 @@ export async function createUser(
       // Same user with the same HA1 already there: our own write, replicated before the break.
       verify: async (db) => ((await findOne(db, opts))?.ha1 === h.ha1 ? true : undefined),
     });
-    return {
-      ...(await landed(owner, r.node, r.verified)),
-      generatedPassword: opts.password ? undefined : password,
-    };
+    return { ...landed(r, owner), generatedPassword: opts.password ? undefined : password };
   } catch (err) {
     if (errorErrno(err) === ER_DUP_ENTRY) throw exists();
     throw err;
@@ -102,7 +94,7 @@ export async function setPassword(opts: UserKey & { password: string }): Promise
     },
     verify: async (db) => ((await findOne(db, opts))?.ha1 === ha1 && ha1 ? true : undefined),
   });
-  return landed(owner, r.node, r.verified);
+  return landed(r, owner);
 }
 
 /** Removes the subscriber and its registrations (`location` rows), as `kamctl rm` does. */
@@ -127,5 +119,5 @@ export async function deleteUser(opts: UserKey): Promise<WriteResult & { registr
       }),
     verify: async (db) => ((await findOne(db, opts)) ? undefined : 0),
   });
-  return { ...(await landed(owner, r.node, r.verified)), registrations: r.value };
+  return { ...landed(r, owner), registrations: r.value };
 }

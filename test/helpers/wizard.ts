@@ -4,11 +4,11 @@ import type { AuditEntry } from '../../lib/audit/log';
 import { parseConfig } from '../../lib/config/load';
 import { ConnectionList } from '../../lib/db/connection-list';
 import { migrateToLatest } from '../../lib/db/migrate';
-import type { WizardContext } from '../../lib/replication/wizard/context';
-import { createRun } from '../../lib/replication/wizard/operations';
-import { startStep } from '../../lib/replication/wizard/runner';
-import { kyselyStore } from '../../lib/replication/wizard/store';
-import type { RunState, StepId, StepResults } from '../../lib/replication/wizard/types';
+import type { WizardContext } from '../../lib/wizard/context';
+import { createRun } from '../../lib/wizard/operations';
+import { startStep } from '../../lib/wizard/runner';
+import { kyselyStore } from '../../lib/wizard/store';
+import type { RunState, StepId, StepResults } from '../../lib/wizard/types';
 
 // A wizard context over a lab, as the console builds it: configured nodes, state through a
 // connection list on the first node, audit rows collected in memory for assertions.

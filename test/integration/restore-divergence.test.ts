@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runRestore } from '@/lib/replication/restore/engine';
+import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

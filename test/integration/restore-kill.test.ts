@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runRestore } from '@/lib/replication/restore/engine';
-import { interruptedRuns, rollbackRun } from '@/lib/replication/restore/runner';
+import { interruptedRuns, rollbackRun } from '@/lib/restore/background';
+import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

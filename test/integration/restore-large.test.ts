@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runRestore } from '@/lib/replication/restore/engine';
-import { applyRepair, previewRepair } from '@/lib/replication/restore/repair';
-import { interruptedRuns, liveRun, resumeRun } from '@/lib/replication/restore/runner';
+import { interruptedRuns, liveRun, resumeRun } from '@/lib/restore/background';
+import { applyRepair, previewRepair } from '@/lib/restore/repair';
+import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery, load } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

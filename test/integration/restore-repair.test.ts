@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runRestore } from '@/lib/replication/restore/engine';
-import { redactRepair } from '@/lib/replication/restore/redact';
-import { applyRepair, previewRepair } from '@/lib/replication/restore/repair';
-import type { AuditSink } from '@/lib/replication/restore/run-context';
+import { redactRepair } from '@/lib/restore/redact';
+import { applyRepair, previewRepair } from '@/lib/restore/repair';
+import type { AuditSink } from '@/lib/restore/run-context';
+import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

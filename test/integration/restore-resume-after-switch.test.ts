@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { getRun, interruptedRuns, resumeRun } from '@/lib/replication/restore/runner';
-import { loadRun } from '@/lib/replication/restore/store';
+import { getRun, interruptedRuns, resumeRun } from '@/lib/restore/background';
+import { loadRun } from '@/lib/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

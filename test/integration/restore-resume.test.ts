@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { getRun, interruptedRuns, resumeRun } from '@/lib/replication/restore/runner';
-import { loadRun } from '@/lib/replication/restore/store';
-import type { RunView } from '@/lib/replication/restore/types';
+import { getRun, interruptedRuns, resumeRun } from '@/lib/restore/background';
+import { loadRun } from '@/lib/restore/store';
+import type { RunView } from '@/lib/restore/types';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { runRestore } from '@/lib/replication/restore/engine';
-import { interruptedRuns, rollbackRun } from '@/lib/replication/restore/runner';
-import { saveRun } from '@/lib/replication/restore/store';
+import { interruptedRuns, rollbackRun } from '@/lib/restore/background';
+import { runRestore } from '@/lib/restore/run-restore';
+import { saveRun } from '@/lib/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';

@@ -7,7 +7,7 @@ import type { ConnectionList } from '@/lib/db/connection-list';
 import { getOverview } from '@/lib/health/overview';
 import { SipDbSync } from '@/lib/health/sip-db';
 import type { SipDbStatus } from '@/lib/health/types';
-import { runRestore } from '@/lib/replication/restore/engine';
+import { runRestore } from '@/lib/restore/run-restore';
 import { probeRegister, type RegisterProbeResult } from '@/lib/sip/register-probe';
 import { digestHashes } from '@/lib/users/hash';
 import { useLab } from '../helpers/lab';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, freePort } from '../../lab/index';
-import { applyPreflightFixes, teardown } from '../../lib/replication/wizard/operations';
-import { present, startStep } from '../../lib/replication/wizard/runner';
+import { applyPreflightFixes, teardown } from '../../lib/wizard/operations';
+import { present, startStep } from '../../lib/wizard/runner';
 import { useLab } from '../helpers/lab';
 import { newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 
@@ -61,8 +61,8 @@ describe('wizard preflight refuses a broken node', () => {
       /Finish Preflight first/,
     );
     // Even called directly, the step function re-checks and refuses.
-    const { runUserStep } = await import('../../lib/replication/wizard/repl-user');
-    const { createIO } = await import('../../lib/replication/wizard/io');
+    const { runUserStep } = await import('../../lib/wizard/repl-user');
+    const { createIO } = await import('../../lib/wizard/io');
     const io = createIO({ dryRun: false });
     await expect(runUserStep({ ctx: h.ctx, run: run!, io })).rejects.toThrow(
       /d2: Binary log on.*nothing was changed/,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery } from '../../lab/index';
-import { applyPreflightFixes } from '../../lib/replication/wizard/operations';
+import { applyPreflightFixes } from '../../lib/wizard/operations';
 import { useLab } from '../helpers/lab';
 import { localWriter, newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 

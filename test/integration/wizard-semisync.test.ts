@@ -3,11 +3,11 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Summary } from '../../components/replication/summary';
 import { adminQuery } from '../../lab/index';
-import { runDirectionsStep } from '../../lib/replication/wizard/directions';
-import { createIO } from '../../lib/replication/wizard/io';
-import { applyPreflightFixes } from '../../lib/replication/wizard/operations';
-import { semiSyncSummary } from '../../lib/replication/wizard/semisync-summary';
-import { runVerifyStep } from '../../lib/replication/wizard/verify';
+import { runDirectionsStep } from '../../lib/wizard/directions';
+import { createIO } from '../../lib/wizard/io';
+import { applyPreflightFixes } from '../../lib/wizard/operations';
+import { semiSyncSummary } from '../../lib/wizard/semisync-summary';
+import { runVerifyStep } from '../../lib/wizard/verify';
 import { useLab } from '../helpers/lab';
 import { newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 

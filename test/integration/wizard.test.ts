@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery } from '../../lab/index';
-import { applyPreflightFixes, previewStep, teardown } from '../../lib/replication/wizard/operations';
-import { recallPassword } from '../../lib/replication/wizard/secrets';
+import { applyPreflightFixes, previewStep, teardown } from '../../lib/wizard/operations';
+import { recallPassword } from '../../lib/wizard/secrets';
 import { useLab } from '../helpers/lab';
 import { localWriter, newRun, step, type WizardHarness, wizardHarness } from '../helpers/wizard';
 

@@ -4,6 +4,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
+import { printable } from '@/lib/audit/audited';
 import { audit } from '@/lib/audit/log';
 import { checkLogin } from '@/lib/auth/accounts';
 import { clientAddress } from '@/lib/auth/client';
@@ -11,7 +12,6 @@ import { createSession, destroySession, secureCookie } from '@/lib/auth/session'
 import { DEVICE_COOKIE } from '@/lib/auth/throttle';
 import { publicError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
-import { printable } from '@/lib/users/http';
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'Enter your user name').max(64),

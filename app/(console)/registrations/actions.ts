@@ -2,7 +2,6 @@
 
 import { z } from 'zod';
 import { validatedAction } from '@/lib/auth/guard';
-import { getConnectionList } from '@/lib/db';
 import { deleteRegistration } from '@/lib/registrations/unregister';
 
 const schema = z.object({ ruid: z.string().min(1, 'Which registration?').max(64) });
@@ -14,15 +13,7 @@ export const unregister = validatedAction({
   schema,
   target: (input) => `ruid ${input.ruid}`,
   run: async ({ ruid }) => {
-    const { node, aor } = await deleteRegistration({ ruid });
-    const first = (await getConnectionList()).nodes[0]?.handle.name;
-    return {
-      status: 'saved',
-      message: `Unregistered a contact of ${aor} on ${node}.`,
-      node,
-      ...(node !== first
-        ? { warning: `Written to ${node}, not ${first}: ${first} is not taking writes.` }
-        : {}),
-    };
+    const { node, aor, warning } = await deleteRegistration({ ruid });
+    return { status: 'saved', message: `Unregistered a contact of ${aor} on ${node}.`, node, warning };
   },
 });

@@ -6,10 +6,10 @@ import { validatedAction } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { applyPreflightFixes, createRun, teardown } from '@/lib/replication/wizard/operations';
-import { startStep } from '@/lib/replication/wizard/runner';
-import { STEP_TITLES, STEPS } from '@/lib/replication/wizard/types';
+import { wizardContext } from '@/lib/wizard/app-context';
+import { applyPreflightFixes, createRun, teardown } from '@/lib/wizard/operations';
+import { startStep } from '@/lib/wizard/runner';
+import { STEP_TITLES, STEPS } from '@/lib/wizard/types';
 
 // Server actions of the replication wizard: each starts one lib call; long steps continue in
 // the background and the page follows them by polling /replication/state.

@@ -1,8 +1,8 @@
 import { WizardClient } from '@/components/replication/wizard-client';
 import { requirePageUser } from '@/lib/auth/guard';
 import { publicConfig } from '@/lib/config/load';
-import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { isBusy, present } from '@/lib/replication/wizard/runner';
+import { wizardContext } from '@/lib/wizard/app-context';
+import { isBusy, present } from '@/lib/wizard/runner';
 import { applyFixAction, createRunAction, startStepAction, teardownAction } from './actions';
 
 export const dynamic = 'force-dynamic';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
-import type { AuditSink } from '@/lib/replication/restore/engine';
-import { resumeRun, rollbackRun, startRun } from '@/lib/replication/restore/runner';
+import { resumeRun, rollbackRun, startRun } from '@/lib/restore/background';
+import type { AuditSink } from '@/lib/restore/run-restore';
 
 // The run itself goes on in the background; these actions only start, resume or roll back.
 // The replication password, when typed, is passed to the run and dropped: never stored,

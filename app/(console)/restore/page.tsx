@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { RestorePanel } from '@/components/restore/restore-panel';
 import { requirePageUser } from '@/lib/auth/guard';
-import { restoreOverview } from '@/lib/replication/restore/overview';
+import { restoreOverview } from '@/lib/restore/overview';
 import { resumeRestoreAction, rollbackRestoreAction, startRestoreAction } from './actions';
 import { applyRepairAction, previewRepairAction } from './repair-actions';
 

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
-import { applyRepair, previewRepair } from '@/lib/replication/restore/repair';
-import type { SubscriberChoice } from '@/lib/replication/restore/repair-types';
+import { applyRepair, previewRepair } from '@/lib/restore/repair';
+import type { SubscriberChoice } from '@/lib/restore/repair-types';
 
 // Repair of what a verification found different (issue 16): preview first (the page shows the
 // changes, polled with the restore overview), then apply exactly what was previewed. The

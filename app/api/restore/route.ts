@@ -1,5 +1,5 @@
 import { withRoute } from '@/lib/auth/guard';
-import { restoreOverview } from '@/lib/replication/restore/overview';
+import { restoreOverview } from '@/lib/restore/overview';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
-import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { previewStep } from '@/lib/replication/wizard/operations';
-import { operatorCommands } from '@/lib/replication/wizard/snapshot';
-import { STEPS } from '@/lib/replication/wizard/types';
+import { wizardContext } from '@/lib/wizard/app-context';
+import { previewStep } from '@/lib/wizard/operations';
+import { operatorCommands } from '@/lib/wizard/snapshot';
+import { STEPS } from '@/lib/wizard/types';
 
 export const dynamic = 'force-dynamic';
 

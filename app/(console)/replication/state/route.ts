@@ -1,6 +1,6 @@
 import { withRoute } from '@/lib/auth/guard';
-import { wizardContext } from '@/lib/replication/wizard/app-context';
-import { isBusy, present } from '@/lib/replication/wizard/runner';
+import { wizardContext } from '@/lib/wizard/app-context';
+import { isBusy, present } from '@/lib/wizard/runner';
 
 export const dynamic = 'force-dynamic';
 

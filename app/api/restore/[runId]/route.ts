@@ -1,8 +1,8 @@
 import { withRoute } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { redactRun } from '@/lib/replication/restore/redact';
-import { getRun } from '@/lib/replication/restore/runner';
+import { getRun } from '@/lib/restore/background';
+import { redactRun } from '@/lib/restore/redact';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,8 @@
+import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config/load';
 import { configuredRules } from '@/lib/users/configured';
-import { audited, parseJson, parseWith } from '@/lib/users/http';
+import { parseJson, parseWith } from '@/lib/users/http';
 import { createUser } from '@/lib/users/mutations';
 import { listUsers } from '@/lib/users/queries';
 import { userSearch } from '@/lib/users/rules';
@@ -25,7 +26,7 @@ export const GET = withRoute('viewer', null, async (request) => {
 export const POST = withRoute('operator', 'user.create', async (request, { user }) => {
   let target = '/api/v1/users';
   const r = await audited({
-    user,
+    actor: user.actor,
     action: 'user.create',
     target: () => target,
     run: async () => {

@@ -1,4 +1,4 @@
-import { audit } from '@/lib/audit/log';
+import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
@@ -25,26 +25,14 @@ export const POST = withRoute<{ params: Promise<{ name: string }> }>(
     if (!parsed.success)
       throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrors(parsed.error) });
     const { node, fenced, reason } = parsed.data;
-    try {
-      const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });
-      await audit({
-        actor: user.actor,
-        action: fenced ? 'node.fence' : 'node.unfence',
-        target: node,
-        node: recordedOn,
-        outcome: 'ok',
-        detail: reason,
-      });
-      return Response.json({ node, fenced, recordedOn });
-    } catch (err) {
-      await audit({
-        actor: user.actor,
-        action: fenced ? 'node.fence' : 'node.unfence',
-        target: node,
-        outcome: 'failed',
-        detail: err instanceof AppError ? err.message : 'error',
-      });
-      throw err;
-    }
+    const recordedOn = await audited({
+      actor: user.actor,
+      action: fenced ? 'node.fence' : 'node.unfence',
+      target: () => node,
+      run: () => setNodeFence({ node, fenced, reason, actor: user.actor }),
+      node: (on) => on,
+      detail: () => reason,
+    });
+    return Response.json({ node, fenced, recordedOn });
   },
 );

@@ -1,4 +1,4 @@
-import { audit } from '@/lib/audit/log';
+import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError, publicError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
@@ -21,31 +21,29 @@ export const POST = withRoute('operator', 'user.import', async (request, { user 
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (obj: unknown) => controller.enqueue(enc.encode(`${JSON.stringify(obj)}\n`));
+      let target = 'csv';
       try {
-        const s = await importUsers({
-          input: body,
-          defaultDomain: domain,
-          onProgress: (p) => send({ type: 'progress', ...p }),
-        });
-        const detail = `inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, confirmed ${s.confirmed}, invalid ${s.invalid}`;
-        await audit({
+        const s = await audited({
           actor: user.actor,
           action: 'user.import',
-          target: `${s.lines} lines`,
-          node: s.nodes.join(',') || null,
-          outcome: 'ok',
-          detail,
+          target: () => target,
+          via: 'csv',
+          run: async () => {
+            const s = await importUsers({
+              input: body,
+              defaultDomain: domain,
+              onProgress: (p) => send({ type: 'progress', ...p }),
+            });
+            target = `${s.lines} lines`;
+            return s;
+          },
+          node: (s) => s.nodes.join(',') || null,
+          detail: (s) =>
+            `inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, confirmed ${s.confirmed}, invalid ${s.invalid}`,
         });
         send({ type: 'done', ...s });
       } catch (err) {
         const e = publicError(err);
-        await audit({
-          actor: user.actor,
-          action: 'user.import',
-          target: 'csv',
-          outcome: 'failed',
-          detail: `${e.code}: ${e.message}`,
-        });
         send({ type: 'error', error: { code: e.code, message: e.message, fields: e.fields ?? {} } });
       }
       controller.close();

@@ -1,7 +1,8 @@
+import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
-import { audited, parseJson, parseWith } from '@/lib/users/http';
+import { parseJson, parseWith } from '@/lib/users/http';
 import { deleteUser, setPassword } from '@/lib/users/mutations';
 import { getUser } from '@/lib/users/queries';
 
@@ -25,7 +26,7 @@ export const GET = withRoute<Ctx>('viewer', null, async (_request, ctx) => {
 export const PATCH = withRoute<Ctx>('operator', 'user.password', async (request, ctx) => {
   const p = await ctx.params;
   const r = await audited({
-    user: ctx.user,
+    actor: ctx.user.actor,
     action: 'user.password',
     target: () => `${p.username}@${p.domain}`.slice(0, 255),
     run: async () => {
@@ -41,7 +42,7 @@ export const PATCH = withRoute<Ctx>('operator', 'user.password', async (request,
 export const DELETE = withRoute<Ctx>('operator', 'user.delete', async (_request, ctx) => {
   const p = await ctx.params;
   const r = await audited({
-    user: ctx.user,
+    actor: ctx.user.actor,
     action: 'user.delete',
     target: () => `${p.username}@${p.domain}`.slice(0, 255),
     run: async () => deleteUser(await keyOf(ctx)),
