@@ -48,7 +48,7 @@ describe('cross-site requests', () => {
   const req = (headers: Record<string, string>, body?: string) =>
     new Request('http://127.0.0.1:3000/api/v1/users', {
       method: 'POST',
-      headers: { host: '127.0.0.1:3000', ...headers },
+      headers: { host: '127.0.0.1:3000', 'content-length': String(body?.length ?? 0), ...headers },
       body,
     });
   it('refuses a foreign Origin, a cross-site fetch and a text/plain body', () => {
@@ -75,6 +75,11 @@ describe('cross-site requests', () => {
       ),
     ).toBeNull();
     expect(crossSiteReason(req({ 'content-type': 'application/json; charset=utf-8' }, '{}'))).toBeNull();
+    const del = new Request('http://127.0.0.1:3000/api/v1/users/d/u', {
+      method: 'DELETE',
+      headers: { host: '127.0.0.1:3000' },
+    });
+    expect(crossSiteReason(del)).toBeNull();
   });
 });
 
