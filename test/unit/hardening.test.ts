@@ -143,3 +143,24 @@ describe('every console page checks the role itself', () => {
     expect(pages.filter((p) => !readFileSync(p, 'utf8').includes('requirePageUser('))).toEqual([]);
   });
 });
+
+describe('JSON bodies are bounded while streaming', () => {
+  it('stops reading a 50 MB body soon after 16 KB', async () => {
+    const { boundedText } = await import('@/lib/users/http');
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 50 * 1024 * 1024) return c.close();
+        sent += 64 * 1024;
+        c.enqueue(new Uint8Array(64 * 1024).fill(32));
+      },
+    });
+    const request = new Request('http://console/api/v1/users', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(boundedText(request)).rejects.toMatchObject({ code: 'bad_request:input' });
+    expect(sent).toBeLessThan(1024 * 1024);
+  });
+});
