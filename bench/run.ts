@@ -1,4 +1,4 @@
-// `npm run bench -- NAME` runs one benchmark; `npm run bench` lists them (see ../shared/BENCH.md).
+// `npm run bench -- NAME` runs one benchmark; `npm run bench` lists them.
 // Each benchmark is bench/NAME.ts exporting `description` and `run()`; it starts its own lab on
 // free ports in a temporary folder and stops it at the end, also on failure or Ctrl-C.
 import { readdirSync } from 'node:fs';
