@@ -91,8 +91,9 @@ export function redactError(err: unknown, depth = 0): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const e = err as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of ['name', 'code', 'errno', 'sqlState', 'message', 'stack'])
+  for (const k of ['name', 'code', 'errno', 'sqlState', 'message', 'digest', 'stack'])
     if (e[k] !== undefined) out[k] = redactSql(e[k]);
+  if (Object.keys(out).length === 0) out.value = redactSql(String(err).slice(0, 500));
   if (e.cause !== undefined && depth < 4) out.cause = redactError(e.cause, depth + 1);
   if (e.original !== undefined && depth < 4) out.original = redactError(e.original, depth + 1);
   return out;

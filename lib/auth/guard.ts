@@ -57,7 +57,8 @@ export function crossSiteReason(request: Request): string | null {
   const origin = request.headers.get('origin');
   if (origin !== null && hostOf(origin) !== request.headers.get('host')) return `Origin: ${origin}`;
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  const hasBody = request.body !== null && request.headers.get('content-length') !== '0';
+  const hasBody =
+    Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
   if ((type || hasBody) && !BODY_TYPES.includes(type ?? ''))
     return `Content-Type: ${type || 'none'} (send ${BODY_TYPES.join(' or ')})`;
   return null;

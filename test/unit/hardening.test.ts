@@ -48,7 +48,7 @@ describe('cross-site requests', () => {
   const req = (headers: Record<string, string>, body?: string) =>
     new Request('http://127.0.0.1:3000/api/v1/users', {
       method: 'POST',
-      headers: { host: '127.0.0.1:3000', ...headers },
+      headers: { host: '127.0.0.1:3000', 'content-length': String(body?.length ?? 0), ...headers },
       body,
     });
   it('refuses a foreign Origin, a cross-site fetch and a text/plain body', () => {
@@ -75,6 +75,11 @@ describe('cross-site requests', () => {
       ),
     ).toBeNull();
     expect(crossSiteReason(req({ 'content-type': 'application/json; charset=utf-8' }, '{}'))).toBeNull();
+    const del = new Request('http://127.0.0.1:3000/api/v1/users/d/u', {
+      method: 'DELETE',
+      headers: { host: '127.0.0.1:3000' },
+    });
+    expect(crossSiteReason(del)).toBeNull();
   });
 });
 
@@ -136,5 +141,26 @@ describe('every console page checks the role itself', () => {
     walk(root);
     expect(pages.length).toBeGreaterThan(5);
     expect(pages.filter((p) => !readFileSync(p, 'utf8').includes('requirePageUser('))).toEqual([]);
+  });
+});
+
+describe('JSON bodies are bounded while streaming', () => {
+  it('stops reading a 50 MB body soon after 16 KB', async () => {
+    const { boundedText } = await import('@/lib/users/http');
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 50 * 1024 * 1024) return c.close();
+        sent += 64 * 1024;
+        c.enqueue(new Uint8Array(64 * 1024).fill(32));
+      },
+    });
+    const request = new Request('http://console/api/v1/users', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(boundedText(request)).rejects.toMatchObject({ code: 'bad_request:input' });
+    expect(sent).toBeLessThan(1024 * 1024);
   });
 });
