@@ -57,12 +57,17 @@ async function failoverRun(lab: BenchLab): Promise<number> {
     counts.set(b, (counts.get(b) ?? 0) + 1);
   }
   const last = Math.floor((seconds * 1000 - 1000) / bin);
+  // sipp paces calls evenly: a healthy bin holds rate × bin of them (the median of the bins
+  // before the kill is printed to show it).
   const pre = [...Array(Math.floor(killAt / bin)).keys()].slice(2).map((b) => counts.get(b) ?? 0);
-  const expected = pre.sort((a, b) => a - b)[Math.floor(pre.length / 2)] ?? (rate * bin) / 1000;
+  const before = pre.sort((a, b) => a - b)[Math.floor(pre.length / 2)] ?? 0;
+  const expected = (rate * bin) / 1000;
   let bad = -1;
   for (let b = Math.floor(killAt / bin); b <= last; b++) if ((counts.get(b) ?? 0) < 0.99 * expected) bad = b;
   const recovery = bad < 0 ? 0 : (bad + 1) * bin - killAt;
-  console.log(`  sent ${r.sent}, ok ${r.ok}, failed ${r.failed}; ${expected} per ${bin} ms before the kill`);
+  console.log(
+    `  sent ${r.sent}, ok ${r.ok}, failed ${r.failed}; ${before} of ${expected} per ${bin} ms before the kill`,
+  );
   await restartP1(lab);
   return recovery;
 }
