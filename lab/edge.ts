@@ -13,13 +13,25 @@ const SHIM = fileURLToPath(new URL('./resolv-port.c', import.meta.url));
 export interface EdgeOptions {
   /** use_dns_failover; off only for the benchmark's baseline. */
   failover?: boolean;
+  /** dns_try_naptr; off sidesteps Kamailio issue 4911 (NAPTR failover state shared by all). */
+  naptr?: boolean;
+  /** use_dst_blocklist: skip a destination that just failed, for dst_blocklist_expire (10 s). */
+  blocklist?: boolean;
 }
 
-export function renderEdge(v: { sipPort: number; rpcPort: number; failover: boolean }): string {
+export function renderEdge(v: {
+  sipPort: number;
+  rpcPort: number;
+  failover: boolean;
+  naptr: boolean;
+  blocklist: boolean;
+}): string {
   return renderTemplate(readFileSync(TEMPLATE, 'utf8'), {
     SIP_PORT: v.sipPort,
     RPC_PORT: v.rpcPort,
     FAILOVER: v.failover ? 'yes' : 'no',
+    NAPTR: v.naptr ? 'yes' : 'no',
+    BLOCKLIST: v.blocklist ? 'yes' : 'no',
     MODULES,
   });
 }
@@ -40,7 +52,16 @@ export async function launchEdge(state: LabState, opts: EdgeOptions = {}): Promi
   let rpcPort = await freePort();
   while (rpcPort === sipPort) rpcPort = await freePort();
   const cfg = join(runDir, 'kamailio.cfg');
-  writeFileSync(cfg, renderEdge({ sipPort, rpcPort, failover: opts.failover ?? true }));
+  writeFileSync(
+    cfg,
+    renderEdge({
+      sipPort,
+      rpcPort,
+      failover: opts.failover ?? true,
+      naptr: opts.naptr ?? true,
+      blocklist: opts.blocklist ?? true,
+    }),
+  );
   // Through env(1), which execs Kamailio: the pid and command line stay Kamailio's, and the
   // recorded command line restarts it with the same adapter.
   const args = [

@@ -42,9 +42,10 @@ export async function startLab(nodes: number, dns: DnsOptions): Promise<BenchLab
 }
 
 /** sipha's edge has use_dns_failover on; the baseline is the same edge with it off. */
-export async function switchEdge(lab: BenchLab, kind: Kind): Promise<void> {
+/** `fresh`: restart even when the mode is right (no DNS cache or blocklist left from a run). */
+export async function switchEdge(lab: BenchLab, kind: Kind, fresh = false): Promise<void> {
   const want = kind === 'sipha';
-  if (lab.edgeFailover === want) return;
+  if (lab.edgeFailover === want && !fresh) return;
   // Fresh from disk: `lab start p1` recorded a new pid there, which launchEdge must not undo.
   lab.state = readState(lab.dir);
   const old = lab.state.edge!;

@@ -1,7 +1,10 @@
 // Compares what DNS says with the configured SIP servers and their probes, and says in words
 // what a phone will do. Pure: the page and the tests feed it real resolutions.
+
+import { domainWarnings } from './analyze-naptr';
 import type { Resolution, SrvSet, Target, Transport } from './rfc3263';
-import { SERVICES } from './rfc3263';
+
+export { hasNaptrBug } from './analyze-naptr';
 
 export interface ServerView {
   name: string;
@@ -50,14 +53,6 @@ export function serverFor(target: Target, transport: Transport, servers: ServerV
   );
 }
 
-/** Kamailio 5.3 and later (at least up to 6.1.4) fail a whole NAPTR domain after one failed lookup. */
-export function hasNaptrBug(version: string): boolean {
-  const m = /(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (!m) return false;
-  const v = Number(m[1]) * 10_000 + Number(m[2]) * 100 + Number(m[3]);
-  return v >= 50_300 && v <= 60_104;
-}
-
 function rowsOf(set: SrvSet, servers: ServerView[]): Row[] {
   return set.targets.map((t) => {
     const s = serverFor(t, set.transport, servers);
@@ -65,8 +60,6 @@ function rowsOf(set: SrvSet, servers: ServerView[]): Row[] {
     return { ...t, transport: set.transport, srvName: set.name, server: s?.name ?? null, up };
   });
 }
-
-const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 
 export function analyze(
   r: Resolution,
@@ -135,49 +128,6 @@ export function analyze(
         `UDP and TCP records disagree: UDP sends to ${key(udp)}; TCP sends to ${key(tcp)} (server priority/weight).`,
       );
   }
-  const ttls = [
-    ...r.naptr.map((n) => ({ what: `NAPTR of ${r.domain}`, ttl: n.ttl })),
-    ...rows.map((x) => ({ what: x.srvName, ttl: x.ttl })),
-    ...rows.flatMap((x) => x.addresses.map((a) => ({ what: `A of ${x.target}`, ttl: a.ttl }))),
-  ];
-  const seen = new Set<string>();
-  for (const t of ttls)
-    if (t.ttl > budgetSec && !seen.has(t.what)) {
-      seen.add(t.what);
-      add(
-        'ttl-over-budget',
-        `The TTL of ${t.what} is ${t.ttl} s, longer than the failover budget of ${budgetSec} s: a drain or a change there reaches phones only after up to ${t.ttl} s.`,
-      );
-    }
-  const usable = r.naptr.filter((n) => n.transport);
-  for (const n of usable) {
-    const expect = SERVICES[n.service.toUpperCase()]!.srv;
-    const label = n.replacement.split('.').slice(0, 2).join('.');
-    const set = r.srv.find((s) => s.name === n.replacement);
-    if (!set || set.targets.length === 0)
-      add(
-        'naptr-srv-disagree',
-        `NAPTR ${n.service} points at ${n.replacement || '(nothing)'}, which has no SRV records: clients that follow NAPTR find no server for ${n.transport?.toUpperCase()}.`,
-      );
-    else if (label !== expect && Object.values(SERVICES).some((x) => x.srv === label))
-      add(
-        'naptr-srv-disagree',
-        `NAPTR ${n.service} (${n.transport?.toUpperCase()}) points at ${n.replacement}, the SRV name of another transport (expected ${expect}.…).`,
-      );
-  }
-  if (usable.length)
-    for (const s of sets.filter((x) => !x.viaNaptr))
-      add(
-        'naptr-srv-disagree',
-        `${s.name} has records, but no NAPTR record of ${r.domain} leads there: clients that follow NAPTR never use ${s.transport.toUpperCase()}.`,
-      );
-  if (usable.length)
-    for (const k of kamailio.filter((x) => hasNaptrBug(x.version)))
-      add(
-        'kamailio-naptr-bug',
-        `${k.name} runs ${k.version}, affected by Kamailio issue 4911: with NAPTR and DNS failover, one request that finds every target dead fails all others to ${r.domain} until the NAPTR record expires (${Math.max(...r.naptr.map((n) => n.ttl))} s here). Keep the NAPTR TTL short or upgrade once the fix is released.`,
-      );
+  for (const x of domainWarnings({ r, rows, sets, budgetSec, kamailio })) w.push(x);
   return { rows, warnings: w };
 }
-
-export { pct };
