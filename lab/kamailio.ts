@@ -16,6 +16,8 @@ export interface KamailioVars {
   domain: string;
   dbUrl: string;
   modules?: string;
+  /** Nonce secret shared by every SIP server, so a challenge from one is accepted by another. */
+  authSecret?: string;
 }
 
 /** Replaces {{KEY}} placeholders; an unknown or leftover placeholder is a bug, so it throws. */
@@ -37,6 +39,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     DOMAIN: v.domain,
     DB_URL: v.dbUrl,
     MODULES: v.modules ?? MODULES,
+    AUTH_SECRET: v.authSecret ?? 'sipha-lab',
   });
 }
 

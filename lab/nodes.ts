@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAMAILIO, kamailioArgs, renderConfig, waitKamailio } from './kamailio.ts';
@@ -49,10 +50,20 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
   while (rpcPort === sipPort) rpcPort = await freePort();
   const { user, password } = state.db.kamailio;
   const cfg = join(runDir, 'kamailio.cfg');
+  const authSecret = createHash('sha256').update(`nonce:${password}`).digest('hex').slice(0, 32);
   const dbUrl = `mysql://${user}:${password}@127.0.0.1:${node.port}/kamailio`;
   writeFileSync(
     cfg,
-    renderConfig({ name, node: node.name, serverId: i, sipPort, rpcPort, domain: state.domain, dbUrl }),
+    renderConfig({
+      name,
+      node: node.name,
+      serverId: i,
+      sipPort,
+      rpcPort,
+      domain: state.domain,
+      dbUrl,
+      authSecret,
+    }),
     { mode: 0o600 },
   );
   const args = kamailioArgs(cfg, runDir);
