@@ -19,18 +19,22 @@ export interface SipDb {
 
 export function sipDb(state: LabState, own: string, policy: LabDbPolicy): SipDb {
   const { user, password } = state.db.kamailio;
-  const url = (port: number) => `mysql://${user}:${password}@127.0.0.1:${port}/kamailio`;
+  // A node's own address: 127.0.0.1, or its namespace's address with --netns.
+  const url = (n: { host: string; port: number }) =>
+    `mysql://${user}:${password}@${n.host}:${n.port}/kamailio`;
   if (policy === 'single-url') {
     const node = state.nodes.find((n) => n.name === own)!;
-    return { url: url(node.port), block: '# one database: no db_cluster', timeout: 2 };
+    return { url: url(node), block: '# one database: no db_cluster', timeout: 2 };
   }
-  const order = dbOrder({ policy, nodes: state.nodes.map((n) => n.name), own });
+  // With --clusters, only the nodes of the SIP server's own cluster: never another cluster's data.
+  const members = state.clusters?.find((c) => c.nodes.includes(own))?.nodes ?? state.nodes.map((n) => n.name);
+  const order = dbOrder({ policy, nodes: members, own });
   const lines = [
     `# db_cluster, policy ${policy}: ${order.join(', ')} in this order.`,
     'loadmodule "db_cluster.so"',
     ...order.map((name) => {
       const node = state.nodes.find((n) => n.name === name)!;
-      return `modparam("db_cluster", "connection", "${name}=>${url(node.port)}")`;
+      return `modparam("db_cluster", "connection", "${name}=>${url(node)}")`;
     }),
     `modparam("db_cluster", "cluster", "${CLUSTER}=>${clusterDefinition(order)}")`,
     `modparam("db_cluster", "inactive_interval", ${INACTIVE_INTERVAL})`,

@@ -195,4 +195,19 @@ describe('load sharing across clusters behind a first stage', () => {
     );
     expect((await map.readMap()).overrides.size).toBe(0);
   });
+
+  it('refuses to start a move while a cluster is failed over, and changes nothing', async () => {
+    await signal(lab().dir, 'd3', 'kill');
+    const { connectionListOf } = await import('@/lib/clusters/registry');
+    const c2 = await connectionListOf('c2');
+    for (let i = 0; i < 100 && c2.active()?.handle.name !== 'd4'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(c2.active()?.handle.name).toBe('d4');
+    const before = await map.readMap();
+    await expect(
+      moves.startMove({ change: { ranges: [{ from: '', cluster: 'c1' }] }, actor: 'test' }),
+    ).rejects.toThrow(/c2 is failed over/);
+    expect(await moves.unfinishedMoves()).toEqual([]);
+    expect((await map.readMap()).version).toBe(before.version);
+  });
 });
