@@ -24,6 +24,8 @@ async function open(c: NodeCtx): Promise<Connection> {
     database: cfg.database,
     connectTimeout: 5000,
     dateStrings: true,
+  }).catch((err) => {
+    throw new AppError('unavailable:database', `${c.name} does not answer a new connection.`, { cause: err });
   });
   conn.on('error', () => undefined);
   await conn.query("SET SESSION time_zone = '+00:00'");

@@ -37,6 +37,8 @@ async function connect(c: NodeCtx): Promise<Connection> {
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
+  }).catch((err) => {
+    throw new AppError('unavailable:database', `${c.name} does not answer a new connection.`, { cause: err });
   });
   conn.on('error', () => undefined);
   await conn.query("SET SESSION time_zone = '+00:00'");
