@@ -44,7 +44,8 @@ export function templateDir(): string {
 
 export function createDatadir(datadir: string): void {
   const tpl = templateDir();
-  mkdirSync(join(datadir, '..'), { recursive: true });
+  // Each node's temporary files in its own folder: never shared with whatever cleans /tmp.
+  mkdirSync(join(datadir, '..', 'tmp'), { recursive: true });
   cpSync(tpl, datadir, { recursive: true, preserveTimestamps: true });
 }
 
@@ -67,6 +68,7 @@ export function nodeArgs(o: NodeArgsInput): string[] {
     `--socket=${join(o.runDir, 'mysqld.sock')}`,
     `--pid-file=${join(o.runDir, 'mysqld.pid')}`,
     `--log-error=${join(o.runDir, 'mysqld.err')}`,
+    `--tmpdir=${join(o.runDir, 'tmp')}`,
     `--port=${o.port}`,
     '--bind-address=127.0.0.1',
     '--skip-name-resolve',
