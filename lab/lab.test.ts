@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { num, parseArgs } from './args.ts';
 import { callCsv, labUser } from './calls.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
+import { sipDb } from './kamailio-dbcl.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
 import { ha1, seedUsers } from './schema.ts';
@@ -129,5 +130,52 @@ describe('seed users and sipp', () => {
       'SEQUENTIAL\nuser1000;[authentication username=user1000 password=secret1000];d.test;user1001\n',
     );
     expect(() => labUser('alice')).toThrow(/not one of the lab's users/);
+  });
+});
+
+describe('db_cluster in the Kamailio config', () => {
+  const state = {
+    dir: '/l',
+    domain: 'lab.sipha.test',
+    fresh: false,
+    nodes: [
+      { name: 'd1', host: '127.0.0.1', port: 40001, socket: '', pid: 0, serverId: 1, datadir: '' },
+      { name: 'd2', host: '127.0.0.1', port: 40002, socket: '', pid: 0, serverId: 2, datadir: '' },
+    ],
+    sip: [],
+    console: null,
+    db: {
+      sipha: { user: 's', password: 'x' },
+      kamailio: { user: 'k', password: 'pw' },
+      repl: { user: 'r', password: 'y' },
+    },
+    configPath: '/l/c.json',
+  };
+  it('gives p2 its own node first when co-located, d1 first when single-writer', () => {
+    const co = sipDb(state, 'd2', 'co-located');
+    expect(co.url).toBe('cluster://sipha');
+    expect(co.block).toContain('modparam("db_cluster", "cluster", "sipha=>d2=9s9s;d1=8s8s")');
+    expect(co.block).toContain(
+      'modparam("db_cluster", "connection", "d1=>mysql://k:pw@127.0.0.1:40001/kamailio")',
+    );
+    expect(sipDb(state, 'd2', 'single-writer').block).toContain('"sipha=>d1=9s9s;d2=8s8s"');
+    const cfg = renderConfig({
+      name: 'p2',
+      node: 'd2',
+      serverId: 2,
+      sipPort: 45060,
+      rpcPort: 45061,
+      domain: 'lab.sipha.test',
+      dbUrl: co.url,
+      dbCluster: co.block,
+      dbTimeout: co.timeout,
+    });
+    expect(cfg).toContain('modparam("usrloc", "db_url", "cluster://sipha")');
+    expect(cfg).toContain('loadmodule "db_cluster.so"');
+  });
+  it('keeps one db_url without db_cluster for the baseline', () => {
+    const one = sipDb(state, 'd1', 'single-url');
+    expect(one.url).toBe('mysql://k:pw@127.0.0.1:40001/kamailio');
+    expect(one.block).not.toContain('loadmodule');
   });
 });
