@@ -155,16 +155,17 @@ export async function run(): Promise<void> {
       console.log(`site_loss run ${i + 1} ${kind}: ${pct.toFixed(1)} % of calls answered`);
     }
   }
-  rows.push(
-    row({
-      case: 'site_loss',
-      metric: 'call_success_pct',
-      unit: '%',
-      sipha: s,
-      baseline: b,
-      baselineName,
-      target: '100',
-    }),
-  );
+  if (s.length)
+    rows.push(
+      row({
+        case: 'site_loss',
+        metric: 'call_success_pct',
+        unit: '%',
+        sipha: s,
+        baseline: b,
+        baselineName,
+        target: '100',
+      }),
+    );
   report(RATE === 280 ? 'sip_failover' : `sip_failover_rate${RATE}`, rows);
 }
