@@ -3,6 +3,7 @@ import { digestHashes } from '../lib/users/hash.ts';
 import { num, parseArgs } from './args.ts';
 import { callCsv, labUser } from './calls.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
+import { sipDb } from './kamailio-dbcl.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
 import { seedUsers } from './schema.ts';
@@ -167,5 +168,52 @@ describe('galera node config', () => {
   it('takes --engine galera and --arbitrator', () => {
     const a = parseArgs(['up', '--engine', 'galera', '--arbitrator'], '/repo');
     expect(a.flags).toMatchObject({ engine: 'galera', arbitrator: true });
+  });
+});
+
+describe('db_cluster in the Kamailio config', () => {
+  const state = {
+    dir: '/l',
+    domain: 'lab.sipha.test',
+    fresh: false,
+    nodes: [
+      { name: 'd1', host: '127.0.0.1', port: 40001, socket: '', pid: 0, serverId: 1, datadir: '' },
+      { name: 'd2', host: '127.0.0.1', port: 40002, socket: '', pid: 0, serverId: 2, datadir: '' },
+    ],
+    sip: [],
+    console: null,
+    db: {
+      sipha: { user: 's', password: 'x' },
+      kamailio: { user: 'k', password: 'pw' },
+      repl: { user: 'r', password: 'y' },
+    },
+    configPath: '/l/c.json',
+  };
+  it('gives p2 its own node first when co-located, d1 first when single-writer', () => {
+    const co = sipDb(state, 'd2', 'co-located');
+    expect(co.url).toBe('cluster://sipha');
+    expect(co.block).toContain('modparam("db_cluster", "cluster", "sipha=>d2=9s9s;d1=8s8s")');
+    expect(co.block).toContain(
+      'modparam("db_cluster", "connection", "d1=>mysql://k:pw@127.0.0.1:40001/kamailio")',
+    );
+    expect(sipDb(state, 'd2', 'single-writer').block).toContain('"sipha=>d1=9s9s;d2=8s8s"');
+    const cfg = renderConfig({
+      name: 'p2',
+      node: 'd2',
+      serverId: 2,
+      sipPort: 45060,
+      rpcPort: 45061,
+      domain: 'lab.sipha.test',
+      dbUrl: co.url,
+      dbCluster: co.block,
+      dbTimeout: co.timeout,
+    });
+    expect(cfg).toContain('modparam("usrloc", "db_url", "cluster://sipha")');
+    expect(cfg).toContain('loadmodule "db_cluster.so"');
+  });
+  it('keeps one db_url without db_cluster for the baseline', () => {
+    const one = sipDb(state, 'd1', 'single-url');
+    expect(one.url).toBe('mysql://k:pw@127.0.0.1:40001/kamailio');
+    expect(one.block).not.toContain('loadmodule');
   });
 });

@@ -3,7 +3,7 @@ import type { NodeStatus, RegisterProbeStatus, SipDbStatus, SipService, SipStatu
 // One SIP server in plain words, from its OPTIONS probes, the synthetic REGISTER, its
 // db_cluster list and the console's view of the nodes. Pure, so every sentence is tested.
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const secs = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 function registerFailure(r: RegisterProbeStatus): string {
   const what = r.step === 'challenge' ? 'the first REGISTER' : 'REGISTER';

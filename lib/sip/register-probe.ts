@@ -84,7 +84,7 @@ export async function probeRegister(a: RegisterProbeArgs): Promise<RegisterProbe
   const result = answer(registered, 'register', true);
   // Remove the binding; a stale nonce gets one more challenge. Its outcome does not change
   // whether the server could register, and the short expiry cleans up if this fails.
-  let gone = await send({ authorization: credentials(first, 2), removeAll: true });
-  if (gone.status === 401) gone = await send({ authorization: credentials(gone, 1), removeAll: true });
+  const gone = await send({ authorization: credentials(first, 2), removeAll: true });
+  if (gone.status === 401) await send({ authorization: credentials(gone, 1), removeAll: true });
   return result;
 }
