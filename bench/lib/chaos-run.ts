@@ -140,6 +140,10 @@ export async function runChaos(opts: {
   let list: ConnectionList | undefined;
   let base: SingleProbeDetector | undefined;
   const results: RoundResult[] = [];
+  // Ctrl-C: stop the lab (processes, namespaces) before leaving.
+  const interrupted = () => void down(dir).finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const state = await up({ dir, nodes: 2, sip: true, netns: true, console: false });
     await prepare(dir, state);
@@ -159,6 +163,8 @@ export async function runChaos(opts: {
     }
     return results;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     base?.stop();
     await list?.close().catch(() => undefined);
     await down(dir).catch((e) => log(`! lab down failed: ${(e as Error).message}`));
