@@ -27,6 +27,14 @@ describe('argument parsing', () => {
     expect(() => parseArgs(['load', '--rate'], '/r')).toThrow(/needs a value/);
     expect(() => num({ rate: 'fast' }, 'rate', 1)).toThrow(/positive/);
   });
+  it('reads partition and heal with two names, or one name and --all', () => {
+    expect(parseArgs(['partition', 'console', 'd1'], '/r')).toMatchObject({ name: 'console', other: 'd1' });
+    expect(parseArgs(['partition', 'd1', '--all'], '/r').flags.all).toBe(true);
+    expect(parseArgs(['heal'], '/r').name).toBeUndefined();
+    expect(parseArgs(['up', '--netns'], '/r').flags.netns).toBe(true);
+    expect(() => parseArgs(['partition', 'd1'], '/r')).toThrow(/two names/);
+    expect(() => parseArgs(['heal', 'd1'], '/r')).toThrow(/two names, or none/);
+  });
 });
 
 describe('kamailio config', () => {

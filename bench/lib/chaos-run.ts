@@ -10,7 +10,7 @@ import type { ConnectionList } from '../../lib/db/connection-list.ts';
 import { runRestore } from '../../lib/replication/restore/engine.ts';
 import { openList } from '../../test/helpers/console-list.ts';
 import { SingleProbeDetector } from './chaos-baseline.ts';
-import { checkAcks, converge, missingRegistrations, sameData } from './chaos-check.ts';
+import { checkAcks, converge, differing, missingRegistrations } from './chaos-check.ts';
 import { inject, repair } from './chaos-faults.ts';
 import { startWriters } from './chaos-load.ts';
 import { failoverAllowed, type Round, schedule } from './chaos-schedule.ts';
@@ -85,9 +85,11 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
   }
   const s = await sip;
   const names = [active, peer];
-  await converge(dir, names);
+  if (!(await converge(dir, names))) console.log(`  round ${r.n}: replication did not converge in 30 s`);
   const { lost, duplicated } = await checkAcks(dir, names, writers.acks);
-  const same = await sameData(dir, names);
+  const diff = await differing(dir, names);
+  if (diff.length) console.log(`  round ${r.n}: ${diff.join(', ')} differ between ${names.join(' and ')}`);
+  const same = diff.length === 0;
   const stillFenced = names.some((n) => list.isFenced(n));
   const now = list.active()?.handle.name ?? active;
   const registered = s && s.ok >= 100 ? seedUsers(100).map((u) => u.username) : [];

@@ -2,7 +2,14 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
-import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
+import {
+  ER_READ_ONLY,
+  errorCode,
+  errorErrno,
+  isBeforeSend,
+  isConnectionError,
+  NodeDownError,
+} from './classify';
 import { Prober } from './detector/prober';
 import type { Verdict } from './detector/types';
 import {
@@ -12,7 +19,7 @@ import {
   readFenceState,
   writeFenceState,
 } from './fence-store';
-import { AcquireError, createNodeHandle, withQueryTimeout } from './node';
+import { AcquireError, createNodeHandle, withQueryTimeout, withSendGuard } from './node';
 import { auditFailover, drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
 import {
   cutOffMessage,
@@ -138,7 +145,10 @@ export class ConnectionList {
           if (sentToHung && sentToHung !== name)
             throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
         }
-        const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
+        const value = await withSendGuard(
+          () => (this.roleOf(n) === 'fenced' || n.reachable === false ? new NodeDownError(name) : null),
+          () => this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs),
+        );
         return { value, node: name };
       } catch (err) {
         const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
@@ -166,7 +176,7 @@ export class ConnectionList {
             this.markDown(n, err, v?.words, v?.code === 'SIPHA_PROBE_TIMEOUT');
           }
         }
-        if (!isRead && !(err instanceof AcquireError)) {
+        if (!isRead && !(err instanceof AcquireError) && !isBeforeSend(err)) {
           // The statement may have committed before the connection broke.
           if (!opts.verify)
             throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });

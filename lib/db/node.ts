@@ -11,9 +11,19 @@ import type { DB } from './schema';
 // than the bound; long work (imports, snapshots) raises it for its own calls only.
 
 const timeoutScope = new AsyncLocalStorage<number>();
+const guardScope = new AsyncLocalStorage<() => Error | null>();
 
 export function withQueryTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   return timeoutScope.run(ms, fn);
+}
+
+/**
+ * Checked right before each statement of `fn` is sent: an error stops it there. The connection
+ * list's writes use it so that a statement that chose a node before the node was fenced never
+ * reaches it afterwards (when the node wakes up from a hang, say).
+ */
+export function withSendGuard<T>(guard: () => Error | null, fn: () => Promise<T>): Promise<T> {
+  return guardScope.run(guard, fn);
 }
 
 /** Raised when a connection could not be had: the statement never reached the server. */
@@ -147,7 +157,7 @@ function wrapConnection(
   return {
     query(sql: string, values: unknown[], cb?: (err: unknown, result?: unknown) => void) {
       const timeout = timeoutScope.getStore() ?? defaultTimeout;
-      const down = cb ? downError() : null;
+      const down = cb ? (downError() ?? guardScope.getStore()?.() ?? null) : null;
       if (cb && down) {
         broken = true;
         conn.destroy();
