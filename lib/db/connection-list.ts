@@ -151,6 +151,8 @@ export class ConnectionList {
         );
         return { value, node: name };
       } catch (err) {
+        // Stopped before sending: the node was fenced or found down meanwhile. Nothing reached it.
+        if (errorCode(err) === 'SIPHA_NODE_DOWN' && (this.isFenced(name) || n.reachable === false)) continue;
         const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
         if (!isConnectionError(err) && !readOnlyRefusal) throw err;
         if (readOnlyRefusal) {
@@ -167,7 +169,7 @@ export class ConnectionList {
                 cause: err,
               });
           } else if (v && v.state !== 'down') {
-            const unsure = !isRead && !(err instanceof AcquireError);
+            const unsure = !isRead && !(err instanceof AcquireError) && !isBeforeSend(err);
             const msg = v.state === 'cut-off' ? cutOffMessage(name) : `${name} does not answer (${v.words}).`;
             throw new AppError(unsure ? 'unknown_outcome:database' : 'unavailable:database', msg, {
               cause: err,
