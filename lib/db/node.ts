@@ -128,7 +128,7 @@ export function createNodeHandle(opts: {
       setTimeout(() => old.end(() => undefined), opts.queryTimeoutMs * 2).unref();
     },
     abortInFlight() {
-      for (const c of inFlight) c.destroy();
+      for (const c of inFlight) breakConnection(c);
       inFlight.clear();
     },
     setDown(d: boolean) {
@@ -136,6 +136,23 @@ export function createNodeHandle(opts: {
     },
     close: () => new Promise<void>((resolve) => pool.end(() => resolve())),
   };
+}
+
+/**
+ * mysql2's destroy() only half-closes the socket (stream.end()): a statement already sent would
+ * still be answered, and reported done, when a hung node wakes up, long after writes moved on.
+ * So the socket is torn down and the pending statement failed the way mysql2 itself does on a
+ * connect timeout (private API), then the connection leaves the pool.
+ */
+function breakConnection(c: PoolConnection): void {
+  const raw = c as unknown as { stream?: { destroy(): void }; _handleNetworkError?(e: Error): void };
+  raw.stream?.destroy();
+  raw._handleNetworkError?.(
+    Object.assign(new Error('connection broken: the node was found down'), {
+      code: 'PROTOCOL_CONNECTION_LOST',
+    }),
+  );
+  c.destroy();
 }
 
 function wrapConnection(
