@@ -159,8 +159,10 @@ export class ConnectionList {
           await this.refreshFence(true);
           if (!this.isFenced(name)) throw err; // read_only for another reason: the caller's error
         } else {
-          // A refused or reset connection is sure at once; a timeout waits for the evidence.
-          const v = n.reachable === false ? null : await this.confirm(n);
+          // A refused new connection is sure at once (nothing listens); a broken one is checked
+          // with a fresh probe, and a timeout waits for the evidence.
+          const refused = errorCode(err) === 'ECONNREFUSED';
+          const v = n.reachable === false || refused ? null : await this.confirm(n);
           if (v?.state === 'up') {
             // One broken connection (a stale pooled socket, a killed thread) on a node that
             // answers a fresh probe is no reason to fence it: try the same node again, once.
