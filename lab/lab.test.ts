@@ -44,6 +44,14 @@ describe('argument parsing', () => {
     expect(parseArgs(['--dev'], '/r')).toMatchObject({ verb: 'setup', flags: { dev: true } });
     expect(parseArgs(['up', '--nodes', '3', '--detach'], '/r').flags).toEqual({ nodes: '3', detach: true });
   });
+  it('reads partition and heal with two names, or one name and --all', () => {
+    expect(parseArgs(['partition', 'console', 'd1'], '/r')).toMatchObject({ name: 'console', other: 'd1' });
+    expect(parseArgs(['partition', 'd1', '--all'], '/r').flags.all).toBe(true);
+    expect(parseArgs(['heal'], '/r').name).toBeUndefined();
+    expect(parseArgs(['up', '--netns'], '/r').flags.netns).toBe(true);
+    expect(() => parseArgs(['partition', 'd1'], '/r')).toThrow(/two names/);
+    expect(() => parseArgs(['heal', 'd1'], '/r')).toThrow(/two names, or none/);
+  });
 });
 
 describe('kamailio config', () => {

@@ -51,8 +51,8 @@ export async function checkAcks(
   return { lost, duplicated };
 }
 
-/** True when the nodes hold the same data in the tables that matter. */
-export async function sameData(dir: string, names: string[]): Promise<boolean> {
+/** The tables that differ between the nodes (empty when they hold the same data). */
+export async function differing(dir: string, names: string[]): Promise<string[]> {
   const sums = await Promise.all(
     names.map(async (n) => {
       const rows = await adminQuery<{ Table: string; Checksum: number }>(
@@ -60,10 +60,10 @@ export async function sameData(dir: string, names: string[]): Promise<boolean> {
         n,
         'CHECKSUM TABLE kamailio.chaos_writes, kamailio.subscriber, kamailio.location',
       );
-      return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+      return new Map(rows.map((r) => [r.Table, r.Checksum]));
     }),
   );
-  return sums.every((s) => s === sums[0]);
+  return [...sums[0]!.keys()].filter((t) => sums.some((s) => s.get(t) !== sums[0]!.get(t)));
 }
 
 /** Users answered 200 at least once (sipp's count) that have no location row on `node`. */

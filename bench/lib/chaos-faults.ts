@@ -30,7 +30,7 @@ async function heavyWrites(dir: string, node: string, ms: number): Promise<void>
 
 /**
  * Runs one fault against `active` (its peer is `peer`) and calls `injected` the moment it
- * takes effect. Returns once the fault is over on its own terms (a killed node stays down).
+ * starts to take effect (so a detection time is never flattered by the fault's own setup). Returns once the fault is over on its own terms (a killed node stays down).
  */
 export async function inject(
   dir: string,
@@ -41,13 +41,13 @@ export async function inject(
 ): Promise<void> {
   switch (f.fault) {
     case 'sigkill':
+      injected(); // from the signal on (signal() returns once /proc shows the new state)
       await signal(dir, active, 'kill');
-      injected();
       await sleep(3000);
       return;
     case 'sigstop':
-      await signal(dir, active, 'stop');
       injected();
+      await signal(dir, active, 'stop');
       await sleep(f.ms);
       await signal(dir, active, 'cont');
       return;
@@ -56,8 +56,8 @@ export async function inject(
     case 'partition-d1-all': {
       const other =
         f.fault === 'partition-console-d1' ? 'console' : f.fault === 'partition-d1-d2' ? peer : 'all';
+      injected(); // the first rule (in the node's own namespace) cuts it at once
       partition(dir, active, other);
-      injected();
       await sleep(f.ms);
       heal(dir);
       return;

@@ -6,7 +6,10 @@ import type { ConnectionList } from '../../lib/db/connection-list.ts';
 export interface Ack {
   k: string;
   node: string;
+  /** When the write was started and acknowledged (performance.now()). */
+  start: number;
   at: number;
+  verified: boolean;
 }
 
 export interface Writers {
@@ -34,7 +37,7 @@ export function startWriters(list: ConnectionList, prefix: string, count = 4, pe
             return Number(q.rows[0]?.n) > 0 ? k : undefined;
           },
         });
-        w.acks.push({ k, node: r.node, at: performance.now() });
+        w.acks.push({ k, node: r.node, start: t0, at: performance.now(), verified: !!r.verified });
       } catch {
         w.failed++;
       }

@@ -10,7 +10,7 @@ import type { ConnectionList } from '../../lib/db/connection-list.ts';
 import { runRestore } from '../../lib/restore/run-restore.ts';
 import { openList } from '../../test/helpers/console-list.ts';
 import { SingleProbeDetector } from './chaos-baseline.ts';
-import { checkAcks, converge, missingRegistrations, sameData } from './chaos-check.ts';
+import { checkAcks, converge, differing, missingRegistrations } from './chaos-check.ts';
 import { inject, repair } from './chaos-faults.ts';
 import { startWriters } from './chaos-load.ts';
 import { failoverAllowed, type Round, schedule } from './chaos-schedule.ts';
@@ -70,27 +70,45 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
   await until(() => list.node(active).reachable === true && list.node(peer).reachable === true, 30_000);
   const failover = list.isFenced(active);
   let restore: RoundResult['restore'] = 'none';
-  if (failover) {
+  // The console's own restore; on a busy machine a step can time out, so it gets a second try.
+  for (let attempt = 0; failover && restore !== 'succeeded' && attempt < 2; attempt++) {
     const v = await runRestore({
       list,
       kind: 'restore',
       procedure: 'sipha',
       target: active,
       actor: 'chaos',
-      runId: `chaos-${Date.now()}-${r.n}`,
+      runId: `chaos-${Date.now()}-${r.n}-${attempt}`,
       audit: async () => undefined,
     }).catch((e: unknown) => ({ status: 'failed', message: String(e) }));
     restore = v.status === 'succeeded' ? 'succeeded' : 'failed';
-    if (restore === 'failed') console.log(`  restore failed: ${'message' in v ? v.message : ''}`);
+    if (restore === 'failed')
+      console.log(`  round ${r.n}: restore failed: ${'message' in v ? v.message : ''}`);
+    if (restore === 'failed') await sleep(2000);
   }
   const s = await sip;
   const names = [active, peer];
-  await converge(dir, names);
+  // The SIP servers may still be writing what sipp sent last: converge and compare until the
+  // nodes agree or three tries show they do not.
+  let diff: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (!(await converge(dir, names))) console.log(`  round ${r.n}: replication did not converge in 30 s`);
+    diff = await differing(dir, names);
+    if (!diff.length) break;
+    await sleep(2000);
+  }
   const { lost, duplicated } = await checkAcks(dir, names, writers.acks);
-  const same = await sameData(dir, names);
+  if (diff.length) console.log(`  round ${r.n}: ${diff.join(', ')} differ between ${names.join(' and ')}`);
+  const same = diff.length === 0;
   const stillFenced = names.some((n) => list.isFenced(n));
   const now = list.active()?.handle.name ?? active;
   const registered = s && s.ok >= 100 ? seedUsers(100).map((u) => u.username) : [];
+  const onFenced = writers.acks.filter((a) => a.node === active && fencedAt !== null && a.at > fencedAt);
+  for (const a of onFenced)
+    console.log(
+      `  round ${r.n}: ${a.k} acknowledged by ${a.node} ${(a.at - fencedAt!).toFixed(0)} ms after its fence` +
+        ` (started ${(a.start - t0).toFixed(0)} ms after the fault${a.verified ? ', found by verify' : ''})`,
+    );
   const result: RoundResult = {
     ...r,
     failover,
@@ -103,8 +121,7 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
     failedWrites: writers.failed,
     lost,
     duplicated,
-    writesOnFenced: writers.acks.filter((a) => a.node === active && fencedAt !== null && a.at > fencedAt)
-      .length,
+    writesOnFenced: onFenced.length,
     unflaggedDivergence: !same && !stillFenced ? 1 : 0,
     missingRegistrations: await missingRegistrations(dir, now, registered),
     restore,
@@ -140,6 +157,10 @@ export async function runChaos(opts: {
   let list: ConnectionList | undefined;
   let base: SingleProbeDetector | undefined;
   const results: RoundResult[] = [];
+  // Ctrl-C: stop the lab (processes, namespaces) before leaving.
+  const interrupted = () => void down(dir).finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const state = await up({ dir, nodes: 2, sip: true, netns: true, console: false });
     await prepare(dir, state);
@@ -159,6 +180,8 @@ export async function runChaos(opts: {
     }
     return results;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     base?.stop();
     await list?.close().catch(() => undefined);
     await down(dir).catch((e) => log(`! lab down failed: ${(e as Error).message}`));

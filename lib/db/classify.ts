@@ -59,3 +59,11 @@ export class NodeDownError extends Error {
     super(`node ${node} is marked down`);
   }
 }
+
+/** True when the error happened before the statement could have reached the server. */
+export function isBeforeSend(err: unknown): boolean {
+  const code = errorCode(err);
+  return (
+    code === 'ECONNREFUSED' || code === 'SIPHA_NODE_DOWN' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH'
+  );
+}

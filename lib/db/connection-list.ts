@@ -3,7 +3,14 @@ import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError, logError } from '@/lib/errors';
 import { GaleraWriter } from '@/lib/galera/writer';
-import { ER_READ_ONLY, errorCode, errorErrno, isConnectionError } from './classify';
+import {
+  ER_READ_ONLY,
+  errorCode,
+  errorErrno,
+  isBeforeSend,
+  isConnectionError,
+  NodeDownError,
+} from './classify';
 import { Prober } from './detector/prober';
 import type { Verdict } from './detector/types';
 import {
@@ -13,7 +20,7 @@ import {
   readFenceState,
   writeFenceState,
 } from './fence-store';
-import { AcquireError, createNodeHandle, withQueryTimeout } from './node';
+import { AcquireError, createNodeHandle, withQueryTimeout, withSendGuard } from './node';
 import { auditFailover, drainRelayLog, setReadOnly, stopSemiSyncWait } from './promote';
 import {
   cutOffMessage,
@@ -154,9 +161,14 @@ export class ConnectionList {
           if (sentToHung && sentToHung !== name)
             throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
         }
-        const value = await this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs);
+        const value = await withSendGuard(
+          () => (this.roleOf(n) === 'fenced' || n.reachable === false ? new NodeDownError(name) : null),
+          () => this.onNode(n, (db) => opts.run(db, name), opts.timeoutMs),
+        );
         return isRead ? { value, node: name } : { value, node: name, ...this.landedOn(name) };
       } catch (err) {
+        // Stopped before sending: the node was fenced or found down meanwhile. Nothing reached it.
+        if (errorCode(err) === 'SIPHA_NODE_DOWN' && (this.isFenced(name) || n.reachable === false)) continue;
         const galera = this.galera?.verdict(name, err, opts, conflicts);
         if (galera === 'retry') conflicts++;
         if (galera) continue;
@@ -166,8 +178,10 @@ export class ConnectionList {
           await this.refreshFence(true);
           if (!this.isFenced(name)) throw err; // read_only for another reason: the caller's error
         } else {
-          // A refused or reset connection is sure at once; a timeout waits for the evidence.
-          const v = n.reachable === false ? null : await this.confirm(n);
+          // A refused new connection is sure at once (nothing listens); a broken one is checked
+          // with a fresh probe, and a timeout waits for the evidence.
+          const refused = errorCode(err) === 'ECONNREFUSED';
+          const v = n.reachable === false || refused ? null : await this.confirm(n);
           if (v?.state === 'up') {
             // One broken connection (a stale pooled socket, a killed thread) on a node that
             // answers a fresh probe is no reason to fence it: try the same node again, once.
@@ -176,7 +190,7 @@ export class ConnectionList {
                 cause: err,
               });
           } else if (v && v.state !== 'down') {
-            const unsure = !isRead && !(err instanceof AcquireError);
+            const unsure = !isRead && !(err instanceof AcquireError) && !isBeforeSend(err);
             const msg = v.state === 'cut-off' ? cutOffMessage(name) : `${name} does not answer (${v.words}).`;
             throw new AppError(unsure ? 'unknown_outcome:database' : 'unavailable:database', msg, {
               cause: err,
@@ -185,7 +199,7 @@ export class ConnectionList {
             this.markDown(n, err, v?.words, v?.code === 'SIPHA_PROBE_TIMEOUT');
           }
         }
-        if (!isRead && !(err instanceof AcquireError)) {
+        if (!isRead && !(err instanceof AcquireError) && !isBeforeSend(err)) {
           // The statement may have committed before the connection broke.
           if (!opts.verify)
             throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });

@@ -11,9 +11,19 @@ import type { DB } from './schema';
 // than the bound; long work (imports, snapshots) raises it for its own calls only.
 
 const timeoutScope = new AsyncLocalStorage<number>();
+const guardScope = new AsyncLocalStorage<() => Error | null>();
 
 export function withQueryTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   return timeoutScope.run(ms, fn);
+}
+
+/**
+ * Checked right before each statement of `fn` is sent: an error stops it there. The connection
+ * list's writes use it so that a statement that chose a node before the node was fenced never
+ * reaches it afterwards (when the node wakes up from a hang, say).
+ */
+export function withSendGuard<T>(guard: () => Error | null, fn: () => Promise<T>): Promise<T> {
+  return guardScope.run(guard, fn);
 }
 
 /** Raised when a connection could not be had: the statement never reached the server. */
@@ -118,7 +128,7 @@ export function createNodeHandle(opts: {
       setTimeout(() => old.end(() => undefined), opts.queryTimeoutMs * 2).unref();
     },
     abortInFlight() {
-      for (const c of inFlight) c.destroy();
+      for (const c of inFlight) breakConnection(c);
       inFlight.clear();
     },
     setDown(d: boolean) {
@@ -126,6 +136,23 @@ export function createNodeHandle(opts: {
     },
     close: () => new Promise<void>((resolve) => pool.end(() => resolve())),
   };
+}
+
+/**
+ * mysql2's destroy() only half-closes the socket (stream.end()): a statement already sent would
+ * still be answered, and reported done, when a hung node wakes up, long after writes moved on.
+ * So the socket is torn down and the pending statement failed the way mysql2 itself does on a
+ * connect timeout (private API), then the connection leaves the pool.
+ */
+function breakConnection(c: PoolConnection): void {
+  const raw = c as unknown as { stream?: { destroy(): void }; _handleNetworkError?(e: Error): void };
+  raw.stream?.destroy();
+  raw._handleNetworkError?.(
+    Object.assign(new Error('connection broken: the node was found down'), {
+      code: 'PROTOCOL_CONNECTION_LOST',
+    }),
+  );
+  c.destroy();
 }
 
 function wrapConnection(
@@ -147,7 +174,7 @@ function wrapConnection(
   return {
     query(sql: string, values: unknown[], cb?: (err: unknown, result?: unknown) => void) {
       const timeout = timeoutScope.getStore() ?? defaultTimeout;
-      const down = cb ? downError() : null;
+      const down = cb ? (downError() ?? guardScope.getStore()?.() ?? null) : null;
       if (cb && down) {
         broken = true;
         conn.destroy();

@@ -28,7 +28,8 @@ export async function getOverview(): Promise<Overview> {
       readOnly: n.readOnly,
       downSince: iso(n.downSince),
       fencedSince: fence?.fenced ? iso(fence.changedAt) : null,
-      lastError: n.lastError,
+      // Reachable for its peers but not for the console: say so rather than "answers".
+      lastError: n.cutOff ? `not reachable from the console; its peers still receive from it` : n.lastError,
       checkedAt: iso(n.checkedAt),
     };
   });

@@ -26,8 +26,9 @@ setInterval(() => {
   const t = now();
   const late = t - lastTick - TICK;
   lastTick = t;
-  // Jitter of a few ms is no stall; beyond it, the whole delay is time the worker did not run.
-  if (late > 10) delays.push([t, late]);
+  // A late timer on a busy machine (tens of ms) holds a probe back by that much at most; only a
+  // real stall (the thread not running for 50 ms and more) can hide a whole answer.
+  if (late > 50) delays.push([t, late]);
   while (delays.length && delays[0][0] < t - 30000) delays.shift();
 }, TICK);
 function stallSince(from) {
