@@ -167,8 +167,16 @@ describe('Galera cluster', () => {
               await sql`UPDATE ${sql.table(TABLE)} SET v = v + 1 WHERE k = 'hot'`.execute(tx);
               // A concurrent change of the same row commits on another node first: ours fails
               // certification at commit (1213) and Galera rolls all of it back.
-              if (runs === 1)
+              if (runs === 1) {
+                const [was] = await adminQuery(dir, 'd2', `SELECT v FROM kamailio.${TABLE} WHERE k = 'hot'`);
                 await adminQuery(dir, 'd2', `UPDATE kamailio.${TABLE} SET v = v + 100 WHERE k = 'hot'`);
+                // Let d1 apply it (aborting our open transaction) before ours commits, so the
+                // conflict shows as 1213 at COMMIT rather than racing the abort.
+                await waitFor('d2 change applied on d1', async () => {
+                  const [r] = await adminQuery(dir, 'd1', `SELECT v FROM kamailio.${TABLE} WHERE k = 'hot'`);
+                  return r.v === was.v + 100;
+                });
+              }
               return runs;
             }),
         });
