@@ -150,6 +150,7 @@ describe('Galera cluster', () => {
 
     it('retries a certification conflict for a one-transaction write, reports it otherwise', async () => {
       const { dir } = lab();
+      await createTable(dir);
       const list = await open();
       await adminQuery(dir, 'd1', `INSERT INTO kamailio.${TABLE} (k, v) VALUES ('hot', 0)`);
       await waitFor(
