@@ -79,7 +79,17 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
         writeState(fresh);
       });
       // Back once mariadbd answers; SST/IST may still run: the console follows wsrep state.
-      await waitMariadb(node.socket, node.pid, 300_000);
+      await waitMariadb(node.socket, node.pid, 300_000).catch((e: Error) => {
+        // The server's own reason (port taken, SST refused…) is in its error log.
+        const err = join(state.dir, name, 'mysqld.err');
+        const why = existsSync(err)
+          ? readFileSync(err, 'utf8')
+              .split('\n')
+              .filter((l) => /\[ERROR\]/.test(l))
+              .slice(-3)
+          : [];
+        throw new Error([e.message, ...why].join(' | '));
+      });
       return `${name} started (pid ${node.pid})`;
     }
   }

@@ -25,7 +25,7 @@ export function GaleraPreflight({ items, cnf }: { items: PreflightItem[]; cnf: R
           {Object.entries(cnf).map(([node, lines]) => (
             <pre
               key={node}
-              aria-label={`my.cnf for ${node}`}
+              title={`my.cnf for ${node}`}
               className="overflow-x-auto rounded bg-slate-100 p-2 text-xs"
             >
               {`# ${node}\n${lines.join('\n')}`}

@@ -78,7 +78,7 @@ describe('Galera console operations', () => {
       expect(order).toEqual(['d2: SHUTDOWN', 'd3: SHUTDOWN', 'd1: SHUTDOWN']);
       expect(failures).toEqual([]);
       expect(i).toBeGreaterThan(50);
-    });
+    }, 360_000);
 
     it('recovers a full outage: the most advanced node bootstrapped, the others rejoined', async () => {
       const { dir } = lab();
@@ -119,6 +119,6 @@ describe('Galera console operations', () => {
       expect(Number(rows[0].n)).toBe(1);
       await waitFor('writer again', async () => list.active() !== undefined, 15_000);
       expect((await writeKey(list, 'after-recovery')).node).toBeDefined();
-    });
+    }, 360_000);
   });
 });
