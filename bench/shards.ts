@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminQuery, down, type LabState, load, up } from '../lab/index.ts';
+import { adminQuery, down, type LabState, up } from '../lab/index.ts';
 import { seedUsers } from '../lab/schema.ts';
 import { percentile, runSipp } from '../lab/sipp.ts';
 import { ownerByRange, type ShardRange } from '../lib/shards/placement.ts';

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError, logError } from '@/lib/errors';
+import { every } from '@/lib/every';
 import { GaleraWriter } from '@/lib/galera/writer';
 import {
   ER_READ_ONLY,
@@ -74,9 +75,8 @@ export class ConnectionList {
    */
   private writer: NodeRuntime | undefined;
   private prober: Prober | null = null;
-  /** Galera mode: samples every node's wsrep status on the probe interval, rounds never overlap. */
-  private galeraTimer: NodeJS.Timeout | null = null;
-  private galeraSampling = false;
+  /** Galera mode: stops the loop that samples every node's wsrep status on the probe interval. */
+  private stopGalera: (() => void) | null = null;
   private probing = false;
   private probeAgain = false;
   /** Nodes being set read_only right now (fenced, and found writable). */
@@ -350,24 +350,18 @@ export class ConnectionList {
       this.applyVerdicts();
       void this.probeAll(false);
     });
-    if (this.galera && !this.galeraTimer) {
-      await this.sampleGalera();
-      this.galeraTimer = setInterval(() => void this.sampleGalera(), this.cfg.probeIntervalMs);
-      this.galeraTimer.unref();
+    if (this.galera && !this.stopGalera) {
+      // The first writer is known before the first statement; then one round per probe interval.
+      await this.sampleGalera(this.galera);
+      const g = this.galera;
+      this.stopGalera = every(this.cfg.probeIntervalMs, () => this.sampleGalera(g));
     }
   }
 
   /** Galera's writer choice follows wsrep state, which the reachability prober does not read. */
-  private async sampleGalera(): Promise<void> {
-    const g = this.galera;
-    if (!g || this.galeraSampling) return;
-    this.galeraSampling = true;
-    try {
-      await Promise.all(this.nodes.map((n) => g.sample(n.handle.config, this.probeTimeoutMs())));
-      await this.probeAll(false);
-    } finally {
-      this.galeraSampling = false;
-    }
+  private async sampleGalera(g: GaleraWriter): Promise<void> {
+    await Promise.all(this.nodes.map((n) => g.sample(n.handle.config, this.probeTimeoutMs())));
+    await this.probeAll(false);
   }
 
   /** The fence state, and any failover the detector's verdicts imply. */
@@ -446,8 +440,8 @@ export class ConnectionList {
   }
 
   async close(): Promise<void> {
-    if (this.galeraTimer) clearInterval(this.galeraTimer);
-    this.galeraTimer = null;
+    this.stopGalera?.();
+    this.stopGalera = null;
     await this.prober?.close();
     this.prober = null;
     await Promise.all(this.nodes.map((n) => n.handle.close()));

@@ -1,7 +1,6 @@
 import 'server-only';
 import type { Kysely } from 'kysely';
 import { getConfig } from '@/lib/config/load';
-import type { ConnectionList } from '@/lib/db';
 import { errorErrno } from '@/lib/db/classify';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
