@@ -5,18 +5,23 @@ import { generatePassword } from '@/lib/generate-password';
 import { digestHashes } from '@/lib/users/hash';
 import { createUser, setPassword } from '@/lib/users/mutations';
 
-// The account the synthetic REGISTER uses, one per domain. Its password is made up by this
-// console process and set once (create, or reset if the account exists), so no secret is
-// stored anywhere; the probe needs only the HA1.
+// The accounts the synthetic REGISTER uses: one per SIP server and domain. Its password is made
+// up by this console process and set once (create, or reset if the account exists), so no
+// secret is stored anywhere; the probe needs only the HA1. One account per server, because two
+// servers writing the same address-of-record through two databases delete each other's rows:
+// the delete replicated from one node then finds nothing on the other, and replication stops
+// with error 1032 (the paper's two-writer window).
 
-export const PROBE_USER = 'sipha-probe';
+export function probeUser(server: string): string {
+  return `sipha-probe-${server}`;
+}
 
 const g = globalThis as unknown as { __siphaProbeAccounts?: Map<string, Promise<string>> };
 
-async function provision(domain: string): Promise<string> {
+async function provision(server: string, domain: string): Promise<string> {
   const password = generatePassword(24);
-  const key = { username: PROBE_USER, domain };
-  const entry = { actor: 'console', action: 'probe.account', target: `${PROBE_USER}@${domain}` };
+  const key = { username: probeUser(server), domain };
+  const entry = { actor: 'console', action: 'probe.account', target: `${key.username}@${domain}` };
   try {
     let r: { node: string };
     try {
@@ -38,15 +43,16 @@ async function provision(domain: string): Promise<string> {
   return digestHashes({ ...key, password }).ha1;
 }
 
-/** The probe account's HA1 in `domain`, provisioning it on first use (retried after a failure). */
-export function probeAccount(domain: string): Promise<string> {
+/** `server`'s probe account's HA1 in `domain`, provisioned on first use (retried after a failure). */
+export function probeAccount(server: string, domain: string): Promise<string> {
   g.__siphaProbeAccounts ??= new Map();
   const cache = g.__siphaProbeAccounts;
-  let p = cache.get(domain);
+  const key = `${server}@${domain}`;
+  let p = cache.get(key);
   if (!p) {
-    p = provision(domain);
-    cache.set(domain, p);
-    p.catch(() => cache.delete(domain));
+    p = provision(server, domain);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
   }
   return p;
 }

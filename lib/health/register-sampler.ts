@@ -1,7 +1,7 @@
 import 'server-only';
 import type { SipServerConfig } from '@/lib/config/schema';
 import { probeRegister } from '@/lib/sip/register-probe';
-import { PROBE_USER, probeAccount } from './probe-account';
+import { probeAccount, probeUser } from './probe-account';
 import type { RegisterProbeStatus } from './types';
 
 // The synthetic REGISTER through every SIP server, every 5 s in the background, each bounded
@@ -32,24 +32,24 @@ class RegisterSampler {
     if (this.running) return;
     this.running = true;
     try {
-      // One domain a round, in turn: each has its own probe account.
+      // One domain a round, in turn; each server has its own probe account there.
       const domain = this.domains[this.turn++ % this.domains.length]!;
-      // No account yet (no node takes writes): nothing to probe with; the next round retries.
-      const ha1 = await probeAccount(domain).catch(() => null);
-      if (!ha1) return;
-      await Promise.all(this.servers.map((s) => this.probe(s, domain, ha1)));
+      await Promise.all(this.servers.map((s) => this.probe(s, domain)));
     } finally {
       this.running = false;
     }
   }
 
-  private async probe(s: SipServerConfig, domain: string, ha1: string) {
+  private async probe(s: SipServerConfig, domain: string) {
     if (!s.udpPort) return;
+    // No account yet (no node takes writes): nothing to probe with; the next round retries.
+    const ha1 = await probeAccount(s.name, domain).catch(() => null);
+    if (!ha1) return;
     const r = await probeRegister({
       host: s.host,
       port: s.udpPort,
       domain,
-      username: PROBE_USER,
+      username: probeUser(s.name),
       ha1,
       expires: 30,
       timeoutMs: REGISTER_TIMEOUT_MS,
