@@ -57,7 +57,13 @@ test.describe('health', () => {
     await expect(page.getByRole('article', { name: 'SIP server p1' })).toHaveAttribute('data-state', 'down', {
       timeout: 5000,
     });
-    await expect(page.getByRole('article', { name: 'SIP server p2' })).toHaveAttribute('data-state', 'up');
+    // p2 serves on. After an earlier spec stopped both databases, its db_cluster retries them only
+    // after its inactive interval (30 s in the lab), so allow for that.
+    await expect(page.getByRole('article', { name: 'SIP server p2' })).toHaveAttribute(
+      'data-state',
+      /^(up|warn)$/,
+      { timeout: 45_000 },
+    );
 
     await signal(labDir, 'd2', 'stop');
     await expect(page.getByRole('row', { name: 'node d2' })).toHaveAttribute('data-state', 'down', {
