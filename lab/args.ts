@@ -71,8 +71,15 @@ export const VERBS: Record<string, Verb> = {
     hint: { site: 'p1', rate: '280', users: '100', duration: '60', transport: 'udp|tcp', calls: 'R' },
   },
   call: {
-    options: { from: 'value', to: 'value', site: 'value', rate: 'value', duration: 'value' },
-    hint: { from: 'U', to: 'U', site: 'p2', rate: 'R', duration: 'S' },
+    options: {
+      from: 'value',
+      to: 'value',
+      site: 'value',
+      'callee-site': 'value',
+      rate: 'value',
+      duration: 'value',
+    },
+    hint: { from: 'U', to: 'U', site: 'p2', 'callee-site': 'p1', rate: 'R', duration: 'S' },
   },
 };
 

@@ -217,6 +217,7 @@ async function main(): Promise<number> {
         from: f.from,
         to: f.to,
         site: typeof f.site === 'string' ? f.site : undefined,
+        calleeSite: typeof f['callee-site'] === 'string' ? f['callee-site'] : undefined,
         rate: num(f, 'rate', 1),
         duration: f.duration === undefined ? undefined : num(f, 'duration', 1),
       });
