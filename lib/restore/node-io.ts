@@ -1,11 +1,9 @@
 import 'server-only';
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { ConnectionList, NodeRuntime } from '@/lib/db/connection-list';
-import type { DB } from '@/lib/db/schema';
-import { type Dialect, dialectFor, type Statement } from '../dialect';
+import type { ConnectionList, NodeRuntime, Stmt } from '@/lib/db/connection-list';
+import { type Dialect, dialectFor } from '../dialect';
 import { normalizeReplicaStatus, type ReplicaStatus } from '../health/replication/status';
 
-// Per-node helpers of the restore: every statement goes to one named node (list.onNode, no
+// Per-node helpers of the restore: every statement goes to one named node (list.on, no
 // failover) and is spelled by the dialect.
 
 export interface NodeCtx {
@@ -19,25 +17,18 @@ export async function nodeCtx({ list, name }: { list: ConnectionList; name: stri
   const node = list.node(name);
   let version = node.version;
   if (!version) {
-    const r = await list.onNode(node, (db) =>
-      db.executeQuery<{ v: string }>(CompiledQuery.raw('SELECT VERSION() AS v')),
-    );
-    version = r.rows[0]?.v ?? '';
+    const [r] = await list.on(node).rows<{ v: string }>('SELECT VERSION() AS v');
+    version = r?.v ?? '';
   }
   return { list, node, name, dialect: dialectFor(version) };
 }
 
-export async function exec<R = Record<string, unknown>>(db: Kysely<DB>, s: Statement): Promise<R[]> {
-  const r = await db.executeQuery<R>(CompiledQuery.raw(s.sql, [...(s.params ?? [])]));
-  return r.rows;
-}
-
 export function onCtx<R = Record<string, unknown>>(
   c: NodeCtx,
-  s: Statement,
+  s: Stmt | string,
   timeoutMs?: number,
 ): Promise<R[]> {
-  return c.list.onNode(c.node, (db) => exec<R>(db, s), timeoutMs);
+  return c.list.on(c.node).rows<R>(s, timeoutMs);
 }
 
 export interface Positions {

@@ -19,10 +19,7 @@ export async function lockStep(run: RunContext): Promise<void> {
     onLeaseExpired: () => run.emit(),
   });
   try {
-    await Promise.all([
-      onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }),
-      onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' }),
-    ]);
+    await Promise.all([onCtx(t, 'SELECT 1'), onCtx(s, 'SELECT 1')]);
     // The steps since catch-up (precheck, blockers) let the survivor run ahead again: close
     // that gap while it still takes writes, so the final wait under the lock is a few events.
     if (o.procedure === 'sipha')

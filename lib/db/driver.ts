@@ -1,0 +1,40 @@
+import 'server-only';
+import type { ConnectionOptions } from 'mysql2';
+import type { NodeConfig } from '@/lib/config/schema';
+
+// The one set of mysql2 options for every connection the console opens to a node: the
+// connection list's pools, its dedicated sessions (read-locks, snapshots, repairs), the
+// wizard's sessions and Galera's wsrep probes. So a column has one JavaScript shape on every
+// path: DATETIME/TIMESTAMP → Date read as UTC, BIGINT → number (a string only beyond 2^53),
+// DECIMAL → string.
+export const DRIVER_OPTIONS = {
+  dateStrings: false,
+  timezone: 'Z',
+  supportBigNumbers: true,
+  bigNumberStrings: false,
+  charset: 'utf8mb4',
+  multipleStatements: false,
+} as const satisfies ConnectionOptions;
+
+// Timeouts, one policy: connecting is bounded by the configured connectTimeoutMs everywhere;
+// every statement is bounded, by queryTimeoutMs on the pools and by the bound a dedicated
+// session is opened with (a probe's short one, a lease, or LONG_WORK_MS for copies and checksums);
+// `withQueryTimeout` raises or lowers the bound of the statements run inside it, on both.
+
+/** The bound of a statement that does long work on purpose (a table copy, a chunk checksum). */
+export const LONG_WORK_MS = 10 * 60_000;
+
+export function connectionOptions(
+  config: NodeConfig,
+  { connectTimeoutMs, database = true }: { connectTimeoutMs: number; database?: boolean },
+): ConnectionOptions {
+  return {
+    ...DRIVER_OPTIONS,
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    ...(database ? { database: config.database } : {}),
+    connectTimeout: connectTimeoutMs,
+  };
+}
