@@ -38,3 +38,24 @@ export function connectionOptions(
     connectTimeout: connectTimeoutMs,
   };
 }
+
+/**
+ * A value as restore's row diff and repair hold it: compared across nodes as JSON, shown to the
+ * operator and written back. A Date becomes its UTC DATETIME literal (what the server stores),
+ * binary becomes hex, a bigint its digits.
+ */
+export function plainValue(v: unknown): unknown {
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return '0000-00-00 00:00:00';
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/(\.000)?Z$/, '');
+  }
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  return typeof v === 'bigint' ? String(v) : v;
+}
+
+export function plainRow(r: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)]));
+}

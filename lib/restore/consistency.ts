@@ -1,4 +1,5 @@
 import 'server-only';
+import { plainRow } from '@/lib/db/driver';
 import { checksumStatement, checksumsOf, sameChecksum } from '@/lib/dialect/checksum';
 import { quoteIdent } from '../dialect/quote';
 import { type NodeCtx, onCtx } from './node-io';
@@ -47,17 +48,6 @@ async function columnsOf(c: NodeCtx, table: string): Promise<string[]> {
   return rows.map((r) => r.c);
 }
 
-const norm = (v: unknown): unknown =>
-  v instanceof Date
-    ? v.toISOString()
-    : Buffer.isBuffer(v)
-      ? v.toString('hex')
-      : typeof v === 'bigint'
-        ? String(v)
-        : v;
-const normRow = (r: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)]));
-
 /** Rows that differ between the two nodes, key by key; at most `limit` of them. */
 export async function diffTable({
   survivor,
@@ -103,8 +93,8 @@ export async function diffTable({
           30_000,
         );
       const [ra, rb] = await Promise.all([rows(survivor), rows(target)]);
-      const ma = new Map(ra.map((r) => [String(r[key]), normRow(r)]));
-      const mb = new Map(rb.map((r) => [String(r[key]), normRow(r)]));
+      const ma = new Map(ra.map((r) => [String(r[key]), plainRow(r)]));
+      const mb = new Map(rb.map((r) => [String(r[key]), plainRow(r)]));
       for (const k of new Set([...ma.keys(), ...mb.keys()])) {
         const x = ma.get(k) ?? null;
         const y = mb.get(k) ?? null;

@@ -1,5 +1,6 @@
 import 'server-only';
-import type { ConnectionList, NodeRuntime, Stmt } from '@/lib/db/connection-list';
+import type { ConnectionList, NodeRuntime, Session, Stmt } from '@/lib/db/connection-list';
+import { LONG_WORK_MS } from '@/lib/db/driver';
 import { type Dialect, dialectFor } from '../dialect';
 import { normalizeReplicaStatus, type ReplicaStatus } from '../health/replication/status';
 
@@ -44,4 +45,42 @@ export async function positions(c: NodeCtx): Promise<Positions> {
 export async function replicaStatus(c: NodeCtx): Promise<ReplicaStatus | null> {
   const [row] = await onCtx(c, c.dialect.replicaStatus());
   return row ? normalizeReplicaStatus(c.dialect.version.flavor, row) : null;
+}
+
+/**
+ * A dedicated session on each node of the pair (snapshots, repairs), in UTC, prepared by the
+ * same `setup` statements; both are dropped if either cannot be opened or prepared.
+ */
+export async function openPair({
+  survivor,
+  target,
+  setup,
+}: {
+  survivor: NodeCtx;
+  target: NodeCtx;
+  setup: string[];
+}): Promise<{ survivor: Session; target: Session; close(): Promise<void> }> {
+  const open = async (c: NodeCtx) => {
+    const s = await c.list.openSession(c.name, { statementTimeoutMs: LONG_WORK_MS });
+    try {
+      for (const sql of ["SET SESSION time_zone = '+00:00'", ...setup]) await s.rows(sql);
+      return s;
+    } catch (err) {
+      s.destroy();
+      throw err;
+    }
+  };
+  const [a, b] = await Promise.allSettled([open(survivor), open(target)]);
+  if (a.status === 'rejected' || b.status === 'rejected') {
+    for (const r of [a, b]) if (r.status === 'fulfilled') r.value.destroy();
+    throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
+  }
+  const pair = [a.value, b.value];
+  return {
+    survivor: a.value,
+    target: b.value,
+    close: async () => {
+      await Promise.all(pair.map((s) => s.close()));
+    },
+  };
 }

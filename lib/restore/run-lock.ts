@@ -13,9 +13,9 @@ export async function lockStep(run: RunContext): Promise<void> {
   // Everything that can be prepared is, before FTWRL: the lock session is connected, both
   // pools hold a warm connection, the dialects are known.
   const lock = await ReadLock.prepare({
-    node: s.node.handle.config,
+    list: s.list,
+    node: s.name,
     leaseMs: run.leaseMs,
-    connectTimeoutMs: 2000,
     onLeaseExpired: () => run.emit(),
   });
   try {

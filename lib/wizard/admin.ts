@@ -1,17 +1,18 @@
 import 'server-only';
-import mysql, { type Connection } from 'mysql2/promise';
 import type { NodeConfig } from '@/lib/config/schema';
-import { AppError } from '@/lib/errors';
+import { LONG_WORK_MS } from '@/lib/db/driver';
+import { openSession, type Session } from '@/lib/db/sessions';
 import { type Dialect, detectFlavor, dialectFor, type ServerVersion } from '../dialect';
 
 // The wizard talks to each node directly with the configured console account (no failover,
-// no default database: a fresh replica does not have the SIP database yet). One connection per
-// node per step; closed when the step ends.
+// no default database: a fresh replica does not have the SIP database yet), on a dedicated
+// session of the same kind the connection list opens (lib/db/sessions.ts: same driver options,
+// every statement bounded). One session per node per step; closed when the step ends.
 
 export interface AdminConn {
   name: string;
   config: NodeConfig;
-  conn: Connection;
+  conn: Session;
   version: ServerVersion;
   versionText: string;
   dialect: Dialect;
@@ -27,52 +28,31 @@ export async function openAdmin({
   node: NodeConfig;
   connectTimeoutMs?: number;
 }): Promise<AdminConn> {
-  let conn: Connection;
+  // Steps copy whole tables and wait for replication: long work, bounded generously.
+  const conn = await openSession(node, {
+    connectTimeoutMs,
+    statementTimeoutMs: LONG_WORK_MS,
+    database: false,
+  });
   try {
-    conn = await mysql.createConnection({
-      host: node.host,
-      port: node.port,
-      user: node.user,
-      password: node.password,
-      connectTimeout: connectTimeoutMs,
-      charset: 'utf8mb4',
-      timezone: 'Z',
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-    });
+    const [r = {}] = await conn.rows<Row>('SELECT VERSION() AS v, @@version_comment AS c');
+    const version = detectFlavor(String(r.v), String(r.c ?? ''));
+    return {
+      name: node.name,
+      config: node,
+      conn,
+      version,
+      versionText: String(r.v),
+      dialect: dialectFor(version),
+    };
   } catch (err) {
-    throw new AppError(
-      'unavailable:database',
-      `Cannot connect to ${node.name} (${node.host}:${node.port}): ${connectMessage(err)}`,
-      { cause: err },
-    );
+    conn.destroy();
+    throw err;
   }
-  conn.on('error', () => undefined);
-  const [rows] = await conn.query('SELECT VERSION() AS v, @@version_comment AS c');
-  const r = (rows as Row[])[0] ?? {};
-  const version = detectFlavor(String(r.v), String(r.c ?? ''));
-  return {
-    name: node.name,
-    config: node,
-    conn,
-    version,
-    versionText: String(r.v),
-    dialect: dialectFor(version),
-  };
-}
-
-function connectMessage(err: unknown): string {
-  const e = err as { code?: string; errno?: number; sqlMessage?: string };
-  if (e.errno === 1045)
-    return 'access denied for the configured user (check user and password in the configuration)';
-  if (e.code === 'ECONNREFUSED') return 'connection refused (is the server running, is the port right?)';
-  if (e.code === 'ETIMEDOUT') return 'timed out (host unreachable or firewalled)';
-  return e.sqlMessage ?? e.code ?? 'connection failed';
 }
 
 export async function closeAll(conns: Iterable<AdminConn>): Promise<void> {
-  await Promise.all([...conns].map((c) => c.conn.end().catch(() => c.conn.destroy())));
+  await Promise.all([...conns].map((c) => c.conn.close()));
 }
 
 /** Opens one admin connection per node, runs fn, always closes them. */
@@ -87,17 +67,4 @@ export async function withAdmins<T>(
   } finally {
     await closeAll(conns.values());
   }
-}
-
-export async function rows({
-  c,
-  sql,
-  params,
-}: {
-  c: AdminConn;
-  sql: string;
-  params?: readonly unknown[];
-}): Promise<Row[]> {
-  const [r] = await c.conn.query(sql, params as unknown[] | undefined);
-  return r as Row[];
 }

@@ -39,7 +39,7 @@ export async function runNodesStep({
         io.note(n.name, `connected as ${n.user}: ${c.versionText}`);
         out.push({ ...base, ok: true, version: c.versionText, flavor: c.version.flavor });
       } finally {
-        await c.conn.end();
+        await c.conn.close();
       }
     } catch (err) {
       out.push({ ...base, ok: false, error: err instanceof Error ? err.message : String(err) });
