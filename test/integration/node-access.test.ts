@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { plainRow } from '@/lib/db/driver';
 import { AppError } from '@/lib/errors';
+import { probeWsrep } from '@/lib/galera/probe';
 import { openAdmin } from '@/lib/wizard/admin';
 import { createIO } from '@/lib/wizard/io';
 import { adminQuery } from '../../lab/index.ts';
@@ -98,5 +99,11 @@ describe('reaching a node', () => {
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('unavailable:database');
     expect((err as AppError).message).toBe('Cannot open a session on d2: connection refused.');
+  });
+
+  it("probes a node's wsrep status on a short session: up without Galera, refused in words", async () => {
+    const d1 = labConfig(lab().state.configPath).nodes.find((n) => n.name === 'd1')!;
+    expect(await probeWsrep(d1, 1000)).toEqual({ ok: true, status: null });
+    expect(await probeWsrep({ ...d1, port: 1 }, 1000)).toEqual({ ok: false, error: 'connection refused' });
   });
 });
