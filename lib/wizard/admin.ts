@@ -1,13 +1,18 @@
 import 'server-only';
 import type { NodeConfig } from '@/lib/config/schema';
+import type { SessionUse } from '@/lib/db/connection-list';
 import { LONG_WORK_MS } from '@/lib/db/driver';
-import { openSession, type Session } from '@/lib/db/sessions';
+import type { Session } from '@/lib/db/sessions';
 import { type Dialect, detectFlavor, dialectFor, type ServerVersion } from '../dialect';
+import type { WizardContext } from './context';
 
 // The wizard talks to each node directly with the configured console account (no failover,
 // no default database: a fresh replica does not have the SIP database yet), on a dedicated
-// session of the same kind the connection list opens (lib/db/sessions.ts: same driver options,
-// every statement bounded). One session per node per step; closed when the step ends.
+// session the connection list opens (ctx.openSession = list.openSession). One session per node
+// per step; closed when the step ends.
+
+/** The wizard's sessions: steps copy whole tables and wait for replication, bounded generously. */
+export const WIZARD_SESSION: SessionUse = { statementTimeoutMs: LONG_WORK_MS, database: false };
 
 export interface AdminConn {
   name: string;
@@ -21,19 +26,10 @@ export interface AdminConn {
 // biome-ignore lint/suspicious/noExplicitAny: rows of SHOW/SELECT statements are read by column name.
 export type Row = Record<string, any>;
 
-export async function openAdmin({
-  node,
-  connectTimeoutMs = 3000,
-}: {
-  node: NodeConfig;
-  connectTimeoutMs?: number;
-}): Promise<AdminConn> {
-  // Steps copy whole tables and wait for replication: long work, bounded generously.
-  const conn = await openSession(node, {
-    connectTimeoutMs,
-    statementTimeoutMs: LONG_WORK_MS,
-    database: false,
-  });
+type Opener = Pick<WizardContext, 'openSession'>;
+
+export async function openAdmin({ ctx, node }: { ctx: Opener; node: NodeConfig }): Promise<AdminConn> {
+  const conn = await ctx.openSession(node.name);
   try {
     const [r = {}] = await conn.rows<Row>('SELECT VERSION() AS v, @@version_comment AS c');
     const version = detectFlavor(String(r.v), String(r.c ?? ''));
@@ -57,12 +53,13 @@ export async function closeAll(conns: Iterable<AdminConn>): Promise<void> {
 
 /** Opens one admin connection per node, runs fn, always closes them. */
 export async function withAdmins<T>(
+  ctx: Opener,
   nodes: NodeConfig[],
   fn: (conns: Map<string, AdminConn>) => Promise<T>,
 ): Promise<T> {
   const conns = new Map<string, AdminConn>();
   try {
-    for (const node of nodes) conns.set(node.name, await openAdmin({ node }));
+    for (const node of nodes) conns.set(node.name, await openAdmin({ ctx, node }));
     return await fn(conns);
   } finally {
     await closeAll(conns.values());

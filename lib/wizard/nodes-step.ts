@@ -34,7 +34,7 @@ export async function runNodesStep({
       replicationPort: choice.replicationPort,
     };
     try {
-      const c = await openAdmin({ node: n });
+      const c = await openAdmin({ ctx, node: n });
       try {
         io.note(n.name, `connected as ${n.user}: ${c.versionText}`);
         out.push({ ...base, ok: true, version: c.versionText, flavor: c.version.flavor });

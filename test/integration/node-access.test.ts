@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionList } from '@/lib/db/connection-list';
+import { ConnectionList } from '@/lib/db/connection-list';
 import { plainRow } from '@/lib/db/driver';
 import { AppError } from '@/lib/errors';
 import { probeWsrep } from '@/lib/galera/probe';
-import { openAdmin } from '@/lib/wizard/admin';
+import { openAdmin, WIZARD_SESSION } from '@/lib/wizard/admin';
 import { createIO } from '@/lib/wizard/io';
 import { adminQuery } from '../../lab/index.ts';
 import { labConfig, openList } from '../helpers/console-list';
@@ -43,7 +43,10 @@ describe('reaching a node', () => {
     const onNode = (await list.on('d1').rows(SELECT))[0]!;
     const onSession = await list.session('d1', async (s) => (await s.rows(SELECT))[0]!);
     const d1 = labConfig(lab().state.configPath).nodes.find((n) => n.name === 'd1')!;
-    const admin = await openAdmin({ node: d1 });
+    const admin = await openAdmin({
+      ctx: { openSession: (n) => list.openSession(n, WIZARD_SESSION) },
+      node: d1,
+    });
     const wizard = await createIO({ dryRun: false })
       .read(admin, SELECT)
       .finally(() => admin.conn.close());
@@ -94,11 +97,22 @@ describe('reaching a node', () => {
     await expect(
       list.session('d1', (s) => s.rows('SELECT SLEEP(5)'), { statementTimeoutMs: 300 }),
     ).rejects.toMatchObject({ code: 'PROTOCOL_SEQUENCE_TIMEOUT' });
-    const d2 = labConfig(lab().state.configPath).nodes.find((n) => n.name === 'd2')!;
-    const err = await openAdmin({ node: { ...d2, port: 1, password: 'secret-not-shown' } }).catch((e) => e);
-    expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).code).toBe('unavailable:database');
-    expect((err as AppError).message).toBe('Cannot open a session on d2: connection refused.');
+    const cfg = labConfig(lab().state.configPath);
+    const moved = new ConnectionList(
+      {
+        ...cfg,
+        nodes: cfg.nodes.map((n) => (n.name === 'd2' ? { ...n, port: 1, password: 'secret-not-shown' } : n)),
+      },
+      'test',
+    );
+    try {
+      const err = await moved.openSession('d2').catch((e) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe('unavailable:database');
+      expect((err as AppError).message).toBe('Cannot open a session on d2: connection refused.');
+    } finally {
+      await moved.close();
+    }
   });
 
   it("probes a node's wsrep status on a short session: up without Galera, refused in words", async () => {
