@@ -16,10 +16,11 @@ export const DRIVER_OPTIONS = {
   multipleStatements: false,
 } as const satisfies ConnectionOptions;
 
-// Timeouts, one policy: connecting is bounded by the configured connectTimeoutMs everywhere;
-// every statement is bounded, by queryTimeoutMs on the pools and by the bound a dedicated
-// session is opened with (a probe's short one, a lease, or LONG_WORK_MS for copies and checksums);
-// `withQueryTimeout` raises or lowers the bound of the statements run inside it, on both.
+// Timeouts, one policy: connecting is bounded by the configured connectTimeoutMs (a probe's own
+// shorter bound for probes); every statement is bounded: on the pools by queryTimeoutMs, which
+// `withQueryTimeout` changes for the statements run inside it; on a dedicated session by the
+// bound it was opened with (queryTimeoutMs, a probe's, or LONG_WORK_MS for copies and
+// checksums), and only a session a lease destroys has none.
 
 /** The bound of a statement that does long work on purpose (a table copy, a chunk checksum). */
 export const LONG_WORK_MS = 10 * 60_000;

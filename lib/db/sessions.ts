@@ -6,7 +6,6 @@ import { AppError } from '@/lib/errors';
 import { errorCode } from './classify';
 import { connectionOptions } from './driver';
 import { describeConnectionError } from './probe';
-import { scopedTimeout } from './send-guard';
 
 // A dedicated session on one node: a connection of its own, outside the pool, for work that
 // must stay on one server session (a read-lock lives exactly as long as its connection, a
@@ -19,8 +18,8 @@ export type Row = Record<string, unknown>;
 export interface SessionOptions {
   connectTimeoutMs: number;
   /**
-   * The bound of each statement (`withQueryTimeout` overrides it); null for none: only for a
-   * session whose work is bounded otherwise (a read-lock's lease destroys the session).
+   * The bound of each statement; null for none: only for a session whose work is bounded
+   * otherwise (a read-lock's lease destroys the session).
    */
   statementTimeoutMs: number | null;
   /** false: no default database (a fresh node does not have the SIP database yet). */
@@ -57,7 +56,7 @@ export async function openSession(config: NodeConfig, opts: SessionOptions): Pro
   conn.on('error', () => undefined); // seen again by the next statement
   let closed = false;
   const query = async (sql: string, params?: readonly unknown[]): Promise<unknown> => {
-    const timeout = scopedTimeout() ?? opts.statementTimeoutMs ?? undefined;
+    const timeout = opts.statementTimeoutMs ?? undefined;
     try {
       const [r] = await conn.query({ sql, values: params as unknown[] | undefined, timeout });
       return r;
