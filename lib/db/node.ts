@@ -118,7 +118,7 @@ export function createNodeHandle(opts: {
  * So the socket is torn down and the pending statement failed the way mysql2 itself does on a
  * connect timeout (private API), then the connection leaves the pool.
  */
-export function breakConnection(c: { destroy(): void }): void {
+function breakConnection(c: PoolConnection): void {
   const raw = c as unknown as { stream?: { destroy(): void }; _handleNetworkError?(e: Error): void };
   raw.stream?.destroy();
   raw._handleNetworkError?.(
