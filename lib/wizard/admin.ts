@@ -12,7 +12,7 @@ import type { WizardContext } from './context';
 // per step; closed when the step ends.
 
 /** The wizard's sessions: steps copy whole tables and wait for replication, bounded generously. */
-export const WIZARD_SESSION: SessionUse = { statementTimeoutMs: LONG_WORK_MS, database: false };
+const WIZARD_SESSION: SessionUse = { statementTimeoutMs: LONG_WORK_MS, database: false };
 
 export interface AdminConn {
   name: string;
@@ -29,7 +29,7 @@ export type Row = Record<string, any>;
 type Opener = Pick<WizardContext, 'openSession'>;
 
 export async function openAdmin({ ctx, node }: { ctx: Opener; node: NodeConfig }): Promise<AdminConn> {
-  const conn = await ctx.openSession(node.name);
+  const conn = await ctx.openSession(node.name, WIZARD_SESSION);
   try {
     const [r = {}] = await conn.rows<Row>('SELECT VERSION() AS v, @@version_comment AS c');
     const version = detectFlavor(String(r.v), String(r.c ?? ''));

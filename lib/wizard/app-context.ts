@@ -2,7 +2,6 @@ import 'server-only';
 import { audit } from '@/lib/audit/log';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
-import { WIZARD_SESSION } from './admin';
 import type { WizardContext } from './context';
 import { kyselyStore } from './store';
 
@@ -18,6 +17,6 @@ export async function wizardContext({ actor }: { actor: string }): Promise<Wizar
     actor,
     audit,
     onGlobalsChanged: (nodes) => list.recycleSessions(nodes),
-    openSession: (node) => list.openSession(node, WIZARD_SESSION),
+    openSession: (node, use) => list.openSession(node, use),
   };
 }

@@ -4,7 +4,6 @@ import type { AuditEntry } from '../../lib/audit/log';
 import { parseConfig } from '../../lib/config/load';
 import { ConnectionList } from '../../lib/db/connection-list';
 import { migrateToLatest } from '../../lib/db/migrate';
-import { WIZARD_SESSION } from '../../lib/wizard/admin';
 import type { WizardContext } from '../../lib/wizard/context';
 import { createRun } from '../../lib/wizard/operations';
 import { startStep } from '../../lib/wizard/runner';
@@ -42,7 +41,7 @@ export async function wizardHarness({
     audit: async (e) => {
       audits.push(e);
     },
-    openSession: (node) => list.openSession(node, WIZARD_SESSION),
+    openSession: (node, use) => list.openSession(node, use),
   };
   return { ctx, list, audits, close: () => list.close() };
 }

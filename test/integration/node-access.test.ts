@@ -4,7 +4,7 @@ import { ConnectionList } from '@/lib/db/connection-list';
 import { plainRow } from '@/lib/db/driver';
 import { AppError } from '@/lib/errors';
 import { probeWsrep } from '@/lib/galera/probe';
-import { openAdmin, WIZARD_SESSION } from '@/lib/wizard/admin';
+import { openAdmin } from '@/lib/wizard/admin';
 import { createIO } from '@/lib/wizard/io';
 import { adminQuery } from '../../lab/index.ts';
 import { labConfig, openList } from '../helpers/console-list';
@@ -44,7 +44,7 @@ describe('reaching a node', () => {
     const onSession = await list.session('d1', async (s) => (await s.rows(SELECT))[0]!);
     const d1 = labConfig(lab().state.configPath).nodes.find((n) => n.name === 'd1')!;
     const admin = await openAdmin({
-      ctx: { openSession: (n) => list.openSession(n, WIZARD_SESSION) },
+      ctx: { openSession: (n, use) => list.openSession(n, use) },
       node: d1,
     });
     const wizard = await createIO({ dryRun: false })
