@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { adminQuery, down, up } from '../lab/index.ts';
-import { withQueryTimeout } from '../lib/db/node.ts';
+import { withQueryTimeout } from '../lib/db/send-guard.ts';
 import { encodeCursor } from '../lib/registrations/cursor.ts';
 import { listRegistrations } from '../lib/registrations/queries.ts';
 import { openList } from '../test/helpers/console-list.ts';

@@ -3,7 +3,7 @@ import { getConfig } from '@/lib/config/load';
 import type { ClusterConfig } from '@/lib/config/schema';
 import { ConnectionList, getConnectionList } from '@/lib/db';
 import { migrateToLatest } from '@/lib/db/migrate';
-import { AppError } from '@/lib/errors';
+import { AppError, logError } from '@/lib/errors';
 
 // The one way to reach a cluster's databases: one connection list per cluster. The first
 // (home) cluster's list is the console's list of today, so a single-cluster configuration runs
@@ -39,7 +39,7 @@ async function create(cluster: ClusterConfig): Promise<ConnectionList> {
   if (list.active())
     await list
       .write({ run: (db) => migrateToLatest(db as never) })
-      .catch((err) => console.error(`[sipha] migration on cluster ${cluster.name} failed`, err));
+      .catch((err) => logError(`migration on cluster ${cluster.name} failed`, err));
   return list;
 }
 

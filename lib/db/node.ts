@@ -1,30 +1,15 @@
 import 'server-only';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool, type Pool, type PoolConnection } from 'mysql2';
 import type { NodeConfig } from '@/lib/config/schema';
 import { NodeDownError } from './classify';
+import { connectionOptions } from './driver';
 import type { DB } from './schema';
+import { scopedTimeout, sendGuardError } from './send-guard';
 
 // One mysql2 pool and one Kysely per configured node. Every statement carries a timeout so a
 // hung server (SIGSTOP: the kernel accepts TCP, nothing answers) cannot hold a request longer
 // than the bound; long work (imports, snapshots) raises it for its own calls only.
-
-const timeoutScope = new AsyncLocalStorage<number>();
-const guardScope = new AsyncLocalStorage<() => Error | null>();
-
-export function withQueryTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  return timeoutScope.run(ms, fn);
-}
-
-/**
- * Checked right before each statement of `fn` is sent: an error stops it there. The connection
- * list's writes use it so that a statement that chose a node before the node was fenced never
- * reaches it afterwards (when the node wakes up from a hang, say).
- */
-export function withSendGuard<T>(guard: () => Error | null, fn: () => Promise<T>): Promise<T> {
-  return guardScope.run(guard, fn);
-}
 
 /** Raised when a connection could not be had: the statement never reached the server. */
 export class AcquireError extends Error {
@@ -65,23 +50,12 @@ export function createNodeHandle(opts: {
   const { config } = opts;
   const newPool = (): Pool => {
     const p = createPool({
-      host: config.host,
-      port: config.port,
-      user: config.user,
-      password: config.password,
-      database: config.database,
-      connectTimeout: opts.connectTimeoutMs,
+      ...connectionOptions(config, { connectTimeoutMs: opts.connectTimeoutMs }),
       connectionLimit: opts.poolSize ?? 10,
       maxIdle: opts.poolSize ?? 10,
       idleTimeout: 30_000,
       enableKeepAlive: true,
       keepAliveInitialDelay: 5_000,
-      dateStrings: false,
-      timezone: 'Z',
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      charset: 'utf8mb4',
-      multipleStatements: false,
     });
     // mysql2 emits errors of idle connections on the pool; they are seen again at use time.
     p.on('connection', (c) => c.on('error', () => undefined));
@@ -173,8 +147,8 @@ function wrapConnection(
   };
   return {
     query(sql: string, values: unknown[], cb?: (err: unknown, result?: unknown) => void) {
-      const timeout = timeoutScope.getStore() ?? defaultTimeout;
-      const down = cb ? (downError() ?? guardScope.getStore()?.() ?? null) : null;
+      const timeout = scopedTimeout() ?? defaultTimeout;
+      const down = cb ? (downError() ?? sendGuardError()) : null;
       if (cb && down) {
         broken = true;
         conn.destroy();

@@ -98,7 +98,10 @@ export async function removeNode(node: string, log: JobLog): Promise<string> {
 
 async function shutdown(list: ConnectionList, node: string, log: JobLog) {
   log('sql', `${node}: SHUTDOWN`);
-  await list.onNode(list.node(node), (db) => sql`SHUTDOWN`.execute(db)).catch(() => undefined);
+  await list
+    .on(node)
+    .run((db) => sql`SHUTDOWN`.execute(db))
+    .catch(() => undefined);
   await waitDown(list, node, log);
 }
 

@@ -9,17 +9,14 @@ export async function getPreflight() {
   const nodes: NodeSettings[] = await Promise.all(
     list.nodes.map(async (n) => {
       const vars = await list
-        .onNode(
-          n,
-          async (db) => {
-            const r = await sql<{
-              Variable_name: string;
-              Value: string;
-            }>`SHOW GLOBAL VARIABLES WHERE Variable_name IN (${sql.join(PREFLIGHT_VARS)})`.execute(db);
-            return Object.fromEntries(r.rows.map((x) => [x.Variable_name.toLowerCase(), String(x.Value)]));
-          },
-          1000,
-        )
+        .on(n)
+        .run(async (db) => {
+          const r = await sql<{
+            Variable_name: string;
+            Value: string;
+          }>`SHOW GLOBAL VARIABLES WHERE Variable_name IN (${sql.join(PREFLIGHT_VARS)})`.execute(db);
+          return Object.fromEntries(r.rows.map((x) => [x.Variable_name.toLowerCase(), String(x.Value)]));
+        }, 1000)
         .catch(() => null);
       return { node: n.handle.name, host: n.handle.config.host, vars };
     }),

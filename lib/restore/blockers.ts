@@ -1,5 +1,4 @@
 import 'server-only';
-import { CompiledQuery } from 'kysely';
 import { type NodeCtx, onCtx } from './node-io';
 import type { BlockerView } from './types';
 
@@ -20,19 +19,15 @@ export async function findBlockers({
   target: NodeCtx;
 }): Promise<BlockerView[]> {
   const out: BlockerView[] = [];
-  const trx = await survivor.list.onNode(survivor.node, (db) =>
-    db.executeQuery<{ id: number; user: string; secs: number; info: string | null }>(
-      CompiledQuery.raw(
-        `SELECT t.trx_mysql_thread_id AS id, COALESCE(p.USER, '') AS user,
+  const trx = await onCtx<{ id: number; user: string; secs: number; info: string | null }>(survivor, {
+    sql: `SELECT t.trx_mysql_thread_id AS id, COALESCE(p.USER, '') AS user,
                 TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS secs, LEFT(COALESCE(p.INFO, t.trx_query, ''), 200) AS info
            FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
           WHERE t.trx_started < NOW() - INTERVAL ? SECOND AND t.trx_mysql_thread_id <> CONNECTION_ID()
           ORDER BY t.trx_started LIMIT 20`,
-        [LONG_TRX_SECONDS],
-      ),
-    ),
-  );
-  for (const r of trx.rows)
+    params: [LONG_TRX_SECONDS],
+  });
+  for (const r of trx)
     out.push({
       kind: 'long_transaction',
       id: Number(r.id),
@@ -45,16 +40,12 @@ export async function findBlockers({
     const users = new Set(grantees.map((g) => /^'([^']*)'/.exec(g.grantee)?.[1] ?? '').filter(Boolean));
     users.delete(c.node.handle.config.user);
     if (users.size === 0) continue;
-    const sessions = await c.list.onNode(c.node, (db) =>
-      db.executeQuery<{ id: number; user: string; secs: number; info: string | null }>(
-        CompiledQuery.raw(
-          `SELECT ID AS id, USER AS user, TIME AS secs, LEFT(COALESCE(INFO, ''), 200) AS info FROM information_schema.PROCESSLIST
+    const sessions = await onCtx<{ id: number; user: string; secs: number; info: string | null }>(c, {
+      sql: `SELECT ID AS id, USER AS user, TIME AS secs, LEFT(COALESCE(INFO, ''), 200) AS info FROM information_schema.PROCESSLIST
             WHERE USER IN (${[...users].map(() => '?').join(', ')}) AND COMMAND <> 'Binlog Dump' ORDER BY TIME DESC LIMIT 20`,
-          [...users],
-        ),
-      ),
-    );
-    for (const r of sessions.rows)
+      params: [...users],
+    });
+    for (const r of sessions)
       out.push({
         kind: 'bypass_session',
         id: Number(r.id),

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Connection } from 'mysql2/promise';
+import type { Session } from '@/lib/db/connection-list';
 import { AppError } from '@/lib/errors';
 import type { CheckedTable } from './consistency';
 
@@ -26,14 +26,8 @@ export interface ChunkRange {
 
 const ident = (s: string) => `\`${s.replaceAll('`', '``')}\``;
 
-async function rows<R>(c: Connection, sql: string, params: unknown[] = []): Promise<R[]> {
-  const [r] = await c.query(sql, params);
-  return r as R[];
-}
-
-export async function columnsOf(c: Connection, table: CheckedTable): Promise<string[]> {
-  const r = await rows<{ c: string }>(
-    c,
+export async function columnsOf(c: Session, table: CheckedTable): Promise<string[]> {
+  const r = await c.rows<{ c: string }>(
     'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
     [table],
   );
@@ -57,8 +51,8 @@ export async function checksumTable({
   onStart,
   onChunk,
 }: {
-  survivor: Connection;
-  target: Connection;
+  survivor: Session;
+  target: Session;
   table: CheckedTable;
   chunkRows?: number;
   restRatio?: number;
@@ -70,22 +64,21 @@ export async function checksumTable({
     throw new AppError('conflict:state', `The columns of ${table} differ between the two nodes.`);
   const row = `CONCAT_WS('#', ${cs.map((c) => `${ident(c)}, ISNULL(${ident(c)})`).join(', ')})`;
   const agg = `COUNT(*) AS n, BIT_XOR(CAST(CONV(LEFT(MD5(${row}), 16), 16, 10) AS UNSIGNED)) AS x`;
-  const [count] = await rows<{ n: number }>(survivor, `SELECT COUNT(*) AS n FROM ${ident(table)}`);
+  const [count] = await survivor.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM ${ident(table)}`);
   const total = Number(count?.n ?? 0);
   onStart({ rows: total, chunks: Math.floor(total / chunkRows) + 1 });
   const differing: ChunkRange[] = [];
   let lo: string | null = null;
   for (;;) {
     const t0 = performance.now();
-    const [bound]: { k: unknown }[] = await rows<{ k: unknown }>(
-      survivor,
+    const [bound]: { k: unknown }[] = await survivor.rows<{ k: unknown }>(
       `SELECT id AS k FROM ${ident(table)} ${lo === null ? '' : 'WHERE id > ?'} ORDER BY id LIMIT 1 OFFSET ${chunkRows - 1}`,
       lo === null ? [] : [lo],
     );
     const hi: string | null = bound ? String(bound.k) : null;
     const w = rangeWhere({ lo, hi });
-    const sum = (c: Connection) =>
-      rows<{ n: number; x: unknown }>(c, `SELECT ${agg} FROM ${ident(table)} ${w.sql}`, w.params);
+    const sum = (c: Session) =>
+      c.rows<{ n: number; x: unknown }>(`SELECT ${agg} FROM ${ident(table)} ${w.sql}`, w.params);
     const [[a], [b]] = await Promise.all([sum(survivor), sum(target)]);
     const differs = Number(a?.n) !== Number(b?.n) || String(a?.x) !== String(b?.x);
     if (differs) differing.push({ table, lo, hi });

@@ -1,9 +1,8 @@
 import 'server-only';
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { DB } from '@/lib/db/schema';
+import { plainRow } from '@/lib/db/driver';
 import { checksumStatement, checksumsOf, sameChecksum } from '@/lib/dialect/checksum';
 import { quoteIdent } from '../dialect/quote';
-import type { NodeCtx } from './node-io';
+import { type NodeCtx, onCtx } from './node-io';
 import type { RowDiff, TableCheck } from './types';
 
 // Step e: are the two nodes identical? CHECKSUM TABLE for the verdict (one statement per node,
@@ -18,9 +17,6 @@ export type CheckedTable = (typeof CHECKED_TABLES)[number];
 const KEY: Record<CheckedTable, string> = { subscriber: 'id', location: 'ruid' };
 const CHUNK = 2000;
 
-const q = async <R>(db: Kysely<DB>, sql: string, params: unknown[] = []) =>
-  (await db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows;
-
 export async function checksumTables({
   c,
   timeoutMs,
@@ -28,9 +24,9 @@ export async function checksumTables({
   c: NodeCtx;
   timeoutMs?: number;
 }): Promise<Map<string, string | null>> {
-  const rows = await c.list.onNode(
-    c.node,
-    (db) => q<{ Table: string; Checksum: unknown }>(db, checksumStatement(CHECKED_TABLES)),
+  const rows = await onCtx<{ Table: string; Checksum: unknown }>(
+    c,
+    { sql: checksumStatement(CHECKED_TABLES) },
     timeoutMs,
   );
   return checksumsOf(rows);
@@ -45,26 +41,12 @@ export function compareChecksums(a: Map<string, string | null>, b: Map<string, s
 }
 
 async function columnsOf(c: NodeCtx, table: string): Promise<string[]> {
-  const rows = await c.list.onNode(c.node, (db) =>
-    q<{ c: string }>(
-      db,
-      'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
-      [table],
-    ),
-  );
+  const rows = await onCtx<{ c: string }>(c, {
+    sql: 'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    params: [table],
+  });
   return rows.map((r) => r.c);
 }
-
-const norm = (v: unknown): unknown =>
-  v instanceof Date
-    ? v.toISOString()
-    : Buffer.isBuffer(v)
-      ? v.toString('hex')
-      : typeof v === 'bigint'
-        ? String(v)
-        : v;
-const normRow = (r: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)]));
 
 /** Rows that differ between the two nodes, key by key; at most `limit` of them. */
 export async function diffTable({
@@ -85,13 +67,10 @@ export async function diffTable({
   let lo: unknown = null;
   for (;;) {
     // The chunk's upper bound comes from the survivor; the last chunk is open-ended on both sides.
-    const [bound] = await survivor.list.onNode(survivor.node, (db) =>
-      q<{ k: unknown }>(
-        db,
-        `SELECT ${quoteIdent(key)} AS k FROM ${quoteIdent(table)} ${lo === null ? '' : `WHERE ${quoteIdent(key)} > ?`} ORDER BY ${quoteIdent(key)} LIMIT 1 OFFSET ${CHUNK - 1}`,
-        lo === null ? [] : [lo],
-      ),
-    );
+    const [bound] = await onCtx<{ k: unknown }>(survivor, {
+      sql: `SELECT ${quoteIdent(key)} AS k FROM ${quoteIdent(table)} ${lo === null ? '' : `WHERE ${quoteIdent(key)} > ?`} ORDER BY ${quoteIdent(key)} LIMIT 1 OFFSET ${CHUNK - 1}`,
+      params: lo === null ? [] : [lo],
+    });
     const hi = bound?.k ?? null;
     const where = [
       lo === null ? '' : `${quoteIdent(key)} > ?`,
@@ -100,27 +79,22 @@ export async function diffTable({
     const params = [...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const crc = (c: NodeCtx) =>
-      c.list.onNode(
-        c.node,
-        (db) =>
-          q<{ n: number; x: unknown }>(
-            db,
-            `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${quoteIdent(table)} ${whereSql}`,
-            params,
-          ),
+      onCtx<{ n: number; x: unknown }>(
+        c,
+        { sql: `SELECT COUNT(*) AS n, ${crcExpr} AS x FROM ${quoteIdent(table)} ${whereSql}`, params },
         30_000,
       );
     const [a, b] = await Promise.all([crc(survivor), crc(target)]);
     if (Number(a[0]?.n) !== Number(b[0]?.n) || String(a[0]?.x) !== String(b[0]?.x)) {
       const rows = (c: NodeCtx) =>
-        c.list.onNode(
-          c.node,
-          (db) => q<Record<string, unknown>>(db, `SELECT * FROM ${quoteIdent(table)} ${whereSql}`, params),
+        onCtx<Record<string, unknown>>(
+          c,
+          { sql: `SELECT * FROM ${quoteIdent(table)} ${whereSql}`, params },
           30_000,
         );
       const [ra, rb] = await Promise.all([rows(survivor), rows(target)]);
-      const ma = new Map(ra.map((r) => [String(r[key]), normRow(r)]));
-      const mb = new Map(rb.map((r) => [String(r[key]), normRow(r)]));
+      const ma = new Map(ra.map((r) => [String(r[key]), plainRow(r)]));
+      const mb = new Map(rb.map((r) => [String(r[key]), plainRow(r)]));
       for (const k of new Set([...ma.keys(), ...mb.keys()])) {
         const x = ma.get(k) ?? null;
         const y = mb.get(k) ?? null;

@@ -1,5 +1,6 @@
 import 'server-only';
-import type { Connection } from 'mysql2/promise';
+import type { Session } from '@/lib/db/connection-list';
+import { plainRow } from '@/lib/db/driver';
 import { AppError } from '@/lib/errors';
 import { type ChunkRange, rangeWhere } from './chunk-checksum';
 import type { CheckedTable } from './consistency';
@@ -16,14 +17,10 @@ export const MAX_DIFF_ROWS = 20_000;
 
 type Row = Record<string, unknown>;
 
-const norm = (v: unknown): unknown =>
-  Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v;
-const normRow = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)]));
-
-async function chunkRows(c: Connection, r: ChunkRange): Promise<Row[]> {
+async function chunkRows(c: Session, r: ChunkRange): Promise<Row[]> {
   const w = rangeWhere(r);
-  const [rows] = await c.query(`SELECT * FROM \`${r.table}\` ${w.sql} ORDER BY id`, w.params);
-  return (rows as Row[]).map(normRow);
+  const rows = await c.rows<Row>(`SELECT * FROM \`${r.table}\` ${w.sql} ORDER BY id`, w.params);
+  return rows.map(plainRow);
 }
 
 export async function diffChunks({
@@ -32,8 +29,8 @@ export async function diffChunks({
   table,
   chunks,
 }: {
-  survivor: Connection;
-  target: Connection;
+  survivor: Session;
+  target: Session;
   table: CheckedTable;
   chunks: ChunkRange[];
 }): Promise<RowDiff[]> {

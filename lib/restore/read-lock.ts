@@ -1,6 +1,5 @@
 import 'server-only';
-import { type Connection, createConnection } from 'mysql2/promise';
-import type { NodeConfig } from '@/lib/config/schema';
+import type { ConnectionList, Session } from '@/lib/db/connection-list';
 
 // Step c: the read-lock on the survivor.
 //
@@ -19,14 +18,14 @@ import type { NodeConfig } from '@/lib/config/schema';
 // and the run aborts, whatever step it was in.
 
 export interface ReadLockOptions {
-  node: NodeConfig;
+  list: ConnectionList;
+  node: string;
   leaseMs: number;
-  connectTimeoutMs: number;
   onLeaseExpired: () => void;
 }
 
 export class ReadLock {
-  private conn: Connection | null = null;
+  private conn: Session | null = null;
   private timer: NodeJS.Timeout | null = null;
   acquiredAt: number | null = null;
   releasedAt: number | null = null;
@@ -37,19 +36,11 @@ export class ReadLock {
   /** Connects (and authenticates) ahead of time so the lock window does not include it. */
   static async prepare(opts: ReadLockOptions): Promise<ReadLock> {
     const l = new ReadLock(opts);
-    const c = opts.node;
-    l.conn = await createConnection({
-      host: c.host,
-      port: c.port,
-      user: c.user,
-      password: c.password,
-      database: c.database,
-      connectTimeout: opts.connectTimeoutMs,
-    });
-    l.conn.on('error', () => undefined);
+    // No statement bound: the lease bounds the session's whole life.
+    l.conn = await opts.list.openSession(opts.node, { statementTimeoutMs: null });
     // The session must not wait on metadata locks for the whole lease: FTWRL waits for running
     // statements; a hung one makes the lock fail instead of holding writers behind it.
-    await l.conn.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(opts.leaseMs / 1000))}`);
+    await l.conn.rows(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(opts.leaseMs / 1000))}`);
     return l;
   }
 
@@ -63,7 +54,7 @@ export class ReadLock {
     }, this.opts.leaseMs);
     this.timer.unref();
     const leaseStart = Date.now();
-    await this.conn.query('FLUSH TABLES WITH READ LOCK');
+    await this.conn.rows('FLUSH TABLES WITH READ LOCK');
     this.acquiredAt = performance.now();
     this.leaseEndsAt = leaseStart + this.opts.leaseMs;
   }
@@ -77,8 +68,8 @@ export class ReadLock {
   /** The survivor's final position, read under the lock on the same session. */
   async finalPosition(sql: string): Promise<Record<string, string | null>> {
     if (!this.conn) throw new Error('read lock lost');
-    const [rows] = await this.conn.query(sql);
-    return (rows as Record<string, string | null>[])[0] ?? {};
+    const [row] = await this.conn.rows<Record<string, string | null>>(sql);
+    return row ?? {};
   }
 
   /** UNLOCK TABLES; returns the lock window in ms (FTWRL returned → UNLOCK returned). */
@@ -87,7 +78,7 @@ export class ReadLock {
     this.timer = null;
     if (this.conn && this.acquiredAt !== null && this.releasedAt === null) {
       try {
-        await this.conn.query('UNLOCK TABLES');
+        await this.conn.rows('UNLOCK TABLES');
         this.releasedAt = performance.now();
       } catch {
         this.destroy();
@@ -112,6 +103,6 @@ export class ReadLock {
   private async close(): Promise<void> {
     const c = this.conn;
     this.conn = null;
-    if (c) await c.end().catch(() => c.destroy());
+    await c?.close();
   }
 }

@@ -54,7 +54,7 @@ async function read({ list, target }: { list: ConnectionList; target: string }) 
 
 async function freshIdFrom(nodes: NodeCtx[]): Promise<number> {
   const max = await Promise.all(
-    nodes.map((c) => onCtx<{ m: unknown }>(c, { sql: 'SELECT MAX(id) AS m FROM location', display: '' })),
+    nodes.map((c) => onCtx<{ m: unknown }>(c, 'SELECT MAX(id) AS m FROM location')),
   );
   // Room for the registrations that arrive between this read and the commit.
   return Math.max(0, ...max.map((r) => Number(r[0]?.m ?? 0))) + 10_000;

@@ -13,16 +13,13 @@ export async function lockStep(run: RunContext): Promise<void> {
   // Everything that can be prepared is, before FTWRL: the lock session is connected, both
   // pools hold a warm connection, the dialects are known.
   const lock = await ReadLock.prepare({
-    node: s.node.handle.config,
+    list: s.list,
+    node: s.name,
     leaseMs: run.leaseMs,
-    connectTimeoutMs: 2000,
     onLeaseExpired: () => run.emit(),
   });
   try {
-    await Promise.all([
-      onCtx(t, { sql: 'SELECT 1', display: 'SELECT 1' }),
-      onCtx(s, { sql: 'SELECT 1', display: 'SELECT 1' }),
-    ]);
+    await Promise.all([onCtx(t, 'SELECT 1'), onCtx(s, 'SELECT 1')]);
     // The steps since catch-up (precheck, blockers) let the survivor run ahead again: close
     // that gap while it still takes writes, so the final wait under the lock is a few events.
     if (o.procedure === 'sipha')

@@ -1,9 +1,9 @@
 import 'server-only';
-import { type Connection, createConnection } from 'mysql2/promise';
+import type { Session } from '@/lib/db/connection-list';
 import { AppError } from '@/lib/errors';
 import { waitFor } from './catch-up';
 import { waitTarget } from './gtid';
-import { type NodeCtx, positions } from './node-io';
+import { type NodeCtx, openPair, positions } from './node-io';
 import { ReadLock } from './read-lock';
 
 // Both nodes at one GTID position, each in a consistent snapshot, for as long as the checksums
@@ -15,8 +15,8 @@ import { ReadLock } from './read-lock';
 // name P on the survivor and contain P on the target: that is the proof, not the timing.
 
 export interface SnapshotPair {
-  survivor: Connection;
-  target: Connection;
+  survivor: Session;
+  target: Session;
   /** The survivor's position under the lock (= its snapshot's). */
   survivorPos: string;
   /** The target's position in its snapshot: P, plus its own domains. */
@@ -25,37 +25,16 @@ export interface SnapshotPair {
   close(): Promise<void>;
 }
 
-async function connect(c: NodeCtx): Promise<Connection> {
-  const cfg = c.node.handle.config;
-  const conn = await createConnection({
-    host: cfg.host,
-    port: cfg.port,
-    user: cfg.user,
-    password: cfg.password,
-    database: cfg.database,
-    connectTimeout: 5000,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  }).catch((err) => {
-    throw new AppError('unavailable:database', `${c.name} does not answer a new connection.`, { cause: err });
-  });
-  conn.on('error', () => undefined);
-  await conn.query("SET SESSION time_zone = '+00:00'");
-  await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-  return conn;
-}
-
-async function snapshotGtid(conn: Connection): Promise<string> {
-  const [rows] = await conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
-  const v = new Map(
-    (rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]),
+async function snapshotGtid(conn: Session): Promise<string> {
+  const rows = await conn.rows<{ Variable_name: string; Value: string }>(
+    "SHOW STATUS LIKE 'binlog_snapshot_%'",
   );
-  const [g] = await conn.query('SELECT BINLOG_GTID_POS(?, ?) AS gtid', [
+  const v = new Map(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value]));
+  const [g] = await conn.rows<{ gtid: string | null }>('SELECT BINLOG_GTID_POS(?, ?) AS gtid', [
     v.get('binlog_snapshot_file') ?? '',
     Number(v.get('binlog_snapshot_position') ?? 0),
   ]);
-  return String((g as { gtid: string | null }[])[0]?.gtid ?? '').replace(/\s/g, '');
+  return String(g?.gtid ?? '').replace(/\s/g, '');
 }
 
 export async function openSnapshotPair({
@@ -67,14 +46,19 @@ export async function openSnapshotPair({
   target: NodeCtx;
   leaseMs: number;
 }): Promise<SnapshotPair> {
-  const [sc, tc] = await Promise.all([connect(survivor), connect(target)]);
-  const close = async () => {
-    await Promise.all([sc, tc].map((c) => c.end().catch(() => c.destroy())));
-  };
+  const {
+    survivor: sc,
+    target: tc,
+    close,
+  } = await openPair({
+    survivor,
+    target,
+    setup: ['SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ'],
+  });
   const lock = await ReadLock.prepare({
-    node: survivor.node.handle.config,
+    list: survivor.list,
+    node: survivor.name,
     leaseMs,
-    connectTimeoutMs: 2000,
     onLeaseExpired: () => undefined,
   }).catch(async (err) => {
     await close();
@@ -89,7 +73,7 @@ export async function openSnapshotPair({
     const pos = waitTarget({ survivor: survivorPos, target: (await positions(target)).binlog });
     if (!(await waitFor({ target, pos, seconds: lock.remainingMs() / 1000 })))
       throw new AppError('failed:database', `${target.name} did not reach ${survivorPos} within the lease.`);
-    await Promise.all([sc, tc].map((c) => c.query('START TRANSACTION WITH CONSISTENT SNAPSHOT')));
+    await Promise.all([sc, tc].map((c) => c.rows('START TRANSACTION WITH CONSISTENT SNAPSHOT')));
     if (lock.expired) throw new AppError('failed:database', `The ${leaseMs} ms lease ran out.`);
   } catch (err) {
     await lock.release();

@@ -17,5 +17,6 @@ export async function wizardContext({ actor }: { actor: string }): Promise<Wizar
     actor,
     audit,
     onGlobalsChanged: (nodes) => list.recycleSessions(nodes),
+    openSession: (node, use) => list.openSession(node, use),
   };
 }

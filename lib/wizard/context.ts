@@ -1,6 +1,7 @@
 import 'server-only';
 import type { AuditEntry } from '@/lib/audit/log';
 import type { NodeConfig } from '@/lib/config/schema';
+import type { Session, SessionUse } from '@/lib/db/connection-list';
 import { AppError } from '@/lib/errors';
 import type { StepIO } from './io';
 import type { WizardStore } from './store';
@@ -17,6 +18,8 @@ export interface WizardContext {
   /** Called after "Apply" changed globals on these nodes: the console's own pooled sessions
    *  still hold the old auto_increment_* values and must be replaced. */
   onGlobalsChanged?: (nodes: string[]) => void;
+  /** A dedicated session on a configured node: the connection list's `openSession` (admin.ts). */
+  openSession: (node: string, use: SessionUse) => Promise<Session>;
 }
 
 /** What each step function takes. */

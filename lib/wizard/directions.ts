@@ -90,7 +90,7 @@ async function semiSyncRegistered({ c, io, source }: { c: AdminConn; io: StepIO;
 
 export async function runDirectionsStep({ ctx, run, io }: StepArgs): Promise<{ links: LinkResult[] }> {
   await requirePreflight({ ctx, run, io });
-  return withAdmins(runNodeConfigs(ctx, run), async (conns) => {
+  return withAdmins(ctx, runNodeConfigs(ctx, run), async (conns) => {
     const out: LinkResult[] = [];
     for (const l of links(run.nodes.map((n) => n.name))) {
       const replica = conns.get(l.replica)!;

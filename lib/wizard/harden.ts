@@ -8,7 +8,7 @@ import { runNodeConfigs, type StepArgs } from './context';
 // without that account would stop its replication (error 1396).
 
 export async function runHardenStep({ ctx, run, io }: StepArgs): Promise<{ removed: string[] }> {
-  return withAdmins(runNodeConfigs(ctx, run), async (conns) => {
+  return withAdmins(ctx, runNodeConfigs(ctx, run), async (conns) => {
     const removed: string[] = [];
     for (const c of conns.values()) {
       const anon = await io.read(c, "SELECT Host AS host FROM mysql.user WHERE User = ''");

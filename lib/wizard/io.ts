@@ -52,9 +52,9 @@ export function createIO({
       ? push({ at: new Date().toISOString(), node: c.name, sql: stmt.display, outcome: 'planned' })
       : undefined;
     try {
-      const [r] = await c.conn.query(stmt.sql, stmt.params as unknown[] | undefined);
+      const r = await c.conn.rows<Row>(stmt.sql, stmt.params);
       if (entry) entry.outcome = 'ok';
-      return (Array.isArray(r) ? r : []) as Row[];
+      return r;
     } catch (err) {
       const e = err as { errno?: number; sqlMessage?: string; message?: string };
       // The server's message may quote the statement: never the raw SQL with its secrets.

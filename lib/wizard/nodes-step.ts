@@ -34,12 +34,12 @@ export async function runNodesStep({
       replicationPort: choice.replicationPort,
     };
     try {
-      const c = await openAdmin({ node: n });
+      const c = await openAdmin({ ctx, node: n });
       try {
         io.note(n.name, `connected as ${n.user}: ${c.versionText}`);
         out.push({ ...base, ok: true, version: c.versionText, flavor: c.version.flavor });
       } finally {
-        await c.conn.end();
+        await c.conn.close();
       }
     } catch (err) {
       out.push({ ...base, ok: false, error: err instanceof Error ? err.message : String(err) });

@@ -17,7 +17,7 @@ export interface PreflightResult {
 
 async function computeChecks({ ctx, run, io }: StepArgs): Promise<CheckWithFix[]> {
   const nodes = runNodeConfigs(ctx, run);
-  return withAdmins(nodes, async (conns) => {
+  return withAdmins(ctx, nodes, async (conns) => {
     const facts = [];
     for (const [i, n] of nodes.entries())
       facts.push(await readFacts({ c: conns.get(n.name)!, io, index: i + 1, database: nodes[0]!.database }));
@@ -76,6 +76,7 @@ export async function applyFixes({
   );
   if (todo.length === 0) return 0;
   await withAdmins(
+    ctx,
     runNodeConfigs(ctx, run).filter((n) => todo.some((c) => c.node === n.name)),
     async (conns) => {
       for (const check of todo) for (const s of check.statements!) await io.exec(conns.get(check.node)!, s);

@@ -47,7 +47,7 @@ export async function setReplicationPassword({
 export async function runUserStep({ ctx, run, io }: StepArgs): Promise<{ accounts: AccountInfo[] }> {
   await requirePreflight({ ctx, run, io });
   const nodes = runNodeConfigs(ctx, run);
-  return withAdmins(nodes, async (conns) => {
+  return withAdmins(ctx, nodes, async (conns) => {
     const accounts: AccountInfo[] = [];
     for (const l of links(run.nodes.map((n) => n.name))) {
       const host = choiceOf(run, l.replica).replicationHost;

@@ -194,7 +194,7 @@ export async function copySnapshot({
       if (locks.length) await io.exec(target, plain('UNLOCK TABLES'));
     }
   } finally {
-    await source.conn.query('COMMIT').catch(() => undefined);
+    await source.conn.rows('COMMIT').catch(() => undefined);
   }
   await io.exec(target, plain('SET SESSION sql_log_bin = 1'));
   return { position, tables: copied, targetPos };

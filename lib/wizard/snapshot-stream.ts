@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Readable } from 'node:stream';
 import { quoteIdent } from '../dialect/quote';
 import type { AdminConn } from './admin';
 
@@ -46,16 +45,12 @@ export async function streamRows({
     parts = [];
     size = 0;
     statements++;
-    const p = target.conn.query(sql).then(() => onBatch(n));
+    const p = target.conn.change(sql).then(() => onBatch(n));
     p.catch(() => undefined); // awaited (and thrown) at the next send or at the end
     pending = p;
   };
-  const raw = (
-    source.conn as unknown as { connection: { query(o: object): { stream(o: object): Readable } } }
-  ).connection;
-  const stream = raw.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: 2000 });
-  for await (const row of stream as AsyncIterable<string[]>) {
-    const tuple = row[0]!;
+  for await (const row of source.conn.stream(select)) {
+    const tuple = String(row[0]);
     parts.push(tuple);
     size += tuple.length;
     rows++;

@@ -85,7 +85,7 @@ export async function runDataStep({
   await requirePreflight({ ctx, run, io });
   const nodes = runNodeConfigs(ctx, run);
   const database = nodes[0]!.database;
-  return withAdmins(nodes, async (conns) => {
+  return withAdmins(ctx, nodes, async (conns) => {
     await refuseIfReplicating({ conns: [...conns.values()], io });
     const all = links(run.nodes.map((n) => n.name));
     const forward = all.slice(0, -1);

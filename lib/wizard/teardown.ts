@@ -6,7 +6,7 @@ import { runNodeConfigs, type StepArgs } from './context';
 // accounts stay; the data step must run again (the nodes have drifted apart since).
 
 export async function runTeardown({ ctx, run, io }: StepArgs): Promise<void> {
-  await withAdmins(runNodeConfigs(ctx, run), async (conns) => {
+  await withAdmins(ctx, runNodeConfigs(ctx, run), async (conns) => {
     for (const c of conns.values()) {
       await io.exec(c, c.dialect.stopReplica());
       await io.exec(c, c.dialect.resetReplicaAll());

@@ -67,7 +67,7 @@ export async function runVerifyStep({
 }): Promise<VerifyResult> {
   const nodes = runNodeConfigs(ctx, run);
   const db = quoteIdent(nodes[0]!.database);
-  return withAdmins(nodes, async (conns) => {
+  return withAdmins(ctx, nodes, async (conns) => {
     const probes: ProbeResult[] = [];
     for (const from of nodes) {
       const c = conns.get(from.name)!;

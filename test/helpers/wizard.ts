@@ -41,6 +41,7 @@ export async function wizardHarness({
     audit: async (e) => {
       audits.push(e);
     },
+    openSession: (node, use) => list.openSession(node, use),
   };
   return { ctx, list, audits, close: () => list.close() };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { validatedAction } from '@/lib/auth/guard';
 import { clusters, connectionListOf, homeCluster } from '@/lib/clusters/registry';
+import { logError } from '@/lib/errors';
 import { runMove, startMove } from '@/lib/shards/move';
 import { type Plan, planChange } from '@/lib/shards/planner';
 import { formatRanges, parseRanges } from '@/lib/shards/ranges-text';
@@ -55,9 +56,7 @@ export const moveRangesAction = validatedAction({
   revalidate: '/shards',
   run: async (i, { user }) => {
     const move = await startMove({ change: { ranges: i.ranges }, actor: user.actor });
-    void runMove(move.moveId, user.actor).catch((e) =>
-      console.error(`[sipha] move ${move.moveId} stopped`, e),
-    );
+    void runMove(move.moveId, user.actor).catch((e) => logError(`move ${move.moveId} stopped`, e));
     return {
       status: 'saved',
       message: `Move ${move.moveId.slice(0, 8)} started: ${summarise(move.plan)}`,

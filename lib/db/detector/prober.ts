@@ -1,6 +1,7 @@
 import 'server-only';
 import { Worker } from 'node:worker_threads';
 import type { NodeConfig } from '@/lib/config/schema';
+import { logError } from '@/lib/errors';
 import { decide } from './decision';
 import { type DecideOptions, now, type Snapshot, type Verdict } from './types';
 import { WORKER_SOURCE } from './worker-source';
@@ -50,7 +51,7 @@ export class Prober {
       this.verdicts = new Map(decide(m.snap, this.opts).map((v) => [v.name, v]));
       for (const l of this.listeners) l();
     });
-    w.on('error', (e) => console.error('[sipha] prober failed', e));
+    w.on('error', (e) => logError('prober failed', e));
     w.on('exit', () => {
       // A prober that dies would leave the list blind: start a new one.
       if (!this.closed) setTimeout(() => !this.closed && this.spawn(), 1000).unref();

@@ -12,11 +12,14 @@
 // taken after the poll phase, so an answer that arrived during a stall is never missed.
 // Times are absolute milliseconds (timeOrigin + now), comparable with the main thread's.
 
+import { DRIVER_OPTIONS } from '../driver';
+
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');
 const mysql = createRequire(require('node:path').join(process.cwd(), 'noop.js'))('mysql2');
 const { nodes, intervalMs, fastMs, timeoutMs } = workerData;
+const DRIVER_OPTIONS = ${JSON.stringify(DRIVER_OPTIONS)};
 const now = () => performance.timeOrigin + performance.now();
 
 const TICK = 20;
@@ -68,8 +71,8 @@ function probe(node) {
   s.unanswered.push(start);
   if (s.unanswered.length > 200) s.unanswered.splice(1, 1);
   let done = false;
-  const conn = mysql.createConnection({ host: node.host, port: node.port, user: node.user,
-    password: node.password, database: node.database, connectTimeout: timeoutMs });
+  const conn = mysql.createConnection({ ...DRIVER_OPTIONS, host: node.host, port: node.port,
+    user: node.user, password: node.password, database: node.database, connectTimeout: timeoutMs });
   const finish = (err, row, rows) => {
     if (done) return;
     done = true;

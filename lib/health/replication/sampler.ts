@@ -85,23 +85,19 @@ export class ReplicationSampler {
       this.onSample?.();
     }, DEADLINE_MS);
     try {
-      const facts = await this.list.onNode(
-        n,
-        async (db) => {
-          sample.heartbeatSkipped = this.skipReason(n);
-          if (!sample.heartbeatSkipped) {
-            // A refused beat (read_only for an account without the bypass privilege, say) must not
-            // hide the node's replication status: it is reported, and the reads go on.
-            await writeBeat({ db, node: name, seq: this.nextSeq() }).catch((err) => {
-              if (isConnectionError(err)) throw err;
-              sample.heartbeatSkipped = `the write was refused (${errorErrno(err) === 1290 ? 'read_only' : 'see the console log'})`;
-              logError(`heartbeat write refused on ${name}`, err);
-            });
-          }
-          return readNodeFacts({ db, version: n.version ?? (await versionOf(db)) });
-        },
-        DEADLINE_MS,
-      );
+      const facts = await this.list.on(n).run(async (db) => {
+        sample.heartbeatSkipped = this.skipReason(n);
+        if (!sample.heartbeatSkipped) {
+          // A refused beat (read_only for an account without the bypass privilege, say) must not
+          // hide the node's replication status: it is reported, and the reads go on.
+          await writeBeat({ db, node: name, seq: this.nextSeq() }).catch((err) => {
+            if (isConnectionError(err)) throw err;
+            sample.heartbeatSkipped = `the write was refused (${errorErrno(err) === 1290 ? 'read_only' : 'see the console log'})`;
+            logError(`heartbeat write refused on ${name}`, err);
+          });
+        }
+        return readNodeFacts({ db, version: n.version ?? (await versionOf(db)) });
+      }, DEADLINE_MS);
       sample.facts = facts;
       sample.okAt = Date.now();
       sample.error = null;
