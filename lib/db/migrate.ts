@@ -3,6 +3,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m001 from './migrations/001-console';
 import * as m004 from './migrations/004-wizard';
 import * as m005 from './migrations/005-restore';
+import * as m010 from './migrations/010-jobs';
 import * as m014 from './migrations/014-shards';
 import * as m017 from './migrations/017-hardening';
 
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '001-console': m001,
   '004-wizard': m004,
   '005-restore': m005,
+  '010-jobs': m010,
   '017-hardening': m017,
   '014-shards': m014,
 };
