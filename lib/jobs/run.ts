@@ -1,0 +1,164 @@
+import 'server-only';
+import { publicError } from '@/lib/errors';
+import { type JobKind, rollbackSteps, runSteps } from './kinds';
+import { ended, PROCESS_ID, publish, track } from './registry';
+import { type JobAudit, runJobStep } from './step';
+import type { JobRecord, JobStore } from './store';
+
+// A job whose steps all run in one go, with the generic state below: before each step the
+// store says which step runs and in which console process, after it what came of it. A console
+// that restarts finds the job interrupted (interrupted.ts) and resumes it (steps whose verify
+// holds are not run again) or rolls it back (every rollback, last step first). Kinds with a
+// richer state of their own (the wizard, the restore) record their steps themselves, through
+// the same step runner (step.ts), registry and store.
+
+export interface StepResult {
+  status: 'running' | 'done' | 'failed' | 'skipped' | 'rolled_back';
+  detail: string;
+}
+
+export interface SimpleState {
+  steps: Record<string, StepResult>;
+}
+
+export type SimpleJob = JobRecord<SimpleState>;
+
+export function newJob({
+  jobId,
+  kind,
+  target,
+  createdBy,
+}: {
+  jobId: string;
+  kind: string;
+  target: string;
+  createdBy: string;
+}): SimpleJob {
+  const now = Date.now();
+  return {
+    jobId,
+    kind,
+    status: 'running',
+    step: null,
+    owner: null,
+    target,
+    state: { steps: {} },
+    detail: '',
+    createdBy,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+  };
+}
+
+const withStep = (r: JobRecord, id: string, s: StepResult): JobRecord => ({
+  ...r,
+  state: { steps: { ...(r.state as SimpleState).steps, [id]: s } } satisfies SimpleState,
+});
+
+/** Runs (or, with `resume`, resumes) a job to its end; the job as finally stored. */
+export async function runJob<C>({
+  store,
+  kind,
+  ctx,
+  job,
+  audit,
+  resume = false,
+}: {
+  store: JobStore;
+  kind: JobKind<C>;
+  ctx: C;
+  job: SimpleJob;
+  audit: JobAudit;
+  resume?: boolean;
+}): Promise<SimpleJob> {
+  const { jobId } = job;
+  const live = track({ jobId, kind: kind.kind });
+  const save = async (fn: (r: JobRecord) => JobRecord) => {
+    const r = await store.update(jobId, fn);
+    publish(jobId, r);
+    return r as SimpleJob;
+  };
+  let last: SimpleJob = job;
+  const done = (async () => {
+    if (resume) last = await save((r) => ({ ...r, status: 'running', owner: PROCESS_ID }));
+    else await store.save({ ...job, owner: PROCESS_ID });
+    try {
+      await runSteps({
+        kind,
+        ctx,
+        resume,
+        skipped: async (step) => {
+          last = await save((r) => withStep(r, step.id, { status: 'skipped', detail: 'already done' }));
+        },
+        runOne: async (step) => {
+          await runJobStep({
+            kind: kind.kind,
+            step: step.id,
+            target: job.target,
+            audit,
+            begin: async () => {
+              last = await save((r) => ({
+                ...withStep(r, step.id, { status: 'running', detail: '' }),
+                step: step.id,
+                owner: PROCESS_ID,
+              }));
+            },
+            run: () => step.run(ctx),
+            end: async (o) => {
+              const detail = o.ok ? String(o.value ?? '') : publicError(o.error).message;
+              last = await save((r) => withStep(r, step.id, { status: o.ok ? 'done' : 'failed', detail }));
+              return detail;
+            },
+          });
+        },
+      });
+      last = await save((r) => ({ ...r, status: 'succeeded', step: null, finishedAt: Date.now() }));
+    } catch (err) {
+      last = await save((r) => ({
+        ...r,
+        status: 'failed',
+        step: null,
+        detail: publicError(err).message,
+        finishedAt: Date.now(),
+      }));
+    } finally {
+      ended(jobId, last);
+    }
+    return last;
+  })();
+  live.done = done;
+  return done;
+}
+
+/** Rolls an interrupted or failed job back: every rollback of its kind, last step first. */
+export async function rollbackJob<C>({
+  store,
+  kind,
+  ctx,
+  jobId,
+  audit,
+}: {
+  store: JobStore;
+  kind: JobKind<C>;
+  ctx: C;
+  jobId: string;
+  audit: JobAudit;
+}): Promise<SimpleJob> {
+  const job = await store.load(jobId);
+  if (!job) throw new Error(`No job ${jobId}`);
+  const undone = await rollbackSteps({ kind, ctx });
+  for (const u of undone)
+    await audit({
+      action: `${kind.kind}.${u.step}.rollback`,
+      target: job.target,
+      node: null,
+      outcome: 'ok',
+      detail: u.detail,
+    });
+  return (await store.update(jobId, (r) => {
+    let next: JobRecord = { ...r, status: 'rolled_back', step: null, finishedAt: Date.now() };
+    for (const u of undone) next = withStep(next, u.step, { status: 'rolled_back', detail: u.detail });
+    return next;
+  })) as SimpleJob;
+}
