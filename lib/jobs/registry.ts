@@ -22,6 +22,8 @@ const g = globalThis as unknown as { __siphaJobs?: { processId: string; live: Ma
 g.__siphaJobs ??= { processId: randomUUID(), live: new Map() };
 const shared = g.__siphaJobs;
 
+const KEEP = 20;
+
 /** This console process: written as the owner of every step it runs. */
 export const PROCESS_ID = shared.processId;
 
@@ -38,7 +40,11 @@ export function track({
   if (shared.live.get(jobId)?.ended === false)
     throw new AppError('conflict:state', 'That job is still running.');
   const job: LiveJob = { jobId, kind, step, view: undefined, done: Promise.resolve(), ended: false };
+  shared.live.delete(jobId);
   shared.live.set(jobId, job);
+  // Ended jobs stay for their last view; the oldest go once a kind has more than KEEP.
+  const old = jobsOf(kind).filter((j) => j.ended);
+  for (const j of old.slice(0, Math.max(0, old.length - KEEP))) shared.live.delete(j.jobId);
   return job;
 }
 
@@ -54,6 +60,11 @@ export function ended(jobId: string, view?: unknown): void {
 /** The job as this process knows it, running or ended. */
 export function liveJob(jobId: string): LiveJob | undefined {
   return shared.live.get(jobId);
+}
+
+/** The jobs of a kind this process knows, oldest first (the last one started is last). */
+export function jobsOf(kind: string): LiveJob[] {
+  return [...shared.live.values()].filter((j) => j.kind === kind);
 }
 
 /** The jobs of a kind running now in this process. */

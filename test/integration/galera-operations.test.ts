@@ -4,6 +4,8 @@ import { getGaleraHealth } from '@/lib/galera/health';
 import { jobDone, startJob } from '@/lib/galera/job';
 import { planRecovery, recoverFullOutage, rollingRestart } from '@/lib/galera/operations';
 import { renderMetrics } from '@/lib/health/metrics';
+import { interruptedJobs } from '@/lib/jobs/interrupted';
+import { tableStore } from '@/lib/jobs/store';
 import { adminQuery, signal, status } from '../../lab/index.ts';
 import { createTable, TABLE, waitFor, writeKey, wsrep } from '../helpers/galera';
 import { useLab } from '../helpers/lab';
@@ -77,6 +79,13 @@ describe('Galera console operations', () => {
       const order = job.steps.filter((s) => s.kind === 'sql').map((s) => s.text);
       expect(order).toEqual(['d2: SHUTDOWN', 'd3: SHUTDOWN', 'd1: SHUTDOWN']);
       expect(failures).toEqual([]);
+      // A job like the wizard's and the restore's: stored as ended, nothing left interrupted.
+      await waitFor(
+        'the operation stored as ended',
+        async () => (await tableStore(list).load(job.id))?.status === 'ok',
+        10_000,
+      );
+      expect(await interruptedJobs({ store: tableStore(list), kind: 'galera' })).toEqual([]);
       expect(i).toBeGreaterThan(50);
     }, 360_000);
 
