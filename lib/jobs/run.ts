@@ -17,23 +17,27 @@ export interface StepResult {
   detail: string;
 }
 
-export interface SimpleState {
+export interface SimpleState<D = unknown> {
   steps: Record<string, StepResult>;
+  /** The kind's own input (a move's plan), kept with the job for a resume. */
+  data?: D;
 }
 
-export type SimpleJob = JobRecord<SimpleState>;
+export type SimpleJob<D = unknown> = JobRecord<SimpleState<D>>;
 
-export function newJob({
+export function newJob<D = unknown>({
   jobId,
   kind,
   target,
   createdBy,
+  data,
 }: {
   jobId: string;
   kind: string;
   target: string;
   createdBy: string;
-}): SimpleJob {
+  data?: D;
+}): SimpleJob<D> {
   const now = Date.now();
   return {
     jobId,
@@ -42,7 +46,7 @@ export function newJob({
     step: null,
     owner: null,
     target,
-    state: { steps: {} },
+    state: data === undefined ? { steps: {} } : { steps: {}, data },
     detail: '',
     createdBy,
     createdAt: now,
@@ -51,12 +55,16 @@ export function newJob({
   };
 }
 
-const withStep = (r: JobRecord, id: string, s: StepResult): JobRecord => ({
-  ...r,
-  state: { steps: { ...(r.state as SimpleState).steps, [id]: s } } satisfies SimpleState,
-});
+const withStep = (r: JobRecord, id: string, s: StepResult): JobRecord => {
+  const state = r.state as SimpleState;
+  return { ...r, state: { ...state, steps: { ...state.steps, [id]: s } } satisfies SimpleState };
+};
 
-/** Runs (or, with `resume`, resumes) a job to its end; the job as finally stored. */
+/**
+ * Runs (or, with `resume`, resumes) a job to its end; the job as finally stored. A resume runs
+ * on from the first step not recorded as done, and skips steps whose verify holds. A failure
+ * is recorded (and, with `rethrow`, thrown again once recorded).
+ */
 export async function runJob<C>({
   store,
   kind,
@@ -64,6 +72,7 @@ export async function runJob<C>({
   job,
   audit,
   resume = false,
+  rethrow = false,
 }: {
   store: JobStore;
   kind: JobKind<C>;
@@ -71,6 +80,7 @@ export async function runJob<C>({
   job: SimpleJob;
   audit: JobAudit;
   resume?: boolean;
+  rethrow?: boolean;
 }): Promise<SimpleJob> {
   const { jobId } = job;
   const live = track({ jobId, kind: kind.kind });
@@ -84,10 +94,12 @@ export async function runJob<C>({
     if (resume) last = await save((r) => ({ ...r, status: 'running', owner: PROCESS_ID }));
     else await store.save({ ...job, owner: PROCESS_ID });
     try {
+      const recorded = job.state.steps;
       await runSteps({
         kind,
         ctx,
         resume,
+        order: kind.steps.map((s) => s.id).filter((id) => !resume || recorded[id]?.status !== 'done'),
         skipped: async (step) => {
           last = await save((r) => withStep(r, step.id, { status: 'skipped', detail: 'already done' }));
         },
@@ -122,6 +134,7 @@ export async function runJob<C>({
         detail: publicError(err).message,
         finishedAt: Date.now(),
       }));
+      if (rethrow) throw err;
     } finally {
       ended(jobId, last);
     }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as m004 from '@/lib/db/migrations/004-wizard';
 import * as m005 from '@/lib/db/migrations/005-restore';
 import * as m010 from '@/lib/db/migrations/010-jobs';
+import * as m014 from '@/lib/db/migrations/014-shards';
+import * as m018 from '@/lib/db/migrations/018-move-jobs';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
 import { newJob } from '@/lib/jobs/run';
 import { tableStore } from '@/lib/jobs/store';
@@ -46,7 +48,7 @@ describe('sipha_job, the one job store', () => {
     }
   });
 
-  it('migration 010 copies the wizard and restore tables into sipha_job and drops them', async () => {
+  it('migrations 010 and 018 copy the wizard, restore and shard-move tables into sipha_job and drop them', async () => {
     const { dir, state } = lab();
     await adminQuery(dir, 'd1', 'DROP DATABASE IF EXISTS jobs_mig; CREATE DATABASE jobs_mig');
     const socket = readState(dir).nodes.find((n) => n.name === 'd1')!.socket;
@@ -107,6 +109,36 @@ describe('sipha_job, the one job store', () => {
       expect(left).toEqual([]);
       // Run again (a node that replicated the first run's rows): nothing to copy, nothing fails.
       await m010.up(db);
+
+      // Migration 018: an unfinished shard move, stored at its phase, becomes a job that a
+      // resume runs on from that phase.
+      await m014.up(db);
+      await adminQuery(
+        dir,
+        'd1',
+        `INSERT INTO jobs_mig.sipha_shard_move (move_id, source, target, status, phase, plan, detail, created_by) VALUES ('m-old', 'c2', 'c1', 'running', 'flip', '{"users":3}', '3 subscribers copied', 'admin')`,
+      );
+      await m018.up(db);
+      const [move] = await adminQuery<{ kind: string; status: string; step: string; state: string }>(
+        dir,
+        'd1',
+        "SELECT kind, status, step, state FROM jobs_mig.sipha_job WHERE job_id = 'm-old'",
+      );
+      expect([move?.kind, move?.status, move?.step]).toEqual(['shards.move', 'running', 'flip']);
+      expect(JSON.parse(move!.state)).toEqual({
+        steps: {
+          pin: { status: 'done', detail: '' },
+          copy: { status: 'done', detail: '3 subscribers copied' },
+        },
+        data: { users: 3 },
+      });
+      expect(
+        await adminQuery(
+          dir,
+          'd1',
+          "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'jobs_mig' AND TABLE_NAME = 'sipha_shard_move'",
+        ),
+      ).toEqual([]);
     } finally {
       await db.destroy();
       await adminQuery(dir, 'd1', 'DROP DATABASE IF EXISTS jobs_mig');

@@ -95,17 +95,18 @@ describe('runJob', () => {
     expect(end.state.steps.b?.status).toBe('failed');
   });
 
-  it('persist → console restart → found interrupted → resumed without repeating verified steps', async () => {
+  it('persist → console restart → found interrupted → resumed without repeating what is done', async () => {
     const w: World = { effects: [], log: [] };
     const j = job();
-    // The old console ran a, then started b and died: its store rows say b runs under its owner.
+    // The old console ran a, started b and died after b's effect landed but before it was
+    // recorded: its row says b runs under its owner.
     await store.save({
       ...j,
       step: 'b',
       owner: 'an-older-console-process',
       state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
     });
-    w.effects.push('a');
+    w.effects.push('a', 'b');
 
     const restarted = fileJobStore(dir);
     const found = await interruptedJobs({ store: restarted, kind: kind.kind });
@@ -122,11 +123,48 @@ describe('runJob', () => {
       resume: true,
     });
     expect(end.status).toBe('succeeded');
-    expect(w.log).toEqual(['run b', 'run c']);
+    // a: recorded done, not looked at again; b: its verify holds; c: run.
+    expect(w.log).toEqual(['run c']);
     expect(w.effects).toEqual(['a', 'b', 'c']);
-    expect(end.state.steps.a).toEqual({ status: 'skipped', detail: 'already done' });
-    expect(audits.map((a) => a.action)).toEqual(['test-jobs.b', 'test-jobs.c']);
+    expect(end.state.steps).toEqual({
+      a: { status: 'done', detail: 'a done' },
+      b: { status: 'skipped', detail: 'already done' },
+      c: { status: 'done', detail: 'c done' },
+    });
+    expect(audits.map((a) => a.action)).toEqual(['test-jobs.c']);
     expect(await interruptedJobs({ store: fileJobStore(dir), kind: kind.kind })).toEqual([]);
+  });
+
+  it('a resume runs again a step recorded as running whose effect is not there', async () => {
+    const w: World = { effects: ['a'], log: [] };
+    const j = job();
+    await store.save({
+      ...j,
+      step: 'b',
+      owner: 'an-older-console-process',
+      state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
+    });
+    const end = await runJob({
+      store,
+      kind,
+      ctx: w,
+      job: (await store.load(j.jobId)) as SimpleJob,
+      audit,
+      resume: true,
+    });
+    expect(end.status).toBe('succeeded');
+    expect(w.log).toEqual(['run b', 'run c']);
+    expect(audits.map((a) => `${a.action} ${a.outcome}`)).toEqual(['test-jobs.b ok', 'test-jobs.c ok']);
+  });
+
+  it('with rethrow, the failure is recorded first and then thrown', async () => {
+    const w: World = { effects: [], log: [], failAt: 'a' };
+    const j = job();
+    await expect(runJob({ store, kind, ctx: w, job: j, audit, rethrow: true })).rejects.toThrow(
+      'step a broke',
+    );
+    expect((await store.load(j.jobId))?.status).toBe('failed');
+    expect((await store.load(j.jobId))?.detail).toBe('step a broke');
   });
 
   it('rolls an interrupted job back, last step first, and audits each undo', async () => {
