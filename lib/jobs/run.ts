@@ -1,14 +1,14 @@
 import 'server-only';
 import { publicError } from '@/lib/errors';
-import { type JobKind, rollbackSteps, runSteps } from './kinds';
+import { type JobKind, runSteps } from './kinds';
 import { ended, PROCESS_ID, publish, track } from './registry';
 import { type JobAudit, runJobStep } from './step';
 import type { JobRecord, JobStore } from './store';
 
 // A job whose steps all run in one go, with the generic state below: before each step the
 // store says which step runs and in which console process, after it what came of it. A console
-// that restarts finds the job interrupted (interrupted.ts) and resumes it (steps whose verify
-// holds are not run again) or rolls it back (every rollback, last step first). Kinds with a
+// that restarts finds the job interrupted (interrupted.ts) and resumes it (steps recorded done,
+// or whose verify holds, are not run again). Kinds with a
 // richer state of their own (the wizard, the restore) record their steps themselves, through
 // the same step runner (step.ts), registry and store.
 
@@ -142,36 +142,4 @@ export async function runJob<C>({
   })();
   live.done = done;
   return done;
-}
-
-/** Rolls an interrupted or failed job back: every rollback of its kind, last step first. */
-export async function rollbackJob<C>({
-  store,
-  kind,
-  ctx,
-  jobId,
-  audit,
-}: {
-  store: JobStore;
-  kind: JobKind<C>;
-  ctx: C;
-  jobId: string;
-  audit: JobAudit;
-}): Promise<SimpleJob> {
-  const job = await store.load(jobId);
-  if (!job) throw new Error(`No job ${jobId}`);
-  const undone = await rollbackSteps({ kind, ctx });
-  for (const u of undone)
-    await audit({
-      action: `${kind.kind}.${u.step}.rollback`,
-      target: job.target,
-      node: null,
-      outcome: 'ok',
-      detail: u.detail,
-    });
-  return (await store.update(jobId, (r) => {
-    let next: JobRecord = { ...r, status: 'rolled_back', step: null, finishedAt: Date.now() };
-    for (const u of undone) next = withStep(next, u.step, { status: 'rolled_back', detail: u.detail });
-    return next;
-  })) as SimpleJob;
 }
