@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
+import { interruptedJobs } from '@/lib/jobs/interrupted';
 import { ended, jobsOf, PROCESS_ID, publish, runningJobs, track } from '@/lib/jobs/registry';
 import { runJobStep } from '@/lib/jobs/step';
 import { tableStore } from '@/lib/jobs/store';
@@ -29,7 +30,7 @@ export interface GaleraJob {
   actor: string;
   startedAt: string;
   finishedAt: string | null;
-  outcome: 'running' | 'ok' | 'failed';
+  outcome: 'running' | 'ok' | 'failed' | 'interrupted';
   steps: JobStep[];
 }
 
@@ -41,14 +42,68 @@ export function currentJob(): GaleraJob | null {
   return j?.view ? structuredClone(j.view as GaleraJob) : null;
 }
 
-/** Saves the job's record; never fails the operation, and saves run in order. */
+let leftBehind: Promise<GaleraJob | null> | undefined;
+
+/**
+ * The operation running now or last run here; before any, the one a console that stopped left
+ * running (looked up once per process, and only while a node takes writes: never waits).
+ */
+export async function latestJob(): Promise<GaleraJob | null> {
+  const here = currentJob();
+  if (here) return here;
+  const list = await getConnectionList();
+  if (!list.active()) return null;
+  leftBehind ??= interruptedJobs({ store: tableStore(list), kind: GALERA_KIND, limit: 5 }).then(
+    ([rec]) => {
+      if (!rec) return null;
+      const job = rec.state as GaleraJob;
+      const text =
+        'The console stopped during this operation; nothing runs now. Check the nodes and run it again.';
+      return {
+        ...job,
+        outcome: 'interrupted' as const,
+        steps: [
+          ...job.steps,
+          {
+            seq: job.steps.length + 1,
+            at: new Date(rec.updatedAt).toISOString(),
+            kind: 'error' as const,
+            text,
+          },
+        ],
+      };
+    },
+    () => {
+      leftBehind = undefined;
+      return null;
+    },
+  );
+  return leftBehind;
+}
+
+/**
+ * Saves the job's record; never fails the operation, and saves run in order. The first save
+ * also closes an operation a stopped console left running: this one supersedes it.
+ */
 function recorder(job: GaleraJob) {
   let chain: Promise<void> = Promise.resolve();
+  let first = true;
   return (running: boolean) => {
     const snapshot = structuredClone(job);
+    const closeLeftBehind = first;
+    first = false;
     chain = chain
-      .then(async () =>
-        tableStore(await getConnectionList()).save({
+      .then(async () => {
+        const store = tableStore(await getConnectionList());
+        if (closeLeftBehind)
+          for (const old of await interruptedJobs({ store, kind: GALERA_KIND }))
+            await store.update(old.jobId, (r) => ({
+              ...r,
+              status: 'interrupted',
+              step: null,
+              finishedAt: Date.now(),
+            }));
+        await store.save({
           jobId: job.id,
           kind: GALERA_KIND,
           status: snapshot.outcome,
@@ -61,8 +116,8 @@ function recorder(job: GaleraJob) {
           createdAt: Date.parse(snapshot.startedAt),
           updatedAt: Date.now(),
           finishedAt: snapshot.finishedAt ? Date.parse(snapshot.finishedAt) : null,
-        }),
-      )
+        });
+      })
       .catch(() => undefined);
   };
 }
@@ -85,6 +140,7 @@ export function startJob(kind: string, actor: string, body: (log: JobLog) => Pro
     steps: [],
   };
   const live = track({ jobId: job.id, kind: GALERA_KIND, step: kind });
+  leftBehind = Promise.resolve(null);
   publish(job.id, job);
   const save = recorder(job);
   save(true);
