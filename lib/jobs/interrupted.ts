@@ -1,4 +1,5 @@
 import 'server-only';
+import { jobKind } from './kinds';
 import { liveJob } from './registry';
 import type { JobRecord, JobStore } from './store';
 
@@ -22,4 +23,9 @@ export async function interruptedJobs({
   limit?: number;
 }): Promise<JobRecord[]> {
   return (await store.recent({ kind, limit })).filter(isInterrupted);
+}
+
+/** What the pages say about an interrupted job: its kind's words. */
+export function interruptedMessage(kind: string): string {
+  return jobKind(kind)?.interrupted ?? 'The console stopped while this job ran.';
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
-import { interruptedJobs, isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedJobs, interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
 import { rollbackSteps } from '@/lib/jobs/kinds';
 import { ended, liveJob, publish, runningJobs, track } from '@/lib/jobs/registry';
 import { tableStore } from '@/lib/jobs/store';
@@ -52,7 +52,7 @@ export async function getRun({
   if (v) return v;
   const stored = await loadRun({ list, runId });
   if (stored && interrupted(stored))
-    return { ...stored, status: 'interrupted', message: restoreJob.interrupted };
+    return { ...stored, status: 'interrupted', message: interruptedMessage(RESTORE_KIND) };
   return stored;
 }
 

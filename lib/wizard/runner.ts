@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError, logError, publicError } from '@/lib/errors';
-import { isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
 import { ended, liveJob, PROCESS_ID, publish, track } from '@/lib/jobs/registry';
 import { runJobStep } from '@/lib/jobs/step';
 import type { WizardContext } from './context';
@@ -42,7 +42,7 @@ export function present(run: RunState): RunState {
       const v = live.view as LiveView | undefined;
       steps[id] = { ...s, ...(v ? { log: v.log, ...(v.progress ? { progress: v.progress } : {}) } : {}) };
     } else if (isInterrupted({ jobId: run.runId, step: id }))
-      steps[id] = { ...s, status: 'interrupted', message: wizardJob.interrupted };
+      steps[id] = { ...s, status: 'interrupted', message: interruptedMessage(WIZARD_KIND) };
   }
   return { ...run, steps: steps as Steps };
 }

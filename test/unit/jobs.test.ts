@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { interruptedJobs, isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedJobs, interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
 import { defineJobKind, rollbackSteps, runSteps } from '@/lib/jobs/kinds';
 import { ended, liveJob, PROCESS_ID, track } from '@/lib/jobs/registry';
 import { newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
@@ -194,6 +194,8 @@ describe('the parts', () => {
     ended(jobId);
     expect(isInterrupted({ jobId, step: 'a' })).toBe(true);
     expect(PROCESS_ID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(interruptedMessage(kind.kind)).toBe('interrupted: resume or roll back');
+    expect(interruptedMessage('no-such-kind')).toMatch(/console stopped/);
   });
 
   it('runJobStep: records before and after, one audit row, the error passed on', async () => {
