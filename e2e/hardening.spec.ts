@@ -167,7 +167,7 @@ test('a write whose node hangs before answering gets 503 unknown_outcome:databas
           adminQuery<{ n: number }>(
             labDir,
             'd1',
-            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'User sleep' AND INFO LIKE '%subscriber%'",
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'User sleep' AND INFO LIKE '%@held%'",
           ).then((r) => Number(r[0]!.n)),
         { timeout: 10_000, intervals: [50] },
       )
