@@ -20,7 +20,13 @@ function run(script: string, args: string[]) {
 
 describe('command lines refuse unknown options and verbs', () => {
   it('admin: an unknown option or command gets the usage line and exit 2, no stack', () => {
-    for (const args of [['create', '--user', 'x', '--rol', 'viewer'], ['explode']]) {
+    for (const args of [
+      ['create', '--user', 'x', '--rol', 'viewer'],
+      ['explode'],
+      // An option of the other command would be ignored without a word.
+      ['create', '--user', 'x', '--name', 'y'],
+      ['token', 'create', '--role', 'viewer', '--user', 'x'],
+    ]) {
       const r = run('scripts/admin.ts', args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.out).toMatch(/usage: npm run admin -- create --user NAME/);
@@ -32,5 +38,8 @@ describe('command lines refuse unknown options and verbs', () => {
     const r = run('bench/run.ts', ['dashboard', '--fast']);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/usage: npm run bench -- dashboard/);
-  }, 90_000);
+    const extra = run('bench/run.ts', ['snapshot', '3', '4']);
+    expect(extra.code).toBe(2);
+    expect(extra.out).toMatch(/usage: npm run bench -- snapshot \[RUNS\]/);
+  }, 150_000);
 });
