@@ -83,27 +83,25 @@ describe('a big import while the console is polled', () => {
     const auth = { authorization: `Bearer ${token}` };
     const file = join(lab().dir, 'import.csv');
     writeCsv(file);
+    // One caller of /api/health, back to back (5 ms apart), as a monitor would poll: the
+    // import's few seconds give a few hundred samples.
+    const poll = async (into: number[], stop: () => boolean) => {
+      while (!stop()) {
+        const t0 = performance.now();
+        await (await fetch(`${url}/api/health`)).text();
+        into.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
     // The same polling for 5 s without an import first, only reported: it tells a failure on a
     // busy machine from one of the import.
     const baseline: number[] = [];
-    for (const until = performance.now() + 5000; performance.now() < until; ) {
-      const t0 = performance.now();
-      await (await fetch(`${url}/api/health`)).text();
-      baseline.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const quiet = performance.now() + 5000;
+    await poll(baseline, () => performance.now() > quiet);
     let done = false;
     const health: number[] = [];
     const downSeen: string[] = [];
-    const pollHealth = (async () => {
-      while (!done) {
-        const t0 = performance.now();
-        const res = await fetch(`${url}/api/health`);
-        await res.text();
-        health.push(performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
+    const pollHealth = poll(health, () => done);
     const pollNodes = (async () => {
       while (!done) {
         const res = await fetch(`${url}/api/status`, { headers: auth });
@@ -120,8 +118,8 @@ describe('a big import while the console is polled', () => {
     expect(last, lines.at(-1)).toMatchObject({ type: 'done', lines: LINES, inserted: LINES / 100 });
     const measured = `health p99: ${p99(health).toFixed(1)} ms over ${health.length} samples during the import, ${p99(baseline).toFixed(1)} ms over ${baseline.length} before`;
     console.log(measured);
-    // At least 300 samples, so the p99 leaves out the slowest three and one outlier cannot decide.
-    expect(health.length, measured).toBeGreaterThanOrEqual(300);
+    // At least 200 samples, so the p99 is not simply the slowest one: it leaves out two.
+    expect(health.length, measured).toBeGreaterThanOrEqual(200);
     expect(p99(health), measured).toBeLessThan(200);
     expect(downSeen).toEqual([]);
     const audit = await adminQuery(
