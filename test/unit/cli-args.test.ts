@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 // lab/lab.test.ts.)
 
 function run(script: string, args: string[]) {
-  const r = spawnSync('npx', ['tsx', script, ...args], {
+  // One process (no npx or tsx wrapper) stopped like Ctrl-C on a timeout: should a command line
+  // wrongly accept the arguments and start a lab, it stops that lab again instead of orphaning it.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     encoding: 'utf8',
+    killSignal: 'SIGINT',
     env: {
       ...process.env,
       SIPHA_CONFIG: '/nonexistent/sipha.config.json',
