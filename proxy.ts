@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type NextRequest, NextResponse } from 'next/server';
 
 // The per-request headers: Content-Security-Policy with a fresh script nonce, and HSTS where the
@@ -12,7 +13,9 @@ function secureCookie(): boolean {
   if (hsts !== undefined) return hsts;
   let configured: boolean | undefined;
   try {
-    const raw = JSON.parse(readFileSync(process.env.SIPHA_CONFIG ?? 'sipha.config.json', 'utf8'));
+    // Chosen at run time (as in lib/config/load.ts): not a file the bundler should trace.
+    const file = path.resolve(/*turbopackIgnore: true*/ process.env.SIPHA_CONFIG ?? 'sipha.config.json');
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
     configured = raw?.session?.secureCookie;
   } catch {
     // no readable config: the console itself will say so
