@@ -128,10 +128,16 @@ test('pages run under the policy: no CSP violation in the console, and Next star
   page.on('console', (m) => {
     if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
   });
-  await signIn(page, 'operator'); // the sign-in form itself
-  for (const path of ['/', '/users', '/registrations', '/health']) {
+  await signIn(page, 'admin'); // the sign-in form itself
+  // Every area of the console (the nav's links), as the role that sees them all.
+  const paths = await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link')
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  expect(paths.length).toBeGreaterThan(8);
+  for (const path of paths) {
     await page.goto(path);
-    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 }).first(), path).toBeVisible();
     // Next's client bootstrap ran (it is a nonce script): the page is hydrated, not static HTML.
     await expect
       .poll(() => page.evaluate(() => typeof (window as { next?: { version?: string } }).next?.version))
