@@ -88,4 +88,6 @@ export async function launchDns(state: LabState, opts: DnsOptions = {}): Promise
   state.procs = { ...state.procs, dns: { cmd: NAMED, args, log } };
   writeState(state);
   await waitDns('127.0.0.1', port, state.domain, pid);
+  // named keeps running when one listen-on fails (port 53 taken): say so instead.
+  for (const l of extraListen) await waitDns(l.host, l.port, state.domain, pid);
 }
