@@ -56,8 +56,8 @@ export function writeNetnsResolvConf(net: LabNet, domain: string): void {
 
 /**
  * BIND 9 serving the lab's SIP domain on a free loopback port (and on port 53 of the bridge
- * with --netns), with its own config, zone,
- * journal and pid file in DIR/dns. The TSIG secret is written only to files of mode 0600.
+ * with --netns), with its own config, zone, journal and pid file in DIR/dns. The TSIG secret is
+ * written only to files of mode 0600.
  */
 export async function launchDns(state: LabState, opts: DnsOptions = {}): Promise<void> {
   const dir = join(state.dir, 'dns');
