@@ -6,7 +6,7 @@ import type { ReplicationCredentials } from './replicate';
 import { completeAfterSwitch } from './resume-switched';
 import { type AuditSink, runRestore } from './run-restore';
 import { loadRun, recentRuns, saveRun } from './store';
-import type { RestoreKind, RestoreProcedure, RunView } from './types';
+import type { RestoreKind, RestoreProcedure, RunView, VerifyCheckpoint } from './types';
 
 // Runs live in the console process, in the background: a server action starts one and returns,
 // the page polls GET /api/restore/<id>. The registry is on globalThis so dev reloads keep it.
@@ -58,6 +58,8 @@ export interface StartInput {
   leaseMs?: number;
   credentials?: ReplicationCredentials;
   audit?: AuditSink;
+  /** Set by resumeRun: the interrupted run's verification checkpoint. */
+  resumeChunks?: VerifyCheckpoint | null;
   /** Tests only (test/helpers/restore-child.ts): pauses where a test kills the console. */
   testHoldMs?: number;
   testHoldAfterSwitchMs?: number;
@@ -139,6 +141,7 @@ export async function resumeRun(
     kind: old.kind,
     procedure: old.procedure,
     target: old.target,
+    resumeChunks: old.steps.find((s) => s.id === 'verify_chunks')?.checkpoint ?? null,
   });
   return { runId, status: 'running', message: `Resumed as run ${runId.slice(0, 8)}.` };
 }
