@@ -109,7 +109,8 @@ export function RunProgress({ run }: { run: RunView }) {
           {run.survivor} was read-locked for <strong data-testid="lock-window">{run.lockWindowMs} ms</strong>
           <span className="block text-sm text-slate-600">
             From FLUSH TABLES WITH READ LOCK to UNLOCK TABLES
-            {run.snapshot ? ', both brief locks together' : ''}: the longest any write waited.
+            {run.snapshot ? ', both brief locks together (each window is listed above)' : ''}: the longest any
+            write waited.
           </span>
         </p>
       )}
