@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
+import { SECRET_COLUMNS } from '@/lib/restore/redact';
 import type { RepairChange, RepairPreview, SubscriberChoice } from '@/lib/restore/repair-types';
 
 // Repair of what the verification found different on a fenced node: the operator chooses per
@@ -12,8 +13,11 @@ type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
 const idle: ActionState = { status: 'idle' };
 type Row = Record<string, unknown> | null;
 
+// Secrets arrive as markers that differ when the values do; the page says only "(hidden)".
+const value = (k: string, v: unknown) =>
+  SECRET_COLUMNS.includes(k) ? '(hidden)' : v === null ? 'NULL' : String(v);
 const show = (r: Row, cols: string[]) =>
-  r ? cols.map((k) => `${k}=${r[k] === null ? 'NULL' : String(r[k])}`).join(', ') : '(no such row)';
+  r ? cols.map((k) => `${k}=${value(k, r[k])}`).join(', ') : '(no such row)';
 const differing = (a: Row, b: Row) =>
   [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].filter(
     (k) => String(a?.[k] ?? '') !== String(b?.[k] ?? ''),
@@ -81,6 +85,8 @@ export function RepairPanel({
   const [as, applyAction, applying] = useActionState(apply, idle);
   // The choices on screen, to tell whether the preview shows them (Apply applies the preview's).
   const [picked, setPicked] = useState<Record<string, SubscriberChoice>>({});
+  // Only the newest answer is shown: "nothing changed yet" must not linger after an apply.
+  const [last, setLast] = useState<'preview' | 'apply'>('preview');
   const previewed = Object.fromEntries(
     (p?.subscriberDiffs ?? []).filter((d) => d.choice).map((d) => [d.key, d.choice as SubscriberChoice]),
   );
@@ -99,6 +105,7 @@ export function RepairPanel({
       <form
         action={(fd) => {
           setPicked({});
+          setLast('preview');
           previewAction(fd);
         }}
         className="space-y-2"
@@ -167,7 +174,12 @@ export function RepairPanel({
           />
           <Changes title="subscriber: as you chose" changes={p.subscriber} p={p} />
           {!done && (
-            <form action={applyAction}>
+            <form
+              action={(fd) => {
+                setLast('apply');
+                applyAction(fd);
+              }}
+            >
               <input type="hidden" name="target" value={node} />
               <input type="hidden" name="digest" value={p.digest} />
               {p.subscriberDiffs.map((d) =>
@@ -202,7 +214,7 @@ export function RepairPanel({
           )}
         </div>
       )}
-      <p aria-live="polite">{[ps, as].map(said).join(' ')}</p>
+      <p aria-live="polite">{said(last === 'apply' ? as : ps)}</p>
     </section>
   );
 }

@@ -36,10 +36,8 @@ export function VerifyProgress({ run }: { run: RunView }) {
   return (
     <div className="space-y-3 rounded border border-slate-200 p-3 text-sm" data-testid="verify-progress">
       <h3 className="font-medium">Verification outside the lock</h3>
+      <p className="text-slate-600">Lock windows on {run.survivor}: writes to it wait only during these.</p>
       <table className="text-left" aria-label={`Lock windows on ${run.survivor}`}>
-        <caption className="text-left text-slate-600">
-          Lock windows on {run.survivor}: writes to it wait only during these.
-        </caption>
         <tbody>
           <tr>
             <th scope="row" className="pr-4 font-normal">
