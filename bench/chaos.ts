@@ -87,6 +87,13 @@ export async function run(args: string[]): Promise<void> {
       null,
       '= 0',
     ),
+    total(
+      'restores_after_location_merge',
+      rs.length,
+      sum((r) => (r.restore === 'repaired' ? 1 : 0)),
+      null,
+      'reported',
+    ),
   ];
   for (const [c, faults, target] of [
     ['sigstop', ['sigstop'], '<= 1000 (stretch <= 500)'],

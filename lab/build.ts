@@ -11,6 +11,7 @@ const SOURCES = ['app', 'components', 'lib', 'public'];
 const FILES = [
   'next.config.ts',
   'instrumentation.ts',
+  'proxy.ts',
   'package-lock.json',
   'postcss.config.mjs',
   'tsconfig.json',

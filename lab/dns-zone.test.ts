@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSrvOption, renderNamedConf, renderZone } from './dns-zone.ts';
+import { renderEdge } from './edge.ts';
 
 describe('lab DNS zone', () => {
   it('defaults to p1 priority 0, p2 priority 1', () => {
@@ -42,5 +43,36 @@ describe('lab DNS zone', () => {
     expect(conf).toContain('listen-on port 5353 { 127.0.0.1; };');
     expect(conf).toContain('update-policy { grant k zonesub ANY; };');
     expect(conf).toContain('recursion no;');
+  });
+
+  it('with --netns also answers on port 53 of the bridge', () => {
+    const conf = renderNamedConf({
+      dir: '/x',
+      host: '127.0.0.1',
+      port: 5353,
+      zone: 'z.test',
+      keyName: 'k',
+      keySecret: 'c2VjcmV0',
+      extraListen: [{ host: '10.213.7.1', port: 53 }],
+    });
+    expect(conf).toContain('listen-on port 5353 { 127.0.0.1; };');
+    expect(conf).toContain('listen-on port 53 { 10.213.7.1; };');
+  });
+});
+
+describe('edge Kamailio config', () => {
+  const base = { sipPort: 5070, rpcPort: 5071, failover: true, naptr: true, blocklist: true };
+  it('listens on loopback, and with --netns on the bridge too, sending from the address that routes', () => {
+    const plain = renderEdge(base);
+    expect(plain).toContain('listen=udp:127.0.0.1:5070');
+    expect(plain).not.toContain('mhomed');
+    const net = renderEdge({ ...base, netHost: '10.213.7.1' });
+    expect(net).toContain('listen=udp:10.213.7.1:5070');
+    expect(net).toContain('listen=tcp:10.213.7.1:5070');
+    expect(net).toMatch(/^mhomed=1$/m);
+  });
+  it('turns DNS failover off only for the baseline', () => {
+    expect(renderEdge(base)).toMatch(/^use_dns_failover=yes$/m);
+    expect(renderEdge({ ...base, failover: false })).toMatch(/^use_dns_failover=no$/m);
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KAMAILIO, kamailioArgs, MODULES, renderTemplate, waitKamailio } from './kamailio.ts';
+import { member } from './netns.ts';
 import { freePort } from './ports.ts';
 import { spawnDetached } from './process.ts';
 import { type LabSip, type LabState, writeState } from './state.ts';
@@ -25,8 +26,15 @@ export function renderEdge(v: {
   failover: boolean;
   naptr: boolean;
   blocklist: boolean;
+  /** With --netns: the bridge's address, where the SIP servers' namespaces are reached from. */
+  netHost?: string;
 }): string {
+  // mhomed: a request leaves from the address that routes to its destination (loopback or bridge).
+  const net = v.netHost
+    ? `listen=udp:${v.netHost}:${v.sipPort}\nlisten=tcp:${v.netHost}:${v.sipPort}\nmhomed=1`
+    : '';
   return renderTemplate(readFileSync(TEMPLATE, 'utf8'), {
+    NET_LISTEN: net,
     SIP_PORT: v.sipPort,
     RPC_PORT: v.rpcPort,
     FAILOVER: v.failover ? 'yes' : 'no',
@@ -60,6 +68,7 @@ export async function launchEdge(state: LabState, opts: EdgeOptions = {}): Promi
       failover: opts.failover ?? true,
       naptr: opts.naptr ?? true,
       blocklist: opts.blocklist ?? true,
+      netHost: state.net ? member(state.net, 'root').ip : undefined,
     }),
   );
   // Through env(1), which execs Kamailio: the pid and command line stay Kamailio's, and the

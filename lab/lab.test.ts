@@ -7,7 +7,15 @@ import { sipDb } from './kamailio-dbcl.ts';
 import { nodeArgs } from './mariadb.ts';
 import { masterOf } from './replication.ts';
 import { seedUsers } from './schema.ts';
-import { injectionCsv, parseDone, parsePeriods, parseRtt, parseStat, percentile } from './sipp.ts';
+import {
+  injectionCsv,
+  parseDone,
+  parsePeriods,
+  parseRtt,
+  parseShortTrace,
+  parseStat,
+  percentile,
+} from './sipp.ts';
 
 describe('argument parsing', () => {
   it('defaults to set-up in .lab under the repo root', () => {
@@ -146,6 +154,22 @@ describe('seed users and sipp', () => {
     ]);
     expect(parseDone('Date_ms;response_time_ms;rtd_no\n28;4;1\n', t.startMs)).toEqual([
       { startMs: 1_000_024, rttMs: 4 },
+    ]);
+  });
+  it('reads every call and its replies from the short message trace', () => {
+    const line = (t: string, dir: string, id: string, first: string) =>
+      ['2026-11-29', '19:00:00', t, dir, id, 'CSeq:1 REGISTER', first].join('\t');
+    const text = [
+      line('1000.010', 'S', '2-1@h', 'REGISTER sip:d.test SIP/2.0'),
+      line('1000.000', 'S', '1-1@h', 'REGISTER sip:d.test SIP/2.0'),
+      line('1000.002', 'R', '1-1@h', 'SIP/2.0 401 Unauthorized'),
+      line('1000.004', 'R', '1-1@h', 'SIP/2.0 200 OK'),
+      line('1001.010', 'R', '2-1@h', 'SIP/2.0 477 Unfortunately error on sending to next hop occurred'),
+      '',
+    ].join('\n');
+    expect(parseShortTrace(text)).toEqual([
+      { id: '1-1@h', startMs: 1_000_000, codes: [401, 200], okMs: 1_000_004 },
+      { id: '2-1@h', startMs: 1_000_010, codes: [477], okMs: null },
     ]);
   });
   it('writes a caller injection line and refuses users whose password the lab does not know', () => {

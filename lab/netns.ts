@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 // `lab up --netns`: every node, SIP server and the console in a network namespace of its own,
 // joined by a bridge in the root namespace (which is also where a test or benchmark that plays
@@ -18,6 +20,9 @@ export interface LabNet {
   prefix: string;
   members: Record<string, NetMember>;
 }
+
+/** Per-namespace files `ip netns exec` mounts over /etc (ip-netns(8)), such as resolv.conf. */
+export const NETNS_ETC = '/etc/netns';
 
 export function ip(args: string[], input?: string): string {
   return execFileSync('ip', args, {
@@ -97,6 +102,8 @@ export function destroyNet(net: LabNet): void {
     } catch {
       // already gone
     }
+    // The namespace's resolv.conf (lab/dns.ts writeNetnsResolvConf); the name is this lab's own.
+    rmSync(join(NETNS_ETC, m.ns), { recursive: true, force: true });
   }
   try {
     ip(['link', 'del', net.bridge]);

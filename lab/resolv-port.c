@@ -3,7 +3,8 @@
  * the lab's named listens on a free high port on the host (never 53). Preloaded into the edge
  * Kamailio only, this makes res_init() point _res at SIPHA_DNS_HOST:SIPHA_DNS_PORT; every
  * NAPTR/SRV/A query Kamailio's own DNS cache makes then goes to the lab's real named. With
- * --netns the namespaces' resolv.conf points at named on port 53 and this is not used.
+ * --netns the namespaces' resolv.conf points at named on port 53 of the bridge; the edge itself
+ * stays in the root namespace and keeps using this.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

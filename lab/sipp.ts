@@ -26,6 +26,19 @@ export interface SippRun {
   inject?: string;
   /** Length of the scenario's bare <pause/> (sipp -d). */
   pauseMs?: number;
+  /** Record every message (sipp -trace_shortmsg) and return each call's replies in `calls`. */
+  trace?: boolean;
+}
+
+/** One call from sipp's short message trace: when it started, every reply code, its 200. */
+export interface SippCall {
+  id: string;
+  /** Epoch ms of the call's first message. */
+  startMs: number;
+  /** Every response code received, in order (retransmitted replies included). */
+  codes: number[];
+  /** Epoch ms of the first 200 received, or null. */
+  okMs: number | null;
 }
 
 export interface SippResult {
@@ -37,6 +50,8 @@ export interface SippResult {
   done: { startMs: number; rttMs: number }[];
   /** Per statistics period (1 s): when it ended (epoch ms) and how many calls it created. */
   periods: { endMs: number; created: number }[];
+  /** With `trace`: every call, in the order sipp started them. */
+  calls?: SippCall[];
   output: string;
 }
 
@@ -98,6 +113,29 @@ export function parsePeriods(csv: string): { startMs: number; periods: SippResul
   };
 }
 
+/**
+ * sipp's -trace_shortmsg file, one tab-separated line per message:
+ * date, time, epoch seconds, S (sent) or R (received), Call-ID, CSeq, first line.
+ */
+export function parseShortTrace(text: string): SippCall[] {
+  const calls = new Map<string, SippCall>();
+  for (const line of text.split('\n')) {
+    const [, , epoch, dir, id, , first] = line.split('\t');
+    const at = Math.round(Number(epoch) * 1000);
+    if (!id || !first || !Number.isFinite(at)) continue;
+    let call = calls.get(id);
+    if (!call) {
+      call = { id, startMs: at, codes: [], okMs: null };
+      calls.set(id, call);
+    }
+    const code = dir === 'R' ? /^SIP\/2\.0 (\d{3})/.exec(first)?.[1] : undefined;
+    if (!code) continue;
+    call.codes.push(Number(code));
+    if (code === '200' && call.okMs === null) call.okMs = at;
+  }
+  return [...calls.values()].sort((a, b) => a.startMs - b.startMs);
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -143,6 +181,7 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     '5000',
     '-max_recv_loops',
     '100000',
+    ...(r.trace ? ['-trace_shortmsg', '-shortmessage_file', join(work, 'short.log')] : []),
   ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -168,7 +207,15 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
   const rttFile = readdirSync(work).find((f) => f.endsWith('_rtt.csv'));
   const rttText = rttFile ? readFileSync(join(work, rttFile), 'utf8') : '';
   const rtts = parseRtt(rttText);
+  const calls = r.trace ? parseShortTrace(readFileSync(join(work, 'short.log'), 'utf8')) : undefined;
   // The run's files are small but many runs add up; keep them only when something failed.
   if (stat.failed === 0) rmSync(work, { recursive: true, force: true });
-  return { ...stat, rtts, done: parseDone(rttText, timing.startMs), periods: timing.periods, output };
+  return {
+    ...stat,
+    rtts,
+    done: parseDone(rttText, timing.startMs),
+    periods: timing.periods,
+    calls,
+    output,
+  };
 }

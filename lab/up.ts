@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startClusters } from './clusters.ts';
 import { writeSiphaConfig } from './config.ts';
 import { createAdmin, launchConsole } from './console.ts';
-import { type DnsOptions, launchDns } from './dns.ts';
+import { type DnsOptions, launchDns, writeNetnsResolvConf } from './dns.ts';
 import { type EdgeOptions, launchEdge } from './edge.ts';
 import { upGalera } from './galera-up.ts';
 import type { LabDbPolicy } from './kamailio-dbcl.ts';
@@ -163,6 +163,8 @@ export async function up(opts: UpOptions): Promise<LabState> {
         if (!state.fresh) await waitReplicated(state.nodes);
       },
     );
+    // Before the SIP servers start: `ip netns exec` mounts a namespace's resolv.conf at exec.
+    if (state.net && (opts.dns || opts.edge)) writeNetnsResolvConf(state.net, state.domain);
     if (opts.sip ?? true) {
       // In a fresh lab only d1 has the schema, so only p1 can work.
       const sites = state.fresh ? 1 : count;

@@ -17,6 +17,7 @@ function args() {
   try {
     return parseArgs({
       allowPositionals: true,
+      tokens: true,
       options: {
         user: { type: 'string' },
         role: { type: 'string', default: 'admin' },
@@ -31,11 +32,23 @@ function args() {
   }
 }
 
-const { positionals, values } = args();
+/** The options each command reads; any other one would be silently ignored, so it is refused. */
+const OPTIONS: Record<string, string[]> = {
+  create: ['user', 'role', 'reset', 'json'],
+  'token create': ['role', 'name', 'json'],
+};
+
+const { positionals, values, tokens } = args();
 const verb = positionals.join(' ');
-if (verb !== 'create' && verb !== 'token create') {
+if (!Object.hasOwn(OPTIONS, verb)) {
   console.error(`admin: ${verb ? `unknown command "${verb}"` : 'no command'}\n${USAGE}`);
   process.exit(2);
+}
+for (const t of tokens) {
+  if (t.kind === 'option' && !OPTIONS[verb]!.includes(t.name)) {
+    console.error(`admin: ${verb} takes no --${t.name}\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<number> {

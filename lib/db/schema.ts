@@ -104,18 +104,6 @@ export interface SiphaHeartbeatTable {
   seq: number;
 }
 
-export interface SiphaWizardTable {
-  run_id: string;
-  status: 'open' | 'finished' | 'abandoned';
-  current_step: string;
-  nodes: string;
-  steps: string;
-  created_by: string;
-  created_at: ColumnType<Date, Date | string | undefined, never>;
-  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  finished_at: Date | null;
-}
-
 export interface SiphaWizardProbeTable {
   probe_id: string;
   run_id: string;
@@ -123,16 +111,17 @@ export interface SiphaWizardProbeTable {
   written_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-export interface SiphaRestoreTable {
-  run_id: string;
-  kind: 'restore' | 'switchover';
-  procedure_mode: 'sipha' | 'paper';
-  target: string;
-  survivor: string;
-  status: 'running' | 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'rolled_back';
-  phase: string;
-  steps: string;
-  lock_window_ms: number | null;
+/** One background job of any kind (lib/jobs): the kind's state as JSON. */
+export interface SiphaJobTable {
+  job_id: string;
+  kind: string;
+  status: string;
+  /** The step running now; null between steps and at the end. */
+  step: string | null;
+  /** The console process running that step. */
+  owner: string | null;
+  target: ColumnType<string, string | undefined, string>;
+  state: string;
   detail: ColumnType<string, string | undefined, string>;
   created_by: string;
   created_at: ColumnType<Date, Date | string | undefined, never>;
@@ -150,7 +139,6 @@ export interface DB {
   sipha_api_token: SiphaApiTokenTable;
   sipha_audit: SiphaAuditTable;
   sipha_heartbeat: SiphaHeartbeatTable;
-  sipha_wizard: SiphaWizardTable;
   sipha_wizard_probe: SiphaWizardProbeTable;
-  sipha_restore: SiphaRestoreTable;
+  sipha_job: SiphaJobTable;
 }

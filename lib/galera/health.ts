@@ -1,7 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
-import { currentJob, type GaleraJob } from './job';
+import { type GaleraJob, latestJob } from './job';
 import type { GaleraStatus } from './status';
 import { writable } from './status';
 import { type GaleraProblem, galeraProblems } from './words';
@@ -87,6 +87,6 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
     nodes,
     problems,
     conflicts: { ...g.conflicts },
-    job: currentJob(),
+    job: await latestJob(),
   };
 }

@@ -1,11 +1,21 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { audit } from '@/lib/audit/log';
+import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
+import { interruptedJobs } from '@/lib/jobs/interrupted';
+import { ended, jobsOf, PROCESS_ID, publish, runningJobs, track } from '@/lib/jobs/registry';
+import { runJobStep } from '@/lib/jobs/step';
+import { tableStore } from '@/lib/jobs/store';
 
-// One Galera operation at a time, run in the background; the page polls its steps. Every SQL
-// statement and command is logged as a step *before* it runs, so the operator sees what is
-// about to happen, and the whole log stays visible after it ends.
+// One Galera operation at a time, run in the background as a job of kind `galera` (lib/jobs):
+// one step, audited once when it ends; the page polls its log. Every SQL statement and command
+// is logged *before* it runs, so the operator sees what is about to happen, and the whole log
+// stays visible after it ends. The job is stored best-effort (the cluster may be down when a
+// recovery starts): a console restart mid-operation leaves it found as interrupted, and the
+// operator runs the operation again (each one waits for the states it needs).
+
+export const GALERA_KIND = 'galera';
 
 export interface JobStep {
   seq: number;
@@ -20,22 +30,106 @@ export interface GaleraJob {
   actor: string;
   startedAt: string;
   finishedAt: string | null;
-  outcome: 'running' | 'ok' | 'failed';
+  outcome: 'running' | 'ok' | 'failed' | 'interrupted';
   steps: JobStep[];
 }
 
 export type JobLog = (kind: JobStep['kind'], text: string) => void;
 
-const g = globalThis as unknown as { __siphaGaleraJob?: GaleraJob };
-
+/** The operation running now, or the last one this console ran. */
 export function currentJob(): GaleraJob | null {
-  return g.__siphaGaleraJob ? structuredClone(g.__siphaGaleraJob) : null;
+  const j = jobsOf(GALERA_KIND).at(-1);
+  return j?.view ? structuredClone(j.view as GaleraJob) : null;
+}
+
+let leftBehind: Promise<GaleraJob | null> | undefined;
+
+/**
+ * The operation running now or last run here; before any, the one a console that stopped left
+ * running (looked up once per process, and only while a node takes writes: never waits).
+ */
+export async function latestJob(): Promise<GaleraJob | null> {
+  const here = currentJob();
+  if (here) return here;
+  const list = await getConnectionList();
+  if (!list.active()) return null;
+  leftBehind ??= interruptedJobs({ store: tableStore(list), kind: GALERA_KIND, limit: 5 }).then(
+    ([rec]) => {
+      if (!rec) return null;
+      const job = rec.state as GaleraJob;
+      const text =
+        'The console stopped during this operation; nothing runs now. Check the nodes and run it again.';
+      return {
+        ...job,
+        outcome: 'interrupted' as const,
+        steps: [
+          ...job.steps,
+          {
+            seq: job.steps.length + 1,
+            at: new Date(rec.updatedAt).toISOString(),
+            kind: 'error' as const,
+            text,
+          },
+        ],
+      };
+    },
+    () => {
+      leftBehind = undefined;
+      return null;
+    },
+  );
+  return leftBehind;
+}
+
+/**
+ * Saves the job's record; never fails the operation, and saves run in order. The first save
+ * also closes an operation a stopped console left running: this one supersedes it.
+ */
+function recorder(job: GaleraJob) {
+  let chain: Promise<void> = Promise.resolve();
+  let first = true;
+  return (running: boolean) => {
+    const snapshot = structuredClone(job);
+    const closeLeftBehind = first;
+    first = false;
+    chain = chain
+      .then(async () => {
+        const store = tableStore(await getConnectionList());
+        if (closeLeftBehind)
+          for (const old of await interruptedJobs({ store, kind: GALERA_KIND }))
+            await store.update(old.jobId, (r) => ({
+              ...r,
+              status: 'interrupted',
+              step: null,
+              finishedAt: Date.now(),
+            }));
+        await store.save({
+          jobId: job.id,
+          kind: GALERA_KIND,
+          status: snapshot.outcome,
+          step: running ? snapshot.kind : null,
+          owner: running ? PROCESS_ID : null,
+          target: snapshot.kind,
+          state: snapshot,
+          detail: snapshot.steps.at(-1)?.text ?? '',
+          createdBy: snapshot.actor,
+          createdAt: Date.parse(snapshot.startedAt),
+          updatedAt: Date.now(),
+          finishedAt: snapshot.finishedAt ? Date.parse(snapshot.finishedAt) : null,
+        });
+      })
+      .catch(() => undefined);
+  };
 }
 
 /** Starts `body` in the background; returns at once. Audited when it ends, either way. */
 export function startJob(kind: string, actor: string, body: (log: JobLog) => Promise<string>): GaleraJob {
-  if (g.__siphaGaleraJob?.outcome === 'running')
-    throw new AppError('conflict:state', `A Galera operation (${g.__siphaGaleraJob.kind}) is still running.`);
+  const running = runningJobs(GALERA_KIND)[0];
+  if (running)
+    throw new AppError(
+      'conflict:state',
+      `A Galera operation (${(running.view as GaleraJob).kind}) is still running.`,
+    );
   const job: GaleraJob = {
     id: randomUUID(),
     kind,
@@ -45,35 +139,40 @@ export function startJob(kind: string, actor: string, body: (log: JobLog) => Pro
     outcome: 'running',
     steps: [],
   };
-  g.__siphaGaleraJob = job;
+  const live = track({ jobId: job.id, kind: GALERA_KIND, step: kind });
+  leftBehind = Promise.resolve(null);
+  publish(job.id, job);
+  const save = recorder(job);
+  save(true);
   const log: JobLog = (k, text) => {
     job.steps.push({ seq: job.steps.length + 1, at: new Date().toISOString(), kind: k, text });
     if (job.steps.length > 500) job.steps.splice(1, 1);
   };
-  void body(log).then(
-    async (summary) => {
-      log('done', summary);
-      job.outcome = 'ok';
+  live.done = runJobStep({
+    kind: GALERA_KIND,
+    step: kind,
+    target: kind,
+    audit: (e) => audit({ ...e, actor }),
+    run: () => body(log),
+    end: async (o) => {
+      const detail = o.ok ? o.value : publicError(o.error).message;
+      log(o.ok ? 'done' : 'error', detail);
+      job.outcome = o.ok ? 'ok' : 'failed';
       job.finishedAt = new Date().toISOString();
-      await audit({ actor, action: `galera.${kind}`, target: kind, outcome: 'ok', detail: summary });
+      ended(job.id);
+      save(false);
+      return detail;
     },
-    async (err) => {
-      const e = publicError(err);
-      log('error', e.message);
-      job.outcome = 'failed';
-      job.finishedAt = new Date().toISOString();
-      await audit({ actor, action: `galera.${kind}`, target: kind, outcome: 'failed', detail: e.message });
-    },
-  );
-  return job;
+  }).catch(() => undefined);
+  return structuredClone(job);
 }
 
 /** For tests and the bench: resolves when the current job has ended. */
 export async function jobDone(timeoutMs: number): Promise<GaleraJob> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const j = g.__siphaGaleraJob;
-    if (j && j.outcome !== 'running') return structuredClone(j);
+    const j = currentJob();
+    if (j && j.outcome !== 'running') return j;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('the Galera operation did not finish in time');

@@ -2,33 +2,44 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
+import { interruptedJobs, interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
+import { rollbackSteps } from '@/lib/jobs/kinds';
+import { ended, liveJob, publish, runningJobs, track } from '@/lib/jobs/registry';
+import { tableStore } from '@/lib/jobs/store';
 import type { ReplicationCredentials } from './replicate';
 import { completeAfterSwitch } from './resume-switched';
+import { RunContext } from './run-context';
 import { type AuditSink, runRestore } from './run-restore';
-import { loadRun, recentRuns, saveRun } from './store';
+import { restoreJob } from './step-table';
+import { loadRun, RESTORE_KIND, saveRun, viewOf } from './store';
 import type { RestoreKind, RestoreProcedure, RunView, VerifyCheckpoint } from './types';
 
-// Runs live in the console process, in the background: a server action starts one and returns,
-// the page polls GET /api/restore/<id>. The registry is on globalThis so dev reloads keep it.
-// A run found in sipha_restore as `running` that this process does not know was interrupted by
-// a restart: the operator resumes or rolls it back. Its lock died with the old process.
+// Runs are jobs of kind `restore` (lib/jobs), run in the background of the console process: a
+// server action starts one and returns, the page polls GET /api/restore/<id>. A run stored as
+// running that this process does not run was interrupted by a restart (lib/jobs/interrupted.ts):
+// the operator resumes or rolls it back. Its lock died with the old process.
 
-const g = globalThis as unknown as { __siphaRestore?: Map<string, RunView> };
-g.__siphaRestore ??= new Map();
-const live = g.__siphaRestore;
-
+/** The run's latest view in this process, running or ended here. */
 export function liveRun(runId: string): RunView | undefined {
-  return live.get(runId);
+  const j = liveJob(runId);
+  return j?.kind === RESTORE_KIND ? (j.view as RunView | undefined) : undefined;
 }
 
 /** The run in progress in this console, if any (a repair waits for it to end). */
 export function busy(): RunView | undefined {
-  return [...live.values()].find((v) => v.status === 'running');
+  return runningJobs(RESTORE_KIND)
+    .map((j) => j.view as RunView | undefined)
+    .find((v) => v !== undefined);
 }
 
 export async function interruptedRuns({ list }: { list: ConnectionList }): Promise<RunView[]> {
-  return (await recentRuns({ list, limit: 20 })).filter((r) => r.status === 'running' && !live.has(r.runId));
+  const jobs = await interruptedJobs({ store: tableStore(list), kind: RESTORE_KIND });
+  return jobs.flatMap((r) => (r.status === 'running' ? (viewOf(r) ?? []) : []));
 }
+
+/** A stored run still marked running is interrupted unless this console runs it. */
+const interrupted = (v: RunView) =>
+  v.status === 'running' && isInterrupted({ jobId: v.runId, step: v.phase });
 
 export async function getRun({
   list,
@@ -37,15 +48,11 @@ export async function getRun({
   list: ConnectionList;
   runId: string;
 }): Promise<RunView | null> {
-  const v = live.get(runId);
+  const v = liveRun(runId);
   if (v) return v;
   const stored = await loadRun({ list, runId });
-  if (stored && stored.status === 'running')
-    return {
-      ...stored,
-      status: 'interrupted',
-      message: 'The console stopped during this run: resume or roll back.',
-    };
+  if (stored && interrupted(stored))
+    return { ...stored, status: 'interrupted', message: interruptedMessage(RESTORE_KIND) };
   return stored;
 }
 
@@ -86,14 +93,11 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
     ...input,
     runId,
     onProgress: (v) => {
-      live.set(runId, v);
+      publish(runId, v);
       first();
     },
   }).then(
-    (v) => {
-      live.set(runId, v);
-      return v;
-    },
+    (v) => v,
     (err) => {
       failedEarly(err);
       throw err;
@@ -109,22 +113,26 @@ export async function resumeRun(
   input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string },
 ): Promise<{ runId: string; status: RunView['status']; message: string }> {
   const old = await loadRun({ list: input.list, runId: input.runId });
-  if (old?.status !== 'running' || live.has(runIdOf(old)))
-    throw new AppError('conflict:state', 'That run is not interrupted.');
+  if (!old || !interrupted(old)) throw new AppError('conflict:state', 'That run is not interrupted.');
   const { list } = input;
   await list.refreshFence(true);
-  const switched = old.kind === 'restore' ? !list.isFenced(old.target) : list.isFenced(old.survivor);
-  if (switched) {
+  if (await switchStep().verify!(contextOf({ list, old, actor: input.actor }))) {
     // The switch happened before the console stopped; the lock died with it. Finish the tail
     // without locking again (resume-switched.ts).
-    const v = await completeAfterSwitch({
-      list,
-      old,
-      actor: input.actor,
-      audit: input.audit,
-      onProgress: (p) => live.set(old.runId, p),
-    });
-    live.set(old.runId, v);
+    track({ jobId: old.runId, kind: RESTORE_KIND });
+    let v: RunView;
+    try {
+      v = await completeAfterSwitch({
+        list,
+        old,
+        actor: input.actor,
+        audit: input.audit,
+        onProgress: (p) => publish(old.runId, p),
+      });
+    } finally {
+      ended(old.runId);
+    }
+    ended(old.runId, v);
     return { runId: old.runId, status: v.status, message: v.message };
   }
   await saveRun({
@@ -157,23 +165,12 @@ export async function rollbackRun({
   actor: string;
 }): Promise<{ runId: string; detail: string }> {
   const old = await loadRun({ list, runId });
-  if (old?.status !== 'running' || live.has(runIdOf(old)))
-    throw new AppError('conflict:state', 'That run is not interrupted.');
+  if (!old || !interrupted(old)) throw new AppError('conflict:state', 'That run is not interrupted.');
   await list.refreshFence(true);
   let detail = 'nothing had been switched';
   try {
-    if (old.kind === 'restore' && !list.isFenced(old.target)) {
-      await list.setFenced(old.target, true, `rollback of interrupted restore ${runId.slice(0, 8)}`, actor);
-      detail = `${old.target} fenced again`;
-    } else if (old.kind === 'switchover' && list.isFenced(old.survivor)) {
-      await list.setFenced(
-        old.survivor,
-        false,
-        `rollback of interrupted switchover ${runId.slice(0, 8)}`,
-        actor,
-      );
-      detail = `${old.survivor} unfenced again`;
-    }
+    const undone = await rollbackSteps({ kind: restoreJob, ctx: contextOf({ list, old, actor }) });
+    if (undone.length) detail = undone.map((u) => u.detail).join('; ');
   } catch (err) {
     throw new AppError('failed:database', `Rollback failed: ${publicError(err).message}`);
   }
@@ -189,4 +186,10 @@ export async function rollbackRun({
   return { runId, detail };
 }
 
-const runIdOf = (v: RunView) => v.runId;
+const switchStep = () => restoreJob.steps.find((s) => s.id === 'switch')!;
+
+/** An interrupted run's context, enough for its steps' verify and rollback (no node sessions). */
+function contextOf({ list, old, actor }: { list: ConnectionList; old: RunView; actor: string }): RunContext {
+  const o = { list, kind: old.kind, procedure: old.procedure, target: old.target, actor, runId: old.runId };
+  return new RunContext(o, structuredClone(old), 0);
+}

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
+import { type JobAudit, runJobStep } from '@/lib/jobs/step';
 import type { NodeCtx } from './node-io';
 import type { ReadLock } from './read-lock';
 import type { ReplicationCredentials } from './replicate';
@@ -8,16 +9,11 @@ import { saveRun } from './store';
 import type { RestoreKind, RestoreProcedure, RunView, StepId, VerifyCheckpoint } from './types';
 
 // The state of one restore run and the bookkeeping every step shares: progress events, audit
-// rows (held back while the survivor is locked), persistence, and the step wrapper that records
-// each step before and after it runs. The steps themselves live in step-table/run-lock/run-switch.
+// rows (held back while the survivor is locked), persistence, and each step run as a job step
+// (lib/jobs/step.ts: recorded before and after, one audit row). The steps themselves live in
+// step-table/run-lock/run-switch.
 
-export type AuditSink = (e: {
-  action: string;
-  target: string;
-  node: string | null;
-  outcome: 'ok' | 'failed';
-  detail: string;
-}) => Promise<void>;
+export type AuditSink = JobAudit;
 
 export interface RunOptions {
   list: ConnectionList;
@@ -91,24 +87,28 @@ export class RunContext {
   async step(id: StepId, node: string, fn: () => Promise<string>): Promise<void> {
     const s = this.view.steps.find((x) => x.id === id);
     if (!s) return;
-    this.view.phase = id;
-    s.status = 'running';
-    s.startedAt = Date.now();
-    this.emit();
-    await this.persist();
-    await this.record(`restore.${id}`, node, 'ok', `start: ${s.plan}`);
-    try {
-      s.detail = await fn();
-      s.status = 'done';
-    } catch (err) {
-      s.status = 'failed';
-      s.detail = publicError(err).message;
-      throw err;
-    } finally {
-      s.ms = Date.now() - s.startedAt;
-      await this.record(`restore.${id}`, node, s.status === 'done' ? 'ok' : 'failed', s.detail);
-      this.emit();
-    }
+    await runJobStep({
+      kind: 'restore',
+      step: id,
+      target: this.view.target,
+      node,
+      audit: (e) => this.record(e.action, e.node, e.outcome, e.detail),
+      begin: async () => {
+        this.view.phase = id;
+        s.status = 'running';
+        s.startedAt = Date.now();
+        this.emit();
+        await this.persist();
+      },
+      run: fn,
+      end: async (o) => {
+        s.status = o.ok ? 'done' : 'failed';
+        s.detail = o.ok ? o.value : publicError(o.error).message;
+        s.ms = Date.now() - (s.startedAt ?? Date.now());
+        this.emit();
+        return s.detail;
+      },
+    });
   }
 
   requireLock(): ReadLock {

@@ -1,13 +1,16 @@
 import 'server-only';
+import { runSteps } from '@/lib/jobs/kinds';
+import { ended, publish, track } from '@/lib/jobs/registry';
 import { nodeCtx } from './node-io';
 import { planRun } from './plan';
 import { RunContext, type RunOptions } from './run-context';
 import { finish, release, settle } from './run-finish';
-import { runStep } from './step-table';
+import { restoreJob } from './step-table';
 import type { RunView } from './types';
 
-// The restore state machine. Steps run in the order of plan.ts's ORDER (step-table.ts);
-// each one is recorded (view + audit) before and after it runs (run-context.ts). The survivor's
+// The restore state machine, a job of kind `restore` (lib/jobs). Steps run in the order of
+// plan.ts's ORDER (step-table.ts); each one is recorded (view + one audit row) as a job step
+// (run-context.ts). The survivor's
 // lock is taken only in the `lock` step (run-lock.ts) and always released in the finally below,
 // by UNLOCK TABLES or by dropping the session.
 
@@ -27,7 +30,16 @@ export async function runRestore(o: RunOptions): Promise<RunView> {
     runId: o.runId,
     checksumInLock: o.checksumInLock,
   });
-  return execute(new RunContext(o, view, leaseMs));
+  track({ jobId: o.runId, kind: restoreJob.kind });
+  publish(o.runId, structuredClone(view));
+  try {
+    const v = await execute(new RunContext(o, view, leaseMs));
+    ended(o.runId, structuredClone(v));
+    return v;
+  } catch (err) {
+    ended(o.runId);
+    throw err;
+  }
 }
 
 async function execute(run: RunContext): Promise<RunView> {
@@ -45,7 +57,14 @@ async function execute(run: RunContext): Promise<RunView> {
     `${view.kind} of ${view.target}, survivor ${view.survivor}, ${view.procedure} procedure, lease ${leaseMs} ms`,
   );
   try {
-    for (const st of view.steps) await runStep(run, st.id);
+    await runSteps({
+      kind: restoreJob,
+      ctx: run,
+      order: view.steps.map((st) => st.id),
+      runOne: async (st) => {
+        await st.run(run);
+      },
+    });
     settle(run, undefined);
   } catch (err) {
     settle(run, err);

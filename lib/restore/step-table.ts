@@ -1,5 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
+import { defineJobKind } from '@/lib/jobs/kinds';
 import { findBlockers } from './blockers';
 import { catchUp, precheckSubscriber, verifyLocked, waitFor } from './catch-up';
 import { waitTarget } from './gtid';
@@ -9,9 +10,59 @@ import type { RunContext } from './run-context';
 import { lockStep, unlock } from './run-lock';
 import { switchOver } from './run-switch';
 import { snapshotStep, verifyChunksStep, verifyDeltaLocked } from './run-verify-snapshot';
+import { RESTORE_KIND } from './store';
 import type { StepId } from './types';
 
-// The step table: what each step of plan.ts's ORDER does, in the run's context.
+// The step table: what each step of plan.ts's ORDER does, in the run's context, and the restore
+// as a job kind (lib/jobs): the switch is the one step with an effect to verify after a console
+// restart and to roll back (the fence state says whether it happened).
+
+const STEP_IDS: StepId[] = [
+  'replicate',
+  'catch_up',
+  'precheck',
+  'blockers',
+  'snapshot',
+  'verify_chunks',
+  'lock',
+  'final_wait',
+  'verify',
+  'switch',
+  'unlock',
+];
+
+/** Whether the switch was made: the fence state, read fresh by the caller. */
+function switched(run: RunContext): boolean {
+  const { list } = run.o;
+  const { view } = run;
+  return view.kind === 'restore' ? !list.isFenced(view.target) : list.isFenced(view.survivor);
+}
+
+export const restoreJob = defineJobKind<RunContext>({
+  kind: RESTORE_KIND,
+  interrupted: 'The console stopped during this run: resume or roll back.',
+  steps: STEP_IDS.map((id) => ({
+    id,
+    run: (run: RunContext) => runStep(run, id),
+    ...(id === 'switch'
+      ? {
+          verify: async (run: RunContext) => switched(run),
+          rollback: async (run: RunContext) => {
+            if (!switched(run)) return null;
+            const { list, actor } = run.o;
+            const { view } = run;
+            const why = `rollback of interrupted ${view.kind} ${view.runId.slice(0, 8)}`;
+            if (view.kind === 'restore') {
+              await list.setFenced(view.target, true, why, actor);
+              return `${view.target} fenced again`;
+            }
+            await list.setFenced(view.survivor, false, why, actor);
+            return `${view.survivor} unfenced again`;
+          },
+        }
+      : {}),
+  })),
+});
 
 export async function runStep(run: RunContext, id: StepId): Promise<void> {
   const { t, s, view } = run;

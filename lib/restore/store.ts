@@ -1,46 +1,37 @@
 import 'server-only';
 import type { ConnectionList } from '@/lib/db/connection-list';
+import { PROCESS_ID } from '@/lib/jobs/registry';
+import { type JobRecord, tableStore } from '@/lib/jobs/store';
 import type { RunView } from './types';
 
-// sipha_restore (migration 005): the run's view as JSON, written through the connection list
-// (so to the active node, replicated to the others). It is written before the lock and after
-// the unlock, never while the survivor is locked: the write would wait for the lock itself.
+// A restore run is a job of kind `restore` in the job store (lib/jobs/store.ts): its view is the
+// job's state, its phase the running step while it runs. It is written before the lock and
+// after the unlock, never while the survivor is locked: the write would wait for the lock itself.
+
+export const RESTORE_KIND = 'restore';
 
 export async function saveRun({ list, view }: { list: ConnectionList; view: RunView }): Promise<void> {
-  const row = {
-    kind: view.kind,
-    procedure_mode: view.procedure,
-    target: view.target,
-    survivor: view.survivor,
+  const running = view.status === 'running';
+  await tableStore(list).save({
+    jobId: view.runId,
+    kind: RESTORE_KIND,
     status: view.status,
-    phase: view.phase,
-    steps: JSON.stringify(view),
-    lock_window_ms: view.lockWindowMs,
-    detail: view.message.slice(0, 1024),
-    updated_at: new Date(),
-    finished_at: view.finishedAt ? new Date(view.finishedAt) : null,
-  };
-  await list.write({
-    run: (db) =>
-      db
-        .insertInto('sipha_restore')
-        .values({
-          ...row,
-          run_id: view.runId,
-          created_by: view.createdBy.slice(0, 96),
-          created_at: new Date(view.createdAt),
-        })
-        .onDuplicateKeyUpdate(row)
-        .execute(),
+    step: running ? view.phase : null,
+    owner: running ? PROCESS_ID : null,
+    target: view.target,
+    state: view,
+    detail: view.message,
+    createdBy: view.createdBy,
+    createdAt: view.createdAt,
+    updatedAt: Date.now(),
+    finishedAt: view.finishedAt,
   });
 }
 
-function parse(steps: string): RunView | null {
-  try {
-    return JSON.parse(steps) as RunView;
-  } catch {
-    return null;
-  }
+export function viewOf(rec: JobRecord): RunView | null {
+  return rec.kind === RESTORE_KIND
+    ? { ...(rec.state as RunView), status: rec.status as RunView['status'] }
+    : null;
 }
 
 export async function loadRun({
@@ -50,11 +41,8 @@ export async function loadRun({
   list: ConnectionList;
   runId: string;
 }): Promise<RunView | null> {
-  const { value } = await list.read((db) =>
-    db.selectFrom('sipha_restore').select(['steps', 'status']).where('run_id', '=', runId).executeTakeFirst(),
-  );
-  const v = value ? parse(value.steps) : null;
-  return v && value ? { ...v, status: value.status } : null;
+  const rec = await tableStore(list).load(runId);
+  return rec ? viewOf(rec) : null;
 }
 
 export async function recentRuns({
@@ -64,16 +52,5 @@ export async function recentRuns({
   list: ConnectionList;
   limit: number;
 }): Promise<RunView[]> {
-  const { value } = await list.read((db) =>
-    db
-      .selectFrom('sipha_restore')
-      .select(['steps', 'status'])
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute(),
-  );
-  return value.flatMap((r) => {
-    const v = parse(r.steps);
-    return v ? [{ ...v, status: r.status }] : [];
-  });
+  return (await tableStore(list).recent({ kind: RESTORE_KIND, limit })).flatMap((r) => viewOf(r) ?? []);
 }

@@ -4,14 +4,18 @@ import { audit } from '@/lib/audit/log';
 import { connectionListOf, homeCluster, isFailedOver } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
 import { AppError } from '@/lib/errors';
+import { defineJobKind } from '@/lib/jobs/kinds';
+import { liveJob } from '@/lib/jobs/registry';
+import { newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
+import { type JobRecord, tableStore } from '@/lib/jobs/store';
 import { copyLocations, copySubscribers, countPresent, deleteRows } from './copy';
 import { changeMap, firstStageOwner, reloadFirstStages } from './map';
 import { aorKey } from './placement';
 import { type Plan, planChange } from './planner';
-import { shardDb } from './tables';
 
-// An online move (issue 14). Every phase is idempotent and the phase reached is stored with the
-// move on the home cluster, so a console that restarts runs the same move on from there:
+// An online move (issue 14), a job of kind `shards.move` (lib/jobs) stored on the home
+// cluster. Every phase is a step, idempotent, recorded when it ends, so a console that
+// restarts runs the same move on from the first phase not done:
 //   pin      overrides user -> source, marked moving (edits wait; later map edits cannot move them)
 //   copy     subscriber and live location rows to the target
 //   flip     overrides user -> target; every first stage reloads and is asked where they go now
@@ -23,6 +27,8 @@ import { shardDb } from './tables';
 export const PHASES = ['pin', 'copy', 'flip', 'catchup', 'verify', 'commit', 'cleanup', 'done'] as const;
 export type Phase = (typeof PHASES)[number];
 
+export const MOVE_KIND = 'shards.move';
+
 export interface MoveRow {
   moveId: string;
   status: 'running' | 'failed' | 'done';
@@ -31,39 +37,32 @@ export interface MoveRow {
   detail: string;
 }
 
-const home = async () => connectionListOf(homeCluster());
+const store = async () => tableStore(await connectionListOf(homeCluster()));
 
-export async function getMove(moveId: string): Promise<MoveRow | undefined> {
-  const { value } = await (await home()).read((db) =>
-    shardDb(db).selectFrom('sipha_shard_move').selectAll().where('move_id', '=', moveId).executeTakeFirst(),
-  );
-  if (!value) return undefined;
+function rowOf(rec: JobRecord): MoveRow {
+  const job = rec as SimpleJob<Plan>;
+  const phase = PHASES.find((p) => p === 'done' || job.state.steps[p]?.status !== 'done') ?? 'done';
   return {
-    moveId,
-    status: value.status as MoveRow['status'],
-    phase: value.phase as Phase,
-    plan: JSON.parse(value.plan),
-    detail: value.detail,
+    moveId: rec.jobId,
+    status: rec.status === 'succeeded' ? 'done' : rec.status === 'failed' ? 'failed' : 'running',
+    phase,
+    plan: job.state.data as Plan,
+    detail:
+      rec.status === 'failed'
+        ? `${phase}: ${rec.detail}`
+        : (job.state.steps[PHASES[PHASES.indexOf(phase) - 1] ?? '']?.detail ?? ''),
   };
 }
 
-export async function unfinishedMoves(): Promise<MoveRow[]> {
-  const { value } = await (await home()).read((db) =>
-    shardDb(db).selectFrom('sipha_shard_move').select('move_id').where('status', '!=', 'done').execute(),
-  );
-  return (await Promise.all(value.map((r) => getMove(r.move_id)))).filter((m): m is MoveRow => !!m);
+export async function getMove(moveId: string): Promise<MoveRow | undefined> {
+  const rec = await (await store()).load(moveId);
+  return rec?.kind === MOVE_KIND ? rowOf(rec) : undefined;
 }
 
-async function save(moveId: string, set: { status?: string; phase?: Phase; detail?: string }) {
-  await (await home()).write({
-    run: (db) =>
-      shardDb(db)
-        .updateTable('sipha_shard_move')
-        .set({ ...set, updated_at: new Date() })
-        .where('move_id', '=', moveId)
-        .execute(),
-    verify: async () => undefined,
-  });
+export async function unfinishedMoves(): Promise<MoveRow[]> {
+  return (await (await store()).recent({ kind: MOVE_KIND, limit: 50 }))
+    .filter((r) => r.status !== 'succeeded')
+    .map(rowOf);
 }
 
 async function refuseIfFailedOver(plan: Plan): Promise<void> {
@@ -84,21 +83,15 @@ export async function startMove(opts: {
   await refuseIfFailedOver(plan);
   const moveId = randomUUID();
   const g0 = plan.groups[0];
-  await (await home()).write({
-    run: (db) =>
-      shardDb(db)
-        .insertInto('sipha_shard_move')
-        .values({
-          move_id: moveId,
-          source: g0?.source ?? '',
-          target: g0?.target ?? '',
-          status: 'running',
-          phase: 'pin',
-          plan: JSON.stringify(plan),
-          created_by: opts.actor,
-        })
-        .execute(),
-  });
+  await (await store()).save(
+    newJob({
+      jobId: moveId,
+      kind: MOVE_KIND,
+      target: `${g0?.source ?? ''} -> ${g0?.target ?? ''}`,
+      createdBy: opts.actor,
+      data: plan,
+    }),
+  );
   await audit({
     actor: opts.actor,
     action: 'shards.move.start',
@@ -111,17 +104,23 @@ export async function startMove(opts: {
 
 /** Runs (or resumes) a move to the end; a failure leaves it at its phase, to be run again. */
 export async function runMove(moveId: string, actor: string): Promise<MoveRow> {
-  const move = await getMove(moveId);
-  if (!move) throw new AppError('not_found:resource', 'No such move.');
+  const jobs = await store();
+  const rec = await jobs.load(moveId);
+  if (rec?.kind !== MOVE_KIND) throw new AppError('not_found:resource', 'No such move.');
+  const move = rowOf(rec);
   if (move.status === 'done') return move;
+  if (liveJob(moveId)?.ended === false) throw new AppError('conflict:state', 'That move is still running.');
   await refuseIfFailedOver(move.plan);
-  let phase = move.phase;
   try {
-    while (phase !== 'done') {
-      const detail = await PHASE_RUN[phase](move.plan, moveId, actor);
-      phase = PHASES[PHASES.indexOf(phase) + 1]!;
-      await save(moveId, { phase, status: phase === 'done' ? 'done' : 'running', detail });
-    }
+    const end = await runJob({
+      store: jobs,
+      kind: moveJob,
+      ctx: { plan: move.plan, moveId, actor },
+      job: rec as SimpleJob,
+      audit: (e) => audit({ ...e, actor }),
+      resume: true,
+      rethrow: true,
+    });
     await audit({
       actor,
       action: 'shards.move.finish',
@@ -129,11 +128,16 @@ export async function runMove(moveId: string, actor: string): Promise<MoveRow> {
       outcome: 'ok',
       detail: `${move.plan.users} users moved`,
     });
-    return { ...move, status: 'done', phase };
+    return rowOf(end);
   } catch (err) {
-    const detail = `${phase}: ${(err as Error).message}`.slice(0, 1000);
-    await save(moveId, { status: 'failed', detail }).catch(() => undefined);
-    await audit({ actor, action: 'shards.move.finish', target: moveId, outcome: 'failed', detail });
+    const failed = await getMove(moveId).catch(() => undefined);
+    await audit({
+      actor,
+      action: 'shards.move.finish',
+      target: moveId,
+      outcome: 'failed',
+      detail: failed?.detail ?? move.phase,
+    });
     throw err;
   }
 }
@@ -150,6 +154,8 @@ async function publish(plan: Plan, change: Parameters<typeof changeMap>[0]): Pro
     throw new AppError('failed:internal', `First stage ${failed.join(', ')} did not reload the map.`);
   return `map version ${r.version}, ${plan.users} users`;
 }
+
+type MoveCtx = { plan: Plan; moveId: string; actor: string };
 
 const PHASE_RUN: Record<
   Exclude<Phase, 'done'>,
@@ -213,3 +219,12 @@ const PHASE_RUN: Record<
     return `${n} source rows removed`;
   },
 };
+
+const moveJob = defineJobKind<MoveCtx>({
+  kind: MOVE_KIND,
+  interrupted: 'The console stopped during this move: resume it, it runs on from the phase it reached.',
+  steps: PHASES.filter((p): p is Exclude<Phase, 'done'> => p !== 'done').map((id) => ({
+    id,
+    run: ({ plan, moveId, actor }: MoveCtx) => PHASE_RUN[id](plan, moveId, actor),
+  })),
+});

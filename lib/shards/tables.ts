@@ -25,18 +25,6 @@ export type ShardTables = {
     key_value: string;
     expires: Generated<number>;
   };
-  sipha_shard_move: {
-    move_id: string;
-    source: string;
-    target: string;
-    status: string;
-    phase: string;
-    plan: string;
-    detail: Generated<string>;
-    created_by: string;
-    created_at: Generated<Date>;
-    updated_at: Generated<Date>;
-  };
 };
 
 export type ShardDB = Kysely<DB & ShardTables>;

@@ -1,12 +1,12 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/errors';
+import { rollbackSteps } from '@/lib/jobs/kinds';
 import type { WizardContext } from './context';
 import { createIO } from './io';
 import { applyFixes } from './preflight';
 import { failureOf, isBusy, startStep } from './runner';
-import { STEP_FNS, type StepInput } from './steps';
-import { runTeardown } from './teardown';
+import { STEP_FNS, type StepInput, wizardJob } from './steps';
 import type { LogEntry, RunState, StepId } from './types';
 
 // What the wizard does besides running a step: start a run, apply preflight fixes, tear down,
@@ -55,7 +55,7 @@ export async function applyPreflightFixes({
   return { applied, log: io.log };
 }
 
-/** STOP SLAVE; RESET SLAVE ALL on every node; the steps from the data copy on start over. */
+/** The job's rollback (STOP SLAVE; RESET SLAVE ALL on every node); the steps from the data copy on start over. */
 export async function teardown({ ctx, runId }: { ctx: WizardContext; runId: string }): Promise<LogEntry[]> {
   const run = await ctx.store.get(runId);
   if (!run) throw new AppError('not_found:resource', 'No such wizard run.');
@@ -63,7 +63,7 @@ export async function teardown({ ctx, runId }: { ctx: WizardContext; runId: stri
   const io = createIO({ dryRun: false });
   let outcome: 'ok' | 'failed' = 'failed';
   try {
-    await runTeardown({ ctx, run, io });
+    await rollbackSteps({ kind: wizardJob, ctx: { ctx, run, io, input: {} }, only: ['directions'] });
     outcome = 'ok';
   } finally {
     await ctx.audit({

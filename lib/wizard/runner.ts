@@ -1,10 +1,13 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import { AppError, logError, publicError } from '@/lib/errors';
+import { interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
+import { ended, liveJob, PROCESS_ID, publish, track } from '@/lib/jobs/registry';
+import { runJobStep } from '@/lib/jobs/step';
 import type { WizardContext } from './context';
 import { StepFailure } from './failure';
 import { createIO, StatementError } from './io';
-import { REQUIRES, STEP_FNS, type StepInput } from './steps';
+import { REQUIRES, type StepInput, wizardJob } from './steps';
+import { WIZARD_KIND } from './store';
 import {
   type LogEntry,
   type Progress,
@@ -15,22 +18,12 @@ import {
   type Steps,
 } from './types';
 
-// Runs wizard steps in the background of the console process (the page polls for progress).
-// State is saved in sipha_wizard at the start, at most once a second while running, and at the
-// end; a step still marked running by another process id is shown as interrupted after a
-// console restart and can simply be run again: every step is idempotent.
+// Runs one wizard step at a time as a job step (lib/jobs): the page polls for progress.
+// State is saved at the start, at most once a second while running, and at the end; a step
+// still marked running that this console does not run is interrupted (lib/jobs/interrupted.ts)
+// and can simply be run again: every step is idempotent.
 
-const g = globalThis as unknown as { __siphaWizard?: { id: string; jobs: Map<string, Job> } };
-g.__siphaWizard ??= { id: randomUUID(), jobs: new Map() };
-const shared = g.__siphaWizard;
-export const PROCESS_ID = shared.id;
-
-interface Job {
-  step: StepId;
-  log: LogEntry[];
-  progress?: Progress;
-  done: Promise<void>;
-}
+type LiveView = { log: LogEntry[]; progress?: Progress };
 
 export function failureOf(err: unknown): Pick<StepState, 'message' | 'advice'> {
   if (err instanceof StepFailure)
@@ -41,24 +34,22 @@ export function failureOf(err: unknown): Pick<StepState, 'message' | 'advice'> {
 
 /** The run as the UI should see it: live progress merged in, orphaned steps interrupted. */
 export function present(run: RunState): RunState {
-  const job = shared.jobs.get(run.runId);
+  const live = liveJob(run.runId);
   const steps: Record<StepId, StepState> = { ...run.steps };
   for (const [id, s] of Object.entries(steps) as [StepId, StepState][]) {
     if (s.status !== 'running') continue;
-    if (job?.step === id)
-      steps[id] = { ...s, log: job.log, ...(job.progress ? { progress: job.progress } : {}) };
-    else if (s.owner !== PROCESS_ID || !job)
-      steps[id] = {
-        ...s,
-        status: 'interrupted',
-        message: 'The console stopped while this step ran. Run it again: it is safe to repeat.',
-      };
+    if (live && !live.ended && live.step === id) {
+      const v = live.view as LiveView | undefined;
+      steps[id] = { ...s, ...(v ? { log: v.log, ...(v.progress ? { progress: v.progress } : {}) } : {}) };
+    } else if (isInterrupted({ jobId: run.runId, step: id }))
+      steps[id] = { ...s, status: 'interrupted', message: interruptedMessage(WIZARD_KIND) };
   }
   return { ...run, steps: steps as Steps };
 }
 
 export function isBusy(runId: string): StepId | undefined {
-  return shared.jobs.get(runId)?.step;
+  const live = liveJob(runId);
+  return live && !live.ended ? ((live.step as StepId | null) ?? undefined) : undefined;
 }
 
 export async function startStep({
@@ -82,9 +73,12 @@ export async function startStep({
   const missing = (REQUIRES[step] ?? []).filter((s) => run.steps[s].status !== 'done');
   if (missing.length)
     throw new AppError('conflict:state', `Finish ${missing.map((s) => STEP_TITLES[s]).join(' and ')} first.`);
+  const def = wizardJob.steps.find((s) => s.id === step);
+  if (!def) throw new AppError('bad_request:input', 'No such wizard step.');
 
+  const live = track({ jobId: runId, kind: WIZARD_KIND, step });
+  const view: LiveView = { log: [] };
   let lastSave = 0;
-  const job: Job = { step, log: [], done: Promise.resolve() };
   const save = (force = false) => {
     if (!force && Date.now() - lastSave < 1000) return;
     lastSave = Date.now();
@@ -92,66 +86,64 @@ export async function startStep({
       .updateStep({
         runId,
         step,
-        update: (s) => ({ ...s, log: job.log, ...(job.progress ? { progress: job.progress } : {}) }),
+        update: (s) => ({ ...s, log: view.log, ...(view.progress ? { progress: view.progress } : {}) }),
       })
       .catch(() => undefined);
   };
   const io = createIO({
     dryRun: false,
     onProgress: (p) => {
-      job.progress = p;
+      view.progress = p;
       save();
     },
     onLog: () => save(),
   });
-  job.log = io.log;
-  shared.jobs.set(runId, job);
-  const started = await ctx.store
-    .updateStep({
+  view.log = io.log;
+  publish(runId, view);
+  let started: RunState;
+  try {
+    started = await ctx.store.updateStep({
       runId,
       step,
       update: () => ({ status: 'running', startedAt: new Date().toISOString(), log: [], owner: PROCESS_ID }),
-    })
-    .catch((err) => {
-      shared.jobs.delete(runId);
-      throw err;
     });
+  } catch (err) {
+    ended(runId);
+    throw err;
+  }
 
-  job.done = (async () => {
-    let end: Partial<StepState>;
-    try {
-      const result = await STEP_FNS[step]({ ctx, run: started, io, input });
-      end = { status: 'done', result, message: `${STEP_TITLES[step]} done.` };
-    } catch (err) {
-      end = {
-        status: 'failed',
-        ...failureOf(err),
-        ...((err as StepState).result ? { result: (err as StepState).result } : {}),
-      };
-    }
-    const finishedAt = new Date().toISOString();
-    await ctx.store
-      .updateRun({
-        runId,
-        update: (r) => ({
-          ...r,
-          status: step === 'harden' && end.status === 'done' ? 'finished' : r.status,
-          steps: {
-            ...r.steps,
-            [step]: { ...r.steps[step], ...end, log: io.log, finishedAt, progress: job.progress },
-          },
-        }),
-      })
-      .catch((err) => logError('wizard: could not save the step result', err));
-    shared.jobs.delete(runId);
-    await ctx.audit({
-      actor: ctx.actor,
-      action: `wizard.${step}`,
-      target: `run ${runId}`,
-      outcome: end.status === 'done' ? 'ok' : 'failed',
-      detail: end.message ?? '',
-    });
-  })();
-  if (wait) await job.done;
+  live.done = runJobStep({
+    kind: WIZARD_KIND,
+    step,
+    target: `run ${runId}`,
+    audit: (e) => ctx.audit({ ...e, actor: ctx.actor }),
+    run: () => def.run({ ctx, run: started, io, input }),
+    end: async (o) => {
+      const end: Partial<StepState> = o.ok
+        ? { status: 'done', result: o.value as StepState['result'], message: `${STEP_TITLES[step]} done.` }
+        : {
+            status: 'failed',
+            ...failureOf(o.error),
+            ...((o.error as StepState).result ? { result: (o.error as StepState).result } : {}),
+          };
+      const finishedAt = new Date().toISOString();
+      await ctx.store
+        .updateRun({
+          runId,
+          update: (r) => ({
+            ...r,
+            status: step === 'harden' && end.status === 'done' ? 'finished' : r.status,
+            steps: {
+              ...r.steps,
+              [step]: { ...r.steps[step], ...end, log: io.log, finishedAt, progress: view.progress },
+            },
+          }),
+        })
+        .catch((err) => logError('wizard: could not save the step result', err));
+      ended(runId);
+      return end.message ?? '';
+    },
+  }).catch(() => undefined);
+  if (wait) await live.done;
   return present((await ctx.store.get(runId))!);
 }

@@ -1,13 +1,12 @@
 import 'server-only';
-import type { Kysely } from 'kysely';
-import type { DB } from '@/lib/db/schema';
+import type { JobRecord, JobStore } from '@/lib/jobs/store';
 import { emptySteps, type NodeChoice, type RunState, resumeStep, type StepId, type StepState } from './types';
 
-// The wizard's state in sipha_wizard (migration 004), written through the connection list like
-// every console write. Step updates are read-modify-write under a row lock, so a progress
-// update and an Apply on another step never overwrite each other.
+// A wizard run is a job of kind `wizard` in the job store (lib/jobs/store.ts): its nodes and
+// steps are the job's state. The step marked running (and its owner) is the job's running
+// step, so the console finds it interrupted after a restart like any other job.
 
-export type WriteFn = <T>(fn: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
+export const WIZARD_KIND = 'wizard';
 
 export interface WizardStore {
   create(args: { runId: string; nodes: NodeChoice[]; createdBy: string }): Promise<RunState>;
@@ -17,87 +16,76 @@ export interface WizardStore {
   updateRun(args: { runId: string; update: (r: RunState) => RunState }): Promise<RunState>;
 }
 
-type Row = {
-  run_id: string;
-  status: string;
-  current_step: string;
-  nodes: string;
-  steps: string;
-  created_by: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-};
+type State = { nodes: NodeChoice[]; steps: Partial<RunState['steps']> };
 
-function toState(r: Row): RunState {
-  const steps = { ...emptySteps(), ...(JSON.parse(r.steps) as Partial<RunState['steps']>) };
+function toRun(rec: JobRecord): RunState {
+  const state = rec.state as State;
+  const steps = { ...emptySteps(), ...state.steps };
   return {
-    runId: r.run_id,
-    status: r.status as RunState['status'],
+    runId: rec.jobId,
+    status: rec.status as RunState['status'],
     currentStep: resumeStep(steps),
-    nodes: JSON.parse(r.nodes) as NodeChoice[],
+    nodes: state.nodes,
     steps,
-    createdBy: r.created_by,
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
+    createdBy: rec.createdBy,
+    createdAt: new Date(rec.createdAt).toISOString(),
+    updatedAt: new Date(rec.updatedAt).toISOString(),
   };
 }
 
-export function kyselyStore(write: WriteFn): WizardStore {
-  const select = (db: Kysely<DB>) => db.selectFrom('sipha_wizard').selectAll();
-  const mutate = (runId: string, update: (r: RunState) => RunState) =>
-    write((db) =>
-      db.transaction().execute(async (trx) => {
-        const row = await select(trx).where('run_id', '=', runId).forUpdate().executeTakeFirst();
-        if (!row) throw new Error(`No wizard run ${runId}`);
-        const next = update(toState(row as Row));
-        next.currentStep = resumeStep(next.steps);
-        await trx
-          .updateTable('sipha_wizard')
-          .set({
-            status: next.status,
-            current_step: next.currentStep,
-            steps: JSON.stringify(next.steps),
-            nodes: JSON.stringify(next.nodes),
-            updated_at: new Date(),
-            finished_at: next.status === 'open' ? null : new Date(),
-          })
-          .where('run_id', '=', runId)
-          .execute();
-        return next;
-      }),
-    );
+function toRecord(run: RunState, base: JobRecord): JobRecord {
+  const running = (Object.entries(run.steps) as [StepId, StepState][]).find(
+    ([, s]) => s.status === 'running',
+  );
+  return {
+    ...base,
+    status: run.status,
+    step: running?.[0] ?? null,
+    owner: running?.[1].owner ?? null,
+    state: { nodes: run.nodes, steps: run.steps } satisfies State,
+    finishedAt: run.status === 'open' ? null : (base.finishedAt ?? Date.now()),
+  };
+}
+
+export function wizardStore(jobs: JobStore): WizardStore {
+  const mutate = async (runId: string, update: (r: RunState) => RunState) => {
+    const rec = await jobs.update(runId, (rec) => {
+      if (rec.kind !== WIZARD_KIND) throw new Error(`No wizard run ${runId}`);
+      return toRecord(update(toRun(rec)), rec);
+    });
+    return toRun(rec);
+  };
   return {
     async create({ runId, nodes, createdBy }) {
-      await write(async (db) => {
-        // One open run at a time: an older open run is abandoned, never deleted (it is history).
-        await db
-          .updateTable('sipha_wizard')
-          .set({ status: 'abandoned', updated_at: new Date() })
-          .where('status', '=', 'open')
-          .execute();
-        await db
-          .insertInto('sipha_wizard')
-          .values({
-            run_id: runId,
-            status: 'open',
-            current_step: 'nodes',
-            nodes: JSON.stringify(nodes),
-            steps: JSON.stringify(emptySteps()),
-            created_by: createdBy,
-          })
-          .execute();
+      // One open run at a time: an older open run is abandoned, never deleted (it is history).
+      for (const old of await jobs.recent({ kind: WIZARD_KIND, limit: 20 }))
+        if (old.status === 'open') await mutate(old.jobId, (r) => ({ ...r, status: 'abandoned' }));
+      const now = Date.now();
+      await jobs.save({
+        jobId: runId,
+        kind: WIZARD_KIND,
+        status: 'open',
+        step: null,
+        owner: null,
+        target: nodes.map((n) => n.name).join(' '),
+        state: { nodes, steps: emptySteps() } satisfies State,
+        detail: '',
+        createdBy,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
       });
       const run = await this.get(runId);
       if (!run) throw new Error('wizard run vanished after insert');
       return run;
     },
     async latest() {
-      const row = await write((db) => select(db).orderBy('created_at', 'desc').limit(1).executeTakeFirst());
-      return row ? toState(row as Row) : null;
+      const [rec] = await jobs.recent({ kind: WIZARD_KIND, limit: 1 });
+      return rec ? toRun(rec) : null;
     },
     async get(runId) {
-      const row = await write((db) => select(db).where('run_id', '=', runId).executeTakeFirst());
-      return row ? toState(row as Row) : null;
+      const rec = await jobs.load(runId);
+      return rec?.kind === WIZARD_KIND ? toRun(rec) : null;
     },
     updateStep: ({ runId, step, update }) =>
       mutate(runId, (r) => ({ ...r, steps: { ...r.steps, [step]: update(r.steps[step]) } })),

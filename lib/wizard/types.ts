@@ -1,4 +1,4 @@
-// Shapes of the replication wizard's state (stored as JSON in sipha_wizard.steps) and of what
+// Shapes of the replication wizard's state (stored as JSON in its job, sipha_job.state) and of what
 // the UI shows. Pure types and constants: safe to import from client components (the step
 // modules below are imported for their types only).
 import type { runDirectionsStep } from './directions';

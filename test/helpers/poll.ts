@@ -1,7 +1,33 @@
-import { expect } from 'vitest';
+// Waiting in tests and benchmarks: retry a condition every 50 ms until it holds, and fail with
+// the condition's name when it does not in time. No fixed sleeps. Plain code, not vitest's
+// expect.poll, so the benchmarks (which run outside vitest) share these helpers.
 
-// Waiting in tests is always vitest's expect.poll: it retries until the condition holds and
-// fails with the condition's name when it does not in time. No fixed sleeps.
+const INTERVAL_MS = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `read` gives a value (not undefined) and returns it. */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+): Promise<T> {
+  const end = performance.now() + ms;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await read();
+      if (v !== undefined) return v;
+      lastError = undefined;
+    } catch (e) {
+      lastError = e;
+    }
+    if (performance.now() >= end) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out waiting for ${what}${why}`);
+    }
+    await sleep(INTERVAL_MS);
+  }
+}
 
 /** Waits until `check` holds. */
 export async function until(
@@ -9,26 +35,5 @@ export async function until(
   check: () => Promise<boolean> | boolean,
   ms = 15_000,
 ): Promise<void> {
-  await expect
-    .poll(check, { timeout: ms, interval: 50, message: `timed out waiting for ${what}` })
-    .toBe(true);
-}
-
-/** Waits until `read` gives a value (not undefined) and returns it. */
-export async function eventually<T>(
-  what: string,
-  read: () => Promise<T | undefined>,
-  ms = 15_000,
-): Promise<T> {
-  let last: T | undefined;
-  await expect
-    .poll(
-      async () => {
-        last = await read();
-        return last !== undefined;
-      },
-      { timeout: ms, interval: 50, message: `timed out waiting for ${what}` },
-    )
-    .toBe(true);
-  return last as T;
+  await eventually(what, async () => ((await check()) ? true : undefined), ms);
 }

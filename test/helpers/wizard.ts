@@ -4,10 +4,11 @@ import type { AuditEntry } from '../../lib/audit/log';
 import { parseConfig } from '../../lib/config/load';
 import { ConnectionList } from '../../lib/db/connection-list';
 import { migrateToLatest } from '../../lib/db/migrate';
+import { tableStore } from '../../lib/jobs/store';
 import type { WizardContext } from '../../lib/wizard/context';
 import { createRun } from '../../lib/wizard/operations';
 import { startStep } from '../../lib/wizard/runner';
-import { kyselyStore } from '../../lib/wizard/store';
+import { wizardStore } from '../../lib/wizard/store';
 import type { RunState, StepId, StepResults } from '../../lib/wizard/types';
 
 // A wizard context over a lab, as the console builds it: configured nodes, state through a
@@ -36,7 +37,7 @@ export async function wizardHarness({
   const audits: AuditEntry[] = [];
   const ctx: WizardContext = {
     nodes: config.nodes,
-    store: kyselyStore(async (fn) => (await list.write({ run: (db) => fn(db) })).value),
+    store: wizardStore(tableStore(list)),
     actor: 'admin:test',
     audit: async (e) => {
       audits.push(e);

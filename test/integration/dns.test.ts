@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { signal, status } from '@/lab/index';
+import { type LabState, seedUsers, signal, start, status } from '@/lab/index';
 import { rpc } from '@/lab/kamailio';
+import { sleep } from '@/lab/process';
+import { runSipp } from '@/lab/sipp';
 import { analyze, type ServerView } from '@/lib/dns/analyze';
 import { resolveSipDomain } from '@/lib/dns/rfc3263';
 import { type RR, TYPE } from '@/lib/dns/wire';
 import { probeServer } from '@/lib/health/sip-sampler';
-import { dig, plant } from '../helpers/dns';
+import { acceptedRegs, dig, plant } from '../helpers/dns';
 import { useLab } from '../helpers/lab';
 
 // The RFC 3263 resolver and the page's warnings against the lab's real named (BIND 9), the
@@ -173,6 +175,76 @@ describe('DNS page data against the lab', () => {
         ]);
       } finally {
         await plant(state, { remove: [naptr] });
+      }
+    });
+  });
+
+  describe('priority failover through the edge Kamailio', () => {
+    const RATE = 40;
+    /** REGISTERs sipp starts in one fr_timer of the edge (1 s, lab/edge.cfg.tmpl). */
+    const PER_FR_TIMER = RATE;
+
+    const load = (state: LabState, calls: number) =>
+      runSipp({
+        sip: state.edge!,
+        users: seedUsers(100),
+        domain: state.domain,
+        transport: 'udp',
+        rate: RATE,
+        calls,
+        expires: 3600,
+        workDir: state.dir,
+        timeoutSec: Math.ceil(calls / RATE) + 30,
+        trace: true,
+      });
+    const only = (state: LabState, name: string) => ({
+      ...state,
+      sip: state.sip.filter((s) => s.name === name),
+    });
+
+    it('moves REGISTERs to p2 when p1 dies, refuses none, and returns to p1 after its blocklist expires', async () => {
+      const { state, dir } = lab();
+      let p1Dead = false;
+      try {
+        const before = await acceptedRegs(state);
+        const running = load(state, RATE * 8);
+        await sleep(2000);
+        const atKill = await acceptedRegs(state);
+        // Priority 0 first: everything went to p1 until now.
+        expect(atKill.p1!).toBeGreaterThan(before.p1!);
+        expect(atKill.p2).toBe(before.p2);
+        const killAt = Date.now();
+        await signal(dir, 'p1', 'kill');
+        p1Dead = true;
+        const r = await running;
+        const after = r.calls!.filter((c) => c.startMs >= killAt);
+        expect(after.length).toBeGreaterThan(4 * PER_FR_TIMER);
+        // None is refused with 477 once p1 is on the blocklist (the edge tries p2 instead, where
+        // the baseline edge, use_dns_failover=no, refuses every one until the blocklist expires).
+        const refused = after.filter((c) => c.codes.includes(477));
+        expect(refused.map((c) => c.id)).toEqual([]);
+        // Those sent in the first fr_timer still went to p1, timed out, and tm retried them on p2;
+        // later ones skip the blocklisted p1: none is lost (one nonce secret on every server).
+        expect(after.filter((c) => c.okMs === null).map((c) => c.id)).toEqual([]);
+        expect(r.failed).toBe(0);
+        // And they were answered by p2: its registrar accepted at least every one of them.
+        const p2 = (await acceptedRegs(only(state, 'p2'))).p2! - atKill.p2!;
+        expect(p2).toBeGreaterThanOrEqual(after.filter((c) => c.okMs !== null).length);
+
+        // p1 back: REGISTERs go to p2 until p1 leaves the blocklist (dst_blocklist_expire 10 s),
+        // then to p1 again, none lost on the way.
+        await start(dir, 'p1');
+        p1Dead = false;
+        const back = await load(state, RATE * 16);
+        expect(back.failed).toBe(0);
+        const mid = await acceptedRegs(state);
+        expect(mid.p1!).toBeGreaterThan(0);
+        const last = await load(state, 20);
+        const end = await acceptedRegs(state);
+        expect(last.failed).toBe(0);
+        expect([end.p1! - mid.p1!, end.p2! - mid.p2!]).toEqual([20, 0]);
+      } finally {
+        if (p1Dead) await start(dir, 'p1');
       }
     });
   });

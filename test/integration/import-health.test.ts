@@ -10,7 +10,8 @@ import { type Lab, useLab } from '../helpers/lab';
 
 // Issue 17: a 1,000,000-line CSV import must not starve the console. The production console
 // (built first when the sources changed) imports while /api/health is polled: p99 under 200 ms
-// more than without the import (the slice is 4 ms: a wide margin), and no node marked down.
+// (the slice is 4 ms: a wide margin) over enough samples that the p99 is not simply the slowest
+// one, and no node marked down.
 
 const LINES = 1_000_000;
 let lab: () => Lab;
@@ -82,27 +83,25 @@ describe('a big import while the console is polled', () => {
     const auth = { authorization: `Bearer ${token}` };
     const file = join(lab().dir, 'import.csv');
     writeCsv(file);
-    // The same polling for 5 s without an import first: on a shared machine the scheduler alone
-    // can cost more than the import may, so the bound is 200 ms over what the machine gives.
+    // One caller of /api/health, back to back (5 ms apart), as a monitor would poll: the
+    // import's few seconds give a few hundred samples.
+    const poll = async (into: number[], stop: () => boolean) => {
+      while (!stop()) {
+        const t0 = performance.now();
+        await (await fetch(`${url}/api/health`)).text();
+        into.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    // The same polling for 5 s without an import first, only reported: it tells a failure on a
+    // busy machine from one of the import.
     const baseline: number[] = [];
-    for (const until = performance.now() + 5000; performance.now() < until; ) {
-      const t0 = performance.now();
-      await (await fetch(`${url}/api/health`)).text();
-      baseline.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const quiet = performance.now() + 5000;
+    await poll(baseline, () => performance.now() > quiet);
     let done = false;
     const health: number[] = [];
     const downSeen: string[] = [];
-    const pollHealth = (async () => {
-      while (!done) {
-        const t0 = performance.now();
-        const res = await fetch(`${url}/api/health`);
-        await res.text();
-        health.push(performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
+    const pollHealth = poll(health, () => done);
     const pollNodes = (async () => {
       while (!done) {
         const res = await fetch(`${url}/api/status`, { headers: auth });
@@ -117,11 +116,11 @@ describe('a big import while the console is polled', () => {
     await Promise.all([pollHealth, pollNodes]);
     const last = JSON.parse(lines.at(-1)!) as { type: string; lines: number; inserted: number };
     expect(last, lines.at(-1)).toMatchObject({ type: 'done', lines: LINES, inserted: LINES / 100 });
-    expect(health.length).toBeGreaterThan(20);
-    console.log(
-      `health p99: ${p99(health).toFixed(1)} ms over ${health.length} samples during the import, ${p99(baseline).toFixed(1)} ms before`,
-    );
-    expect(p99(health)).toBeLessThan(200 + p99(baseline));
+    const measured = `health p99: ${p99(health).toFixed(1)} ms over ${health.length} samples during the import, ${p99(baseline).toFixed(1)} ms over ${baseline.length} before`;
+    console.log(measured);
+    // At least 200 samples, so the p99 is not simply the slowest one: it leaves out two.
+    expect(health.length, measured).toBeGreaterThanOrEqual(200);
+    expect(p99(health), measured).toBeLessThan(200);
     expect(downSeen).toEqual([]);
     const audit = await adminQuery(
       lab().dir,

@@ -52,7 +52,7 @@ describe('console restarted during a restore', () => {
       await first.close();
       firstOpen = false;
 
-      // The restarted console: nothing in memory, the run is only in sipha_restore.
+      // The restarted console: nothing in memory, the run is only in the job store (sipha_job).
       restarted = await openList(state.configPath, { probeIntervalMs: 100 });
       const list = restarted;
       await until(

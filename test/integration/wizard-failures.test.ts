@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, freePort } from '../../lab/index';
+import { interruptedJobs } from '../../lib/jobs/interrupted';
+import { tableStore } from '../../lib/jobs/store';
 import { applyPreflightFixes, teardown } from '../../lib/wizard/operations';
 import { present, startStep } from '../../lib/wizard/runner';
 import { useLab } from '../helpers/lab';
@@ -182,8 +184,18 @@ describe('wizard directions explain replica errors and stop there', () => {
     expect(after.currentStep).toBe('preflight');
     expect(after.steps.preflight.status).toBe('interrupted');
     expect(after.steps.nodes.status).toBe('done');
+    // Found the way every job kind's interruption is found (the restore's too).
+    const jobs = tableStore(h.list);
+    const found = await interruptedJobs({ store: jobs, kind: 'wizard' });
+    expect(found.map((j) => [j.jobId, j.step, j.owner])).toEqual([
+      [run.runId, 'preflight', 'a-console-that-died'],
+    ]);
     const again = await step({ h, runId: run.runId, id: 'preflight' });
     expect(['done', 'failed']).toContain(again.status);
     expect(again.result.checks.length).toBeGreaterThan(10);
+    expect(await interruptedJobs({ store: jobs, kind: 'wizard' })).toEqual([]);
+    expect(
+      h.audits.filter((a) => a.action === 'wizard.preflight' && a.target === `run ${run.runId}`),
+    ).toHaveLength(1);
   });
 });

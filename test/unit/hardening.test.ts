@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import { clientAddress } from '@/lib/auth/client';
 import { crossSiteReason } from '@/lib/auth/guard';
@@ -162,5 +164,57 @@ describe('JSON bodies are bounded while streaming', () => {
     } as RequestInit);
     await expect(boundedText(request)).rejects.toMatchObject({ code: 'bad_request:input' });
     expect(sent).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('headers set per request (proxy.ts)', () => {
+  /** A fresh copy of proxy.ts (it keeps the HSTS decision) reading a config with this cookie. */
+  async function proxyWith(secureCookie: boolean) {
+    const dir = mkdtempSync(join(tmpdir(), 'sipha-proxy-'));
+    const file = join(dir, 'sipha.config.json');
+    writeFileSync(file, JSON.stringify({ session: { secureCookie } }));
+    const before = process.env.SIPHA_CONFIG;
+    process.env.SIPHA_CONFIG = file;
+    try {
+      const path = `../../proxy.ts?secure=${secureCookie}`;
+      const { proxy } = (await import(/* @vite-ignore */ path)) as typeof import('../../proxy');
+      return proxy(new NextRequest('http://127.0.0.1:3000/users'));
+    } finally {
+      if (before === undefined) delete process.env.SIPHA_CONFIG;
+      else process.env.SIPHA_CONFIG = before;
+      rmSync(dir, { recursive: true });
+    }
+  }
+
+  it('a fresh script nonce for each response, handed to Next with the request; no unsafe-inline script', async () => {
+    const a = await proxyWith(true);
+    const b = await proxyWith(true);
+    const csp = a.headers.get('content-security-policy') ?? '';
+    const scriptSrc = csp.split('; ').find((d) => d.startsWith('script-src')) ?? '';
+    expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' 'strict-dynamic'$/);
+    expect(b.headers.get('content-security-policy')).not.toBe(csp);
+    // Next reads the nonce from the request's CSP header and puts it on its own scripts.
+    expect(a.headers.get('x-middleware-request-content-security-policy')).toBe(csp);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('HSTS only where the session cookie is Secure', async () => {
+    expect((await proxyWith(true)).headers.get('strict-transport-security')).toContain('max-age=');
+    expect((await proxyWith(false)).headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
+describe('the production build is remade when its sources change', () => {
+  it('proxy.ts (the CSP and HSTS headers) is one of its sources', async () => {
+    const { sourceHash } = await import('../../lab/build.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'sipha-build-'));
+    try {
+      writeFileSync(join(dir, 'proxy.ts'), 'export const a = 1;\n');
+      const before = sourceHash(dir);
+      writeFileSync(join(dir, 'proxy.ts'), 'export const a = 2;\n');
+      expect(sourceHash(dir)).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

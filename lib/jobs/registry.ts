@@ -1,0 +1,79 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@/lib/errors';
+
+// The jobs running in this console process, one registry for every kind. It lives on
+// globalThis so that Next's dev reloads keep it; a job stored as running whose id is not here
+// was interrupted by a console restart (interrupted.ts).
+
+export interface LiveJob {
+  jobId: string;
+  kind: string;
+  /** The step running now, if the kind runs steps one at a time (the wizard). */
+  step: string | null;
+  /** The latest progress view the kind published, shown instead of the stored one. */
+  view: unknown;
+  done: Promise<unknown>;
+  /** Ended in this process; its last view stays here for the pages. */
+  ended: boolean;
+}
+
+const g = globalThis as unknown as { __siphaJobs?: { processId: string; live: Map<string, LiveJob> } };
+g.__siphaJobs ??= { processId: randomUUID(), live: new Map() };
+const shared = g.__siphaJobs;
+
+const KEEP = 20;
+
+/** This console process: written as the owner of every step it runs. */
+export const PROCESS_ID = shared.processId;
+
+/** Registers a job (or its next step) as running here; refuses while it still runs. */
+export function track({
+  jobId,
+  kind,
+  step = null,
+}: {
+  jobId: string;
+  kind: string;
+  step?: string | null;
+}): LiveJob {
+  if (shared.live.get(jobId)?.ended === false)
+    throw new AppError('conflict:state', 'That job is still running.');
+  const job: LiveJob = { jobId, kind, step, view: undefined, done: Promise.resolve(), ended: false };
+  shared.live.delete(jobId);
+  shared.live.set(jobId, job);
+  // Ended jobs stay for their last view; the oldest go once a kind has more than KEEP.
+  const old = jobsOf(kind).filter((j) => j.ended);
+  for (const j of old.slice(0, Math.max(0, old.length - KEEP))) shared.live.delete(j.jobId);
+  return job;
+}
+
+/** The job ended here (either way); `view` is its last state. */
+export function ended(jobId: string, view?: unknown): void {
+  const j = shared.live.get(jobId);
+  if (!j) return;
+  j.ended = true;
+  j.step = null;
+  if (view !== undefined) j.view = view;
+}
+
+/** The job as this process knows it, running or ended. */
+export function liveJob(jobId: string): LiveJob | undefined {
+  return shared.live.get(jobId);
+}
+
+/** The jobs of a kind this process knows, oldest first (the last one started is last). */
+export function jobsOf(kind: string): LiveJob[] {
+  return [...shared.live.values()].filter((j) => j.kind === kind);
+}
+
+/** The jobs of a kind running now in this process. */
+export function runningJobs(kind: string): LiveJob[] {
+  return [...shared.live.values()].filter((j) => j.kind === kind && !j.ended);
+}
+
+/** The latest view of a live job (progress for the pages). */
+export function publish(jobId: string, view: unknown): void {
+  const j = shared.live.get(jobId);
+  if (j) j.view = view;
+}

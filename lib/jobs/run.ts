@@ -1,0 +1,145 @@
+import 'server-only';
+import { publicError } from '@/lib/errors';
+import { type JobKind, runSteps } from './kinds';
+import { ended, PROCESS_ID, publish, track } from './registry';
+import { type JobAudit, runJobStep } from './step';
+import type { JobRecord, JobStore } from './store';
+
+// A job whose steps all run in one go, with the generic state below: before each step the
+// store says which step runs and in which console process, after it what came of it. A console
+// that restarts finds the job interrupted (interrupted.ts) and resumes it (steps recorded done,
+// or whose verify holds, are not run again). Kinds with a
+// richer state of their own (the wizard, the restore) record their steps themselves, through
+// the same step runner (step.ts), registry and store.
+
+export interface StepResult {
+  status: 'running' | 'done' | 'failed' | 'skipped' | 'rolled_back';
+  detail: string;
+}
+
+export interface SimpleState<D = unknown> {
+  steps: Record<string, StepResult>;
+  /** The kind's own input (a move's plan), kept with the job for a resume. */
+  data?: D;
+}
+
+export type SimpleJob<D = unknown> = JobRecord<SimpleState<D>>;
+
+export function newJob<D = unknown>({
+  jobId,
+  kind,
+  target,
+  createdBy,
+  data,
+}: {
+  jobId: string;
+  kind: string;
+  target: string;
+  createdBy: string;
+  data?: D;
+}): SimpleJob<D> {
+  const now = Date.now();
+  return {
+    jobId,
+    kind,
+    status: 'running',
+    step: null,
+    owner: null,
+    target,
+    state: data === undefined ? { steps: {} } : { steps: {}, data },
+    detail: '',
+    createdBy,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+  };
+}
+
+const withStep = (r: JobRecord, id: string, s: StepResult): JobRecord => {
+  const state = r.state as SimpleState;
+  return { ...r, state: { ...state, steps: { ...state.steps, [id]: s } } satisfies SimpleState };
+};
+
+/**
+ * Runs (or, with `resume`, resumes) a job to its end; the job as finally stored. A resume runs
+ * on from the first step not recorded as done, and skips steps whose verify holds. A failure
+ * is recorded (and, with `rethrow`, thrown again once recorded).
+ */
+export async function runJob<C>({
+  store,
+  kind,
+  ctx,
+  job,
+  audit,
+  resume = false,
+  rethrow = false,
+}: {
+  store: JobStore;
+  kind: JobKind<C>;
+  ctx: C;
+  job: SimpleJob;
+  audit: JobAudit;
+  resume?: boolean;
+  rethrow?: boolean;
+}): Promise<SimpleJob> {
+  const { jobId } = job;
+  const live = track({ jobId, kind: kind.kind });
+  const save = async (fn: (r: JobRecord) => JobRecord) => {
+    const r = await store.update(jobId, fn);
+    publish(jobId, r);
+    return r as SimpleJob;
+  };
+  let last: SimpleJob = job;
+  const done = (async () => {
+    if (resume) last = await save((r) => ({ ...r, status: 'running', owner: PROCESS_ID }));
+    else await store.save({ ...job, owner: PROCESS_ID });
+    try {
+      const recorded = job.state.steps;
+      await runSteps({
+        kind,
+        ctx,
+        resume,
+        order: kind.steps.map((s) => s.id).filter((id) => !resume || recorded[id]?.status !== 'done'),
+        skipped: async (step) => {
+          last = await save((r) => withStep(r, step.id, { status: 'skipped', detail: 'already done' }));
+        },
+        runOne: async (step) => {
+          await runJobStep({
+            kind: kind.kind,
+            step: step.id,
+            target: job.target,
+            audit,
+            begin: async () => {
+              last = await save((r) => ({
+                ...withStep(r, step.id, { status: 'running', detail: '' }),
+                step: step.id,
+                owner: PROCESS_ID,
+              }));
+            },
+            run: () => step.run(ctx),
+            end: async (o) => {
+              const detail = o.ok ? String(o.value ?? '') : publicError(o.error).message;
+              last = await save((r) => withStep(r, step.id, { status: o.ok ? 'done' : 'failed', detail }));
+              return detail;
+            },
+          });
+        },
+      });
+      last = await save((r) => ({ ...r, status: 'succeeded', step: null, finishedAt: Date.now() }));
+    } catch (err) {
+      last = await save((r) => ({
+        ...r,
+        status: 'failed',
+        step: null,
+        detail: publicError(err).message,
+        finishedAt: Date.now(),
+      }));
+      if (rethrow) throw err;
+    } finally {
+      ended(jobId, last);
+    }
+    return last;
+  })();
+  live.done = done;
+  return done;
+}
