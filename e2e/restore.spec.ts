@@ -1,7 +1,6 @@
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from '@playwright/test';
-import { signal, start, status } from '../lab/index.ts';
-import { recoverD1 } from './support/recover';
+import { crashAndReturnD1, recoverD1IfNeeded } from './support/recover';
 import { labDir, signIn } from './support/session';
 
 // Restore in the browser, after a real crash of d1 in the shared lab: the user added meanwhile
@@ -20,14 +19,8 @@ async function addUser(page: Page, name: string): Promise<void> {
 }
 
 test.describe('restore a failed master', () => {
-  test.afterEach(async ({ page }) => {
-    // Only when the spec stopped midway: a finished restore leaves d1 active and unfenced.
-    const s = await status(labDir);
-    const res = await page.request.get('/api/status');
-    const fenced = res.ok() && (await res.json()).nodes?.some((n: { role: string }) => n.role === 'fenced');
-    if (s.nodes.find((n) => n.name === 'd1')?.state === 'down' || fenced)
-      await recoverD1({ labDir, request: page.request });
-  });
+  // Only when the spec stopped midway: a finished restore leaves d1 active and unfenced.
+  test.afterEach(({ page }) => recoverD1IfNeeded({ labDir, request: page.request }));
 
   test('d1 killed, a user lands on d2, d1 back fenced, restored in the browser, next user on d1', async ({
     page,
@@ -36,18 +29,14 @@ test.describe('restore a failed master', () => {
     await signIn(page, 'admin');
     await expect(page.getByRole('article', { name: 'database node d1' })).toContainText('active');
 
-    await signal(labDir, 'd1', 'kill');
-    await expect(page.getByRole('alert').filter({ hasText: 'Writing to' })).toContainText('Writing to d2', {
-      timeout: 10_000,
-    });
     const during = `rs${Date.now().toString(36)}`;
-    await addUser(page, during);
-    await expect(page.getByText(`Added ${during}@lab.sipha.test on d2.`)).toBeVisible();
-
-    await start(labDir, 'd1');
-    await page.getByRole('link', { name: 'Overview' }).click();
-    await expect(page.getByRole('article', { name: 'database node d1' })).toContainText('fenced', {
-      timeout: 15_000,
+    await crashAndReturnD1({
+      page,
+      labDir,
+      during: async () => {
+        await addUser(page, during);
+        await expect(page.getByText(`Added ${during}@lab.sipha.test on d2.`)).toBeVisible();
+      },
     });
     await shot(page, testInfo, 'overview-d1-fenced');
 

@@ -1,10 +1,11 @@
+import { SECRET_COLUMNS } from '@/lib/restore/redact';
 import type { RowDiff, RunView } from '@/lib/restore/types';
 
 // The rows that differ, side by side, and what the operator can do. sipha never deletes or
 // overwrites rows on its own.
 
 // Subscriber credentials never reach the browser, even in a diff: only whether they differ.
-const SECRET = new Set(['password', 'ha1', 'ha1b']);
+const SECRET = new Set(SECRET_COLUMNS);
 const val = (k: string, v: unknown) => (SECRET.has(k) ? '(hidden)' : v === null ? 'NULL' : String(v));
 
 /** The columns that differ first (what the operator must decide on), then the rest of the row. */
@@ -35,8 +36,16 @@ function Side({ row, diff }: { row: Record<string, unknown> | null; diff: string
 export function DiffTable({ run }: { run: RunView }) {
   const v = run.verify;
   if (!v) return null;
+  // The row-by-row precheck of subscriber stops a run before location is compared at all.
+  const precheckOnly = v.tables.length === 1 && v.tables[0]?.survivor === null;
   return (
     <div className="mt-2 space-y-2">
+      {precheckOnly && (
+        <p>
+          location was not compared: the run stopped before. The repair panel of {run.target} compares both
+          tables.
+        </p>
+      )}
       <table className="w-full table-fixed border-collapse text-xs">
         <caption className="text-left font-medium">
           Differing rows (subscriber by id, location by ruid){v.diffsTruncated ? ', first 50' : ''}

@@ -28,12 +28,19 @@ export function failedCheckText(f: FailedCheck): string {
   return f.tables.length ? `${tables} differ` : 'GTID positions differ';
 }
 
+/** A repair ran after the last failed verification and compared the two nodes identical. */
+export const repairedSince = (c: Candidate) =>
+  !!c.repair?.after?.ok && c.repair.createdAt > (c.failedCheck?.finishedAt ?? 0);
+
 /** The card's heading: fenced nodes say how stale they are in one line. */
 export function candidateTitle(c: Candidate): string {
   if (c.role !== 'fenced') return `${c.node}: ${c.role} (planned switchover possible)`;
   if (!c.reachable) return `${c.node}: fenced, down`;
   const gap = c.plan?.gap;
   // A failed verification outranks "caught up": replication cannot repair rows that differ.
+  // A repair that compared the nodes identical since then outranks the failure.
+  if (c.failedCheck && repairedSince(c))
+    return `${c.node}: fenced, repaired and compared identical: restore it now`;
   const failed = c.failedCheck ? `the last verification failed: ${failedCheckText(c.failedCheck)}` : null;
   if (!gap) return failed ? `${c.node}: fenced, ${failed}` : `${c.node}: fenced`;
   if (gap.behind > 0)
@@ -46,7 +53,7 @@ export function candidateTitle(c: Candidate): string {
 /** The anchor of a run's differing-rows table (run-progress.tsx), for links from the node card. */
 export const diffsAnchor = (runId: string) => `diffs-${runId.slice(0, 8)}`;
 
-function FailedCheckRow({ f, shown }: { f: FailedCheck; shown: boolean }) {
+function FailedCheckRow({ f, shown, repaired }: { f: FailedCheck; shown: boolean; repaired: boolean }) {
   return (
     <>
       <dt className="text-red-800">Last verification</dt>
@@ -54,6 +61,11 @@ function FailedCheckRow({ f, shown }: { f: FailedCheck; shown: boolean }) {
         ✗ failed{f.finishedAt ? ` at ${clock(new Date(f.finishedAt).toISOString())}` : ''} (run{' '}
         {f.runId.slice(0, 8)}): {failedCheckText(f)}
         {f.gtidOk ? '' : '; GTID positions differ'}.{' '}
+        {repaired && (
+          <span className="block font-medium text-green-800">
+            Repaired since: the two nodes were compared again and are identical.
+          </span>
+        )}
         <span className="block">
           Nothing was deleted; replication cannot repair rows that differ.{' '}
           {shown && f.rows > 0 ? (
@@ -102,7 +114,13 @@ export function NodeState({
         Heartbeat lag {from} → {c.node}
       </dt>
       <dd data-testid={`heartbeat-lag-${c.node}`}>{lagText(c.lag, c.reachable)}</dd>
-      {c.failedCheck && <FailedCheckRow f={c.failedCheck} shown={c.failedCheck.runId === shownRunId} />}
+      {c.failedCheck && (
+        <FailedCheckRow
+          f={c.failedCheck}
+          shown={c.failedCheck.runId === shownRunId}
+          repaired={repairedSince(c)}
+        />
+      )}
       {c.role === 'fenced' && (
         <>
           <dt className="text-slate-600">Fenced</dt>

@@ -5,6 +5,7 @@ import { useActionState, useState } from 'react';
 import { getJson } from '@/components/get-json';
 import type { ActionState } from '@/lib/action-state';
 import type { RestoreOverview } from '@/lib/restore/overview';
+import type { RunView } from '@/lib/restore/types';
 import { candidateTitle, NodeState } from './node-state';
 import { RepairPanel } from './repair-panel';
 import { RunProgress } from './run-progress';
@@ -12,6 +13,15 @@ import { RunProgress } from './run-progress';
 type Action = (prev: ActionState, fd: FormData) => Promise<ActionState>;
 const idle: ActionState = { status: 'idle' };
 const RECENT_MS = 30 * 60_000;
+
+/** What Resume does with the chunks the interrupted run had compared. */
+function resumeNote(r: RunView): string {
+  const c = r.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
+  const done = c?.tables.filter((t) => t.chunksDone > 0) ?? [];
+  if (!c || !done.length) return '';
+  const k = done.map((t) => `${t.table} ${t.chunksDone}`).join(', ');
+  return ` Its verification had compared chunks equal (${k}): Resume goes on from there if the new snapshots prove that only ${r.survivor}'s transactions happened since, and compares from the start otherwise (the run says which).`;
+}
 
 export function RestorePanel({
   initial,
@@ -63,6 +73,7 @@ export function RestorePanel({
             A {r.kind} of {r.target} was interrupted by a console restart during “{r.phase}”. {r.survivor} is
             not locked: the lock died with the old console process. Resume it or roll it back before starting
             another.
+            {resumeNote(r)}
           </p>
           <div className="flex gap-2">
             <form action={resumeAction}>

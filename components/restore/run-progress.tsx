@@ -104,12 +104,14 @@ export function RunProgress({ run }: { run: RunView }) {
           {new Date(run.lockLeaseEndsAt).toLocaleTimeString('en-GB', { hour12: false })} at the latest.
         </p>
       )}
-      {run.lockWindowMs !== null && (
+      {/* Mid-run, the sipha procedure's total is the first window only: verify-progress says so. */}
+      {run.lockWindowMs !== null && !(run.snapshot && run.status === 'running') && (
         <p className="text-lg">
           {run.survivor} was read-locked for <strong data-testid="lock-window">{run.lockWindowMs} ms</strong>
           <span className="block text-sm text-slate-600">
             From FLUSH TABLES WITH READ LOCK to UNLOCK TABLES
-            {run.snapshot ? ', both brief locks together' : ''}: the longest any write waited.
+            {run.snapshot ? ', both brief locks together (each window is listed above)' : ''}: the longest any
+            write waited.
           </span>
         </p>
       )}

@@ -12,7 +12,7 @@ import { RunContext } from './run-context';
 import { type AuditSink, runRestore } from './run-restore';
 import { restoreJob } from './step-table';
 import { loadRun, RESTORE_KIND, saveRun, viewOf } from './store';
-import type { RestoreKind, RestoreProcedure, RunView } from './types';
+import type { RestoreKind, RestoreProcedure, RunView, VerifyCheckpoint } from './types';
 
 // Runs are jobs of kind `restore` (lib/jobs), run in the background of the console process: a
 // server action starts one and returns, the page polls GET /api/restore/<id>. A run stored as
@@ -65,6 +65,8 @@ export interface StartInput {
   leaseMs?: number;
   credentials?: ReplicationCredentials;
   audit?: AuditSink;
+  /** Set by resumeRun: the interrupted run's verification checkpoint. */
+  resumeChunks?: VerifyCheckpoint | null;
   /** Tests only (test/helpers/restore-child.ts): pauses where a test kills the console. */
   testHoldMs?: number;
   testHoldAfterSwitchMs?: number;
@@ -147,6 +149,7 @@ export async function resumeRun(
     kind: old.kind,
     procedure: old.procedure,
     target: old.target,
+    resumeChunks: old.steps.find((s) => s.id === 'verify_chunks')?.checkpoint ?? null,
   });
   return { runId, status: 'running', message: `Resumed as run ${runId.slice(0, 8)}.` };
 }

@@ -48,6 +48,7 @@ export async function checksumTable({
   table,
   chunkRows = CHUNK_ROWS,
   restRatio = REST_RATIO,
+  after = null,
   onStart,
   onChunk,
 }: {
@@ -56,19 +57,27 @@ export async function checksumTable({
   table: CheckedTable;
   chunkRows?: number;
   restRatio?: number;
+  /** Compare only the keys above this one (a resumed comparison); null = the whole table. */
+  after?: string | null;
+  /** Rows and chunks still to compare (above `after`). */
   onStart: (p: { rows: number; chunks: number }) => void;
-  onChunk: (p: { rows: number; differs: boolean }) => void;
+  /** After each chunk; `hi` is its inclusive upper key bound (null for the last, open one). */
+  onChunk: (p: { rows: number; differs: boolean; hi: string | null }) => void;
 }): Promise<ChunkRange[]> {
   const [cs, ct] = await Promise.all([columnsOf(survivor, table), columnsOf(target, table)]);
   if (cs.join(',') !== ct.join(','))
     throw new AppError('conflict:state', `The columns of ${table} differ between the two nodes.`);
   const row = `CONCAT_WS('#', ${cs.map((c) => `${ident(c)}, ISNULL(${ident(c)})`).join(', ')})`;
   const agg = `COUNT(*) AS n, BIT_XOR(CAST(CONV(LEFT(MD5(${row}), 16), 16, 10) AS UNSIGNED)) AS x`;
-  const [count] = await survivor.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM ${ident(table)}`);
+  const from = rangeWhere({ lo: after, hi: null });
+  const [count] = await survivor.rows<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM ${ident(table)} ${from.sql}`,
+    from.params,
+  );
   const total = Number(count?.n ?? 0);
   onStart({ rows: total, chunks: Math.floor(total / chunkRows) + 1 });
   const differing: ChunkRange[] = [];
-  let lo: string | null = null;
+  let lo: string | null = after;
   for (;;) {
     const t0 = performance.now();
     const [bound]: { k: unknown }[] = await survivor.rows<{ k: unknown }>(
@@ -82,7 +91,7 @@ export async function checksumTable({
     const [[a], [b]] = await Promise.all([sum(survivor), sum(target)]);
     const differs = Number(a?.n) !== Number(b?.n) || String(a?.x) !== String(b?.x);
     if (differs) differing.push({ table, lo, hi });
-    onChunk({ rows: Number(a?.n ?? 0), differs });
+    onChunk({ rows: Number(a?.n ?? 0), differs, hi });
     if (hi === null) return differing;
     lo = hi;
     if (restRatio > 0) await new Promise((r) => setTimeout(r, (performance.now() - t0) * restRatio));

@@ -5,7 +5,9 @@ import type { RowDiff, RunView } from './types';
 // a differing secret is replaced by a marker that still differs between the two sides, so the
 // page can say "differs" without the value.
 
-const SECRET = ['password', 'ha1', 'ha1b'];
+/** Subscriber columns whose values never leave the server (the page shows only whether they differ). */
+export const SECRET_COLUMNS = ['password', 'ha1', 'ha1b'];
+const SECRET = SECRET_COLUMNS;
 
 export function redactDiff(d: RowDiff): RowDiff {
   const s = d.survivor ? { ...d.survivor } : null;

@@ -47,8 +47,10 @@ export function planLocationMerge({
   const wanted = finals.map((r) => moved.get(r) ?? r);
   const same = (a: Row, b: Row) => JSON.stringify(a) === JSON.stringify(b);
   const changes: RepairChange[] = [];
+  const other = (node: 'survivor' | 'target') => (node === 'survivor' ? 'returning node' : 'survivor');
   for (const node of ['survivor', 'target'] as const) {
     const has = sides[node];
+    const mine = (w: Row) => has.find((r) => contactOf(r) === contactOf(w));
     for (const r of has)
       if (!wanted.some((w) => same(w, r)))
         changes.push({
@@ -58,21 +60,25 @@ export function planLocationMerge({
           key: String(r.ruid),
           row: r,
           why: wanted.some((w) => w.ruid === r.ruid)
-            ? 'replaced by the merged version'
+            ? `older (expires ${String(r.expires)}): replaced by the ${other(node)}'s`
             : `older registration of ${contactOf(r)}`,
         });
     for (const w of wanted)
-      if (!has.some((r) => same(w, r)))
+      if (!has.some((r) => same(w, r))) {
+        const old = mine(w);
         changes.push({
           table: 'location',
           node,
           op: 'insert',
           key: String(w.ruid),
           row: w,
-          why: finals.includes(w)
-            ? `only on the ${node === 'survivor' ? 'returning node' : 'survivor'}, or newer there`
-            : `copied with a fresh id ${w.id}: its id is taken on the other node`,
+          why: !finals.includes(w)
+            ? `copied with a fresh id ${w.id}: its id is taken on the other node`
+            : old && old !== w
+              ? `newer on the ${other(node)} (expires ${String(w.expires)})`
+              : `only on the ${other(node)}`,
         });
+      }
   }
   return changes;
 }

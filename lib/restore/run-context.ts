@@ -6,7 +6,7 @@ import type { NodeCtx } from './node-io';
 import type { ReadLock } from './read-lock';
 import type { ReplicationCredentials } from './replicate';
 import { saveRun } from './store';
-import type { RestoreKind, RestoreProcedure, RunView, StepId } from './types';
+import type { RestoreKind, RestoreProcedure, RunView, StepId, VerifyCheckpoint } from './types';
 
 // The state of one restore run and the bookkeeping every step shares: progress events, audit
 // rows (held back while the survivor is locked), persistence, and each step run as a job step
@@ -36,6 +36,8 @@ export interface RunOptions {
    */
   testHoldAfterSwitchMs?: number;
   onLocked?: () => void;
+  /** Resuming an interrupted run: how far its chunked verification got (verify-snapshot.ts). */
+  resumeChunks?: VerifyCheckpoint | null;
   /** The benchmark's baseline (today's procedure before issue 16): CHECKSUM TABLE inside the lock. */
   checksumInLock?: boolean;
 }

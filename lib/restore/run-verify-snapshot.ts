@@ -36,14 +36,27 @@ export async function verifyChunksStep(run: RunContext): Promise<string> {
   const pair = pairs.get(run);
   if (!pair) throw new AppError('failed:database', 'No snapshots are open: the snapshot step did not run.');
   pairs.delete(run);
+  const step = view.steps.find((x) => x.id === 'verify_chunks');
+  // The checkpoint is saved with the run after every chunk (one small write to the survivor,
+  // which is not locked now), one save at a time: a run resumed after a restart goes on from it.
+  let saving = Promise.resolve();
   try {
     const r = await comparePair({
       pair,
+      nodes: { survivor: run.s.name, target: run.t.name },
+      resume: run.o.resumeChunks,
       onProgress: (p) => {
         view.snapshot = p;
         run.emit();
       },
+      onCheckpoint: (c) => {
+        saving = saving.then(() => {
+          if (step) step.checkpoint = c;
+          return run.persist();
+        });
+      },
     });
+    await saving;
     view.verify = verifyViewOf(r);
     if (r.diffs.length) {
       const chunks = r.snapshot.tables.map((x) => `${x.table} ${x.chunksDiffering}/${x.chunks}`).join(', ');
@@ -55,8 +68,10 @@ export async function verifyChunksStep(run: RunContext): Promise<string> {
     const rows = r.snapshot.tables
       .map((x) => `${x.table} ${x.rowsDone} rows/${x.chunksDone} chunks`)
       .join(', ');
-    return `identical at ${pair.survivorPos}, compared outside the lock: ${rows}`;
+    const resumed = r.snapshot.resumed ? ` ${r.snapshot.resumed}` : '';
+    return `identical at ${pair.survivorPos}, compared outside the lock: ${rows}.${resumed}`;
   } finally {
+    await saving;
     await pair.close();
   }
 }

@@ -31,6 +31,8 @@ export interface StepView {
   detail: string;
   startedAt: number | null;
   ms: number | null;
+  /** verify_chunks only: how far the comparison got, saved with the run after every chunk. */
+  checkpoint?: VerifyCheckpoint | null;
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'rolled_back';
@@ -89,6 +91,28 @@ export interface ChunkProgress {
   chunksDone: number;
   /** Chunks whose checksum or row count differed. */
   chunksDiffering: number;
+  /** Chunks (and their rows) compared by an interrupted run and carried over by this one. */
+  chunksCarried?: number;
+}
+
+/**
+ * Where the chunked comparison of an interrupted run got to. Per table, chunks are compared in
+ * key order; `after` is the upper key bound of the last chunk of an unbroken run of equal chunks
+ * from the start (null: none yet), `done` when the whole table was compared equal.
+ */
+export interface VerifyCheckpoint {
+  /** The nodes compared, and the snapshots' positions the chunks were compared at. */
+  survivor: string;
+  target: string;
+  survivorPos: string;
+  targetPos: string;
+  tables: {
+    table: 'subscriber' | 'location';
+    after: string | null;
+    done: boolean;
+    rowsDone: number;
+    chunksDone: number;
+  }[];
 }
 
 /** Both nodes at one GTID position: the brief lock that opened the snapshots, and the progress. */
@@ -97,6 +121,8 @@ export interface SnapshotView {
   targetPos: string;
   lockMs: number;
   tables: ChunkProgress[];
+  /** Set when an interrupted run's chunks were carried over, or why they could not be. */
+  resumed?: string;
   /** Differing rows found in the differing chunks (all of them, not only those listed). */
   rowsDiffering: number;
 }

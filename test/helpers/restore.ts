@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ConnectionList } from '@/lib/db/connection-list';
+import { applyRepair } from '@/lib/restore/repair';
+import type { RepairPreview, SubscriberChoice } from '@/lib/restore/repair-types';
+import type { AuditSink } from '@/lib/restore/run-context';
+import { runRestore } from '@/lib/restore/run-restore';
+import type { RunView } from '@/lib/restore/types';
 import { adminQuery, signal, start } from '../../lab/index.ts';
 import type { TestPauses } from '../../scripts/restore-cli.ts';
 import { until } from './poll.ts';
@@ -110,4 +115,43 @@ export function insertOnD2(dir: string, name: string) {
     `SET SESSION lock_wait_timeout = 1; INSERT INTO kamailio.subscriber (username, domain, password, ha1, ha1b) VALUES (?, 'lab.sipha.test', '', 'x', 'y')`,
     [name],
   );
+}
+
+/** A sipha-procedure restore of d1, in this process, run to its end. */
+export function restoreD1(list: ConnectionList, runId: string): Promise<RunView> {
+  return runRestore({ list, kind: 'restore', procedure: 'sipha', target: 'd1', actor: 'test', runId });
+}
+
+type AuditRow = Parameters<AuditSink>[0];
+
+/**
+ * Applies exactly `preview` (its choices, its digest) to d1 and its survivor, collecting the
+ * audit rows; throws unless every previewed change has exactly one audit row naming its table,
+ * key and node. Returns the repair's result (with the verification that ran again).
+ */
+export async function applyPreviewed({
+  list,
+  preview,
+  choices = {},
+}: {
+  list: ConnectionList;
+  preview: RepairPreview;
+  choices?: Record<string, SubscriberChoice>;
+}): Promise<{ done: RepairPreview; audited: AuditRow[] }> {
+  const audited: AuditRow[] = [];
+  const done = await applyRepair({
+    list,
+    target: 'd1',
+    choices,
+    digest: preview.digest,
+    audit: async (e) => void audited.push(e),
+  });
+  const nodeOf = (n: 'survivor' | 'target') => (n === 'survivor' ? preview.survivor : preview.target);
+  const want = [...preview.location, ...preview.subscriber]
+    .map((c) => `restore.repair.${c.table} ${c.table} ${c.key} ${nodeOf(c.node)} ok`)
+    .sort();
+  const got = audited.map((a) => `${a.action} ${a.target} ${a.node} ${a.outcome}`).sort();
+  if (JSON.stringify(got) !== JSON.stringify(want) || done.applied !== want.length)
+    throw new Error(`audit rows ${JSON.stringify(got)} are not one per change ${JSON.stringify(want)}`);
+  return { done, audited };
 }

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { interruptedRuns, liveRun, resumeRun } from '@/lib/restore/background';
-import { applyRepair, previewRepair } from '@/lib/restore/repair';
-import { runRestore } from '@/lib/restore/run-restore';
+import { previewRepair } from '@/lib/restore/repair';
 import { adminQuery, load } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
 import { until } from '../helpers/poll.ts';
-import { failD1, insertOnD2, restoreInChild } from '../helpers/restore.ts';
+import { applyPreviewed, failD1, insertOnD2, restoreD1, restoreInChild } from '../helpers/restore.ts';
 import { fillLarge, settled } from '../helpers/restore-large.ts';
 
 // The restore at scale, kept CI-sized here (100,000 registrations, 10,000 users; the benchmark
@@ -30,14 +29,7 @@ describe('restore with 100,000 registrations', () => {
       await failD1({ dir, list, writes: 5, prefix: 'lg-' });
       const sipp = load(dir, { site: 'p2', rate: 280, duration: 25 });
       await new Promise((r) => setTimeout(r, 2000));
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'lg-1',
-      });
+      const v = await restoreD1(list, 'lg-1');
       const r = await sipp;
       expect(v.status, v.message).toBe('succeeded');
       expect(r.failed).toBe(0);
@@ -75,14 +67,7 @@ describe('restore with 100,000 registrations', () => {
         "SET sql_log_bin = 0; UPDATE kamailio.location SET user_agent = 'planted' WHERE id = ?; SET sql_log_bin = 1",
         [mid!.id],
       );
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'lm-1',
-      });
+      const v = await restoreD1(list, 'lm-1');
       expect(v.status).toBe('aborted');
       expect(v.steps.find((s) => s.id === 'lock')?.status).toBe('skipped');
       const loc = v.snapshot?.tables.find((t) => t.table === 'location');
@@ -100,29 +85,16 @@ describe('restore with 100,000 registrations', () => {
         `target delete ${mid!.ruid}`,
         `target insert ${mid!.ruid}`,
       ]);
-      const done = await applyRepair({
-        list,
-        target: 'd1',
-        choices: {},
-        digest: p.digest,
-        audit: async () => undefined,
-      });
+      const { done } = await applyPreviewed({ list, preview: p });
       expect(done.after?.ok).toBe(true);
-      const w = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'lm-2',
-      });
+      const w = await restoreD1(list, 'lm-2');
       expect(w.status, w.message).toBe('succeeded');
     } finally {
       await list.close();
     }
   }, 180_000);
 
-  it('a console killed during the verification outside the lock is resumed without a long lock', async () => {
+  it('a console killed during the verification outside the lock resumes at the last compared chunk, without a long lock', async () => {
     const { dir, state } = lab();
     const list = await openList(state.configPath, { probeIntervalMs: 100 });
     try {
@@ -133,6 +105,13 @@ describe('restore with 100,000 registrations', () => {
         marker: 'verifying',
       });
       await reached;
+      // The child saves a checkpoint with the run after every equal chunk: kill it once one is stored.
+      const stored = async () =>
+        (await interruptedRuns({ list }))[0]?.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
+      await until(
+        'a chunk checkpoint stored',
+        async () => !!(await stored())?.tables.some((t) => t.chunksDone > 0),
+      );
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       // Killed outside any lock: the survivor takes a write at once (gives up after 1 s if locked).
@@ -140,6 +119,8 @@ describe('restore with 100,000 registrations', () => {
       await list.refreshFence(true);
       const [open] = await interruptedRuns({ list });
       expect(open?.phase).toBe('verify_chunks');
+      const checkpoint = open?.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
+      expect(checkpoint?.tables.some((t) => t.chunksDone > 0)).toBe(true);
       expect(list.isFenced('d1')).toBe(true);
       const { runId } = await resumeRun({ list, runId: open!.runId, actor: 'test' });
       // The resumed run checksums outside the lock too: the survivor keeps taking writes.
@@ -153,6 +134,15 @@ describe('restore with 100,000 registrations', () => {
       await until('resumed run finished', () => liveRun(runId)?.status !== 'running', 120_000);
       const v = liveRun(runId)!;
       expect(v.status, v.message).toBe('succeeded');
+      // Resumed at chunk k > 0: the chunks the killed console had compared are carried over (the
+      // survivor's writes since then reached d1 by replication only), the rest compared now.
+      const carried = (t: string) => v.snapshot?.tables.find((x) => x.table === t)?.chunksCarried;
+      for (const t of checkpoint!.tables) expect(carried(t.table), t.table).toBe(t.chunksDone);
+      expect(v.snapshot?.resumed).toMatch(/^Resumed where the interrupted run stopped/);
+      expect(v.steps.find((s) => s.id === 'verify_chunks')?.detail).toContain('Resumed where');
+      const loc = v.snapshot?.tables.find((t) => t.table === 'location');
+      expect(loc?.chunksDone).toBe(loc?.chunks);
+      expect(loc?.rowsDone).toBe(loc?.rows);
       expect(v.steps.find((s) => s.id === 'verify')?.detail).toMatch(/nothing else since the snapshot/);
       expect(list.active()?.handle.name).toBe('d1');
     } finally {

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { redactRepair } from '@/lib/restore/redact';
 import { applyRepair, previewRepair } from '@/lib/restore/repair';
-import type { AuditSink } from '@/lib/restore/run-context';
-import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { failD1 } from '../helpers/restore.ts';
+import { applyPreviewed, failD1, restoreD1 } from '../helpers/restore.ts';
 
 // What diverged while the nodes were apart, planted outside replication (sql_log_bin = 0) as a
 // partition leaves it, found by the verification, repaired with a preview, verified again.
@@ -30,7 +28,6 @@ describe('repair of what diverged', () => {
   it('merges registrations made on both sides of a partition: newer expires wins, one-sided rows copied', async () => {
     const { dir, state } = lab();
     const list = await openList(state.configPath, { probeIntervalMs: 100 });
-    const audited: Parameters<AuditSink>[0][] = [];
     try {
       await failD1({ dir, list, writes: 2, prefix: 'rm-' });
       // The same phone at both sites: survivor newer (u1), returning newer (u4); one-sided u2, u3.
@@ -40,14 +37,7 @@ describe('repair of what diverged', () => {
       await adminQuery(dir, 'd2', loc('part-s3', 'user1003', '10.0.0.3', 60));
       await adminQuery(dir, 'd2', loc('part-s4', 'user1004', '10.0.0.4', 10));
       await adminQuery(dir, 'd1', loc('part-t4', 'user1004', '10.0.0.4', 50));
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'rm-1',
-      });
+      const v = await restoreD1(list, 'rm-1');
       expect(v.status).toBe('aborted');
       expect(v.steps.find((s) => s.id === 'verify_chunks')?.status).toBe('failed');
       expect(v.verify?.diffs.map((d) => d.key).sort()).toEqual([
@@ -78,29 +68,16 @@ describe('repair of what diverged', () => {
           target: 'd1',
           choices: {},
           digest: 'f'.repeat(64),
-          audit: async (e) => void audited.push(e),
+          audit: async () => undefined,
         }),
       ).rejects.toThrow(/changed since the preview/);
-      const done = await applyRepair({
-        list,
-        target: 'd1',
-        choices: {},
-        digest: p.digest,
-        audit: async (e) => void audited.push(e),
-      });
+      const { done, audited } = await applyPreviewed({ list, preview: p });
       expect(done.after?.ok).toBe(true);
       const merged = ['part-s1', 'part-s3', 'part-t2', 'part-t4'];
       expect(await ruids(dir, 'd1')).toEqual(merged);
       expect(await ruids(dir, 'd2')).toEqual(merged);
       expect(audited.filter((a) => a.action === 'restore.repair.location')).toHaveLength(done.applied ?? -1);
-      const w = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'rm-2',
-      });
+      const w = await restoreD1(list, 'rm-2');
       expect(w.status, w.message).toBe('succeeded');
     } finally {
       await list.close();
@@ -130,14 +107,7 @@ describe('repair of what diverged', () => {
         await idOf('d1', 'only-t'),
         await idOf('d2', 'only-s'),
       ];
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'rs-1',
-      });
+      const v = await restoreD1(list, 'rs-1');
       expect(v.status).toBe('aborted');
       expect(v.lockWindowMs).toBeNull();
 
@@ -162,14 +132,9 @@ describe('repair of what diverged', () => {
           `target insert ${onlyS}`,
         ].sort(),
       );
-      const done = await applyRepair({
-        list,
-        target: 'd1',
-        choices,
-        digest: p.digest,
-        audit: async () => undefined,
-      });
+      const { done, audited } = await applyPreviewed({ list, preview: p, choices });
       expect(done.after?.ok).toBe(true);
+      expect(audited.filter((a) => a.action === 'restore.repair.subscriber')).toHaveLength(4);
       for (const n of ['d1', 'd2']) {
         const rows = await adminQuery(
           dir,
@@ -179,14 +144,7 @@ describe('repair of what diverged', () => {
         expect(rows.map((r) => r.username)).toEqual(['only-s', 'user1000']);
         expect(rows[1]?.ha1).not.toBe('tampered');
       }
-      const w = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'rs-2',
-      });
+      const w = await restoreD1(list, 'rs-2');
       expect(w.status, w.message).toBe('succeeded');
     } finally {
       await list.close();
