@@ -72,40 +72,30 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
   await until(() => list.node(active).reachable === true && list.node(peer).reachable === true, 30_000);
   const failover = list.isFenced(active);
   let restore: RoundResult['restore'] = 'none';
-  // The console's own restore; on a busy machine a step can time out, so it gets a second try.
-  for (let attempt = 0; failover && restore !== 'succeeded' && attempt < 2; attempt++) {
+  const restoreOnce = async (tag: string): Promise<boolean> => {
     const v = await runRestore({
       list,
       kind: 'restore',
       procedure: 'sipha',
       target: active,
       actor: 'chaos',
-      runId: `chaos-${Date.now()}-${r.n}-${attempt}`,
+      runId: `chaos-${Date.now()}-${r.n}-${tag}`,
       audit: async () => undefined,
     }).catch((e: unknown) => ({ status: 'failed', message: String(e) }));
-    restore = v.status === 'succeeded' ? 'succeeded' : 'failed';
-    if (restore === 'failed')
+    if (v.status !== 'succeeded')
       console.log(`  round ${r.n}: restore failed: ${'message' in v ? v.message : ''}`);
+    return v.status === 'succeeded';
+  };
+  // The console's own restore; on a busy machine a step can time out, so it gets a second try.
+  for (let attempt = 0; failover && restore !== 'succeeded' && attempt < 2; attempt++) {
+    restore = (await restoreOnce(String(attempt))) ? 'succeeded' : 'failed';
     if (restore === 'failed') await sleep(2000);
   }
   // A restore that stopped on diverged registrations (Kamailio's db_cluster wrote to both nodes
   // during the fault) is repaired as an operator would: the console's location merge (newer
   // `expires` wins), then the restore again. Subscriber differences are never chosen here.
-  if (failover && restore === 'failed' && (await mergeLocations(list, active, r.n))) {
-    const v = await runRestore({
-      list,
-      kind: 'restore',
-      procedure: 'sipha',
-      target: active,
-      actor: 'chaos',
-      runId: `chaos-${Date.now()}-${r.n}-repaired`,
-      audit: async () => undefined,
-    }).catch((e: unknown) => ({ status: 'failed', message: String(e) }));
-    restore = v.status === 'succeeded' ? 'repaired' : 'failed';
-    console.log(
-      `  round ${r.n}: restore after the location merge ${restore === 'repaired' ? 'succeeded' : 'failed'}`,
-    );
-  }
+  if (failover && restore === 'failed' && (await mergeLocations(list, active, r.n)))
+    restore = (await restoreOnce('repaired')) ? 'repaired' : 'failed';
   const s = await sip;
   const names = [active, peer];
   // The SIP servers may still be writing what sipp sent last: converge and compare until the

@@ -5,6 +5,7 @@ import { findBlockers } from './blockers';
 import { catchUp, precheckSubscriber, verifyLocked, waitFor } from './catch-up';
 import { waitTarget } from './gtid';
 import { positions } from './node-io';
+import { ORDER } from './plan';
 import { ensureReplicating, ensureReverse } from './replicate';
 import type { RunContext } from './run-context';
 import { lockStep, unlock } from './run-lock';
@@ -17,19 +18,8 @@ import type { StepId } from './types';
 // as a job kind (lib/jobs): the switch is the one step with an effect to verify after a console
 // restart and to roll back (the fence state says whether it happened).
 
-const STEP_IDS: StepId[] = [
-  'replicate',
-  'catch_up',
-  'precheck',
-  'blockers',
-  'snapshot',
-  'verify_chunks',
-  'lock',
-  'final_wait',
-  'verify',
-  'switch',
-  'unlock',
-];
+/** Every step, in the order of the full procedure (the paper's is a subset of it). */
+const STEP_IDS: StepId[] = ORDER.sipha;
 
 /** Whether the switch was made: the fence state, read fresh by the caller. */
 function switched(run: RunContext): boolean {
