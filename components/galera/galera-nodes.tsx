@@ -7,19 +7,17 @@ const pct = (f: number) => `${(f * 100).toFixed(1)} %`;
 export function GaleraNodes({ nodes }: { nodes: GaleraNodeHealth[] }) {
   return (
     <DataTable
-      head={
-        <>
-          <th className="px-3 py-2">Node</th>
-          <th className="px-3 py-2">State</th>
-          <th className="px-3 py-2">Component</th>
-          <th className="px-3 py-2">Size</th>
-          <th className="px-3 py-2">Ready</th>
-          <th className="px-3 py-2">Flow control</th>
-          <th className="px-3 py-2">Queues recv / send</th>
-          <th className="px-3 py-2">Cert failures</th>
-          <th className="px-3 py-2">Last committed</th>
-        </>
-      }
+      columns={[
+        'Node',
+        'State',
+        'Component',
+        'Size',
+        'Ready',
+        'Flow control',
+        'Queues recv / send',
+        'Cert failures',
+        'Last committed',
+      ]}
     >
       {nodes.map((n) => {
         const s = n.status;

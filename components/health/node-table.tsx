@@ -5,19 +5,7 @@ import { StateDot } from '../state-dot';
 export function NodeTable({ nodes, replication }: { nodes: NodeStatus[]; replication: NodeReplication[] }) {
   const rep = new Map(replication.map((r) => [r.name, r]));
   return (
-    <DataTable
-      head={
-        <>
-          <th className="px-3 py-2">Node</th>
-          <th className="px-3 py-2">State</th>
-          <th className="px-3 py-2">Role</th>
-          <th className="px-3 py-2">Server</th>
-          <th className="px-3 py-2">read_only</th>
-          <th className="px-3 py-2">GTID positions</th>
-          <th className="px-3 py-2">Heartbeat</th>
-        </>
-      }
-    >
+    <DataTable columns={['Node', 'State', 'Role', 'Server', 'read_only', 'GTID positions', 'Heartbeat']}>
       {nodes.map((n) => {
         const r = rep.get(n.name);
         const up = n.reachable !== false && r?.answering !== false;

@@ -27,22 +27,16 @@ export function RegistrationsTable({
     );
   return (
     <DataTable
-      head={
-        <>
-          {showAor && <th className="px-3 py-2">Address of record</th>}
-          <th className="px-3 py-2">Contact</th>
-          <th className="px-3 py-2">Expires in</th>
-          <th className="px-3 py-2">SIP server</th>
-          <th className="px-3 py-2">User agent</th>
-          <th className="px-3 py-2">q</th>
-          <th className="px-3 py-2">Received · path · socket</th>
-          {unregister && (
-            <th className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          )}
-        </>
-      }
+      columns={[
+        showAor && 'Address of record',
+        'Contact',
+        'Expires in',
+        'SIP server',
+        'User agent',
+        'q',
+        'Received · path · socket',
+        !!unregister && { hidden: 'Actions' },
+      ]}
     >
       {rows.map((r) => (
         <tr
