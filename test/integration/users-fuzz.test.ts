@@ -253,6 +253,7 @@ describe('hostile input', () => {
     const users = await import('@/app/api/v1/users/route');
     const one = await import('@/app/api/v1/users/[domain]/[username]/route');
     const r = rng(2);
+    let created = 0;
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (let i = 0; i < N; i++) {
       const kind = r();
@@ -272,8 +273,10 @@ describe('hostile input', () => {
           new Request('http://console/api/v1/users', { method: 'POST', headers: auth, body: raw }),
           {},
         );
-        if (res.status === 201) accepted.add(body.username as string);
-        else {
+        if (res.status === 201) {
+          accepted.add(body.username as string);
+          created++;
+        } else {
           expect(await rowState(body.username, body.domain), `case ${i}`).toBe(before);
           rejectedChecked++;
           if (typeof body.username === 'string') rejected.add(body.username);
@@ -301,6 +304,15 @@ describe('hostile input', () => {
       const body = (await res.json()) as { error?: { code: string; message: string } };
       if (res.status >= 400) expect(body.error?.code).toMatch(/^(bad_request|not_found|conflict):/);
     }
+    // Each create answered 201 wrote exactly one 'ok' row naming the token, through ctx.mutate.
+    const rows = await adminQuery<{ detail: string; n: number }>(
+      lab().dir,
+      'd1',
+      "SELECT detail, COUNT(*) AS n FROM kamailio.sipha_audit WHERE actor = 'token:it-fuzz' AND action = 'user.create' AND outcome = 'ok' GROUP BY detail",
+    );
+    expect(created).toBeGreaterThan(0);
+    expect(rows.reduce((n, x) => n + Number(x.n), 0)).toBe(created);
+    for (const x of rows) expect(['api', 'api; password generated']).toContain(x.detail);
   });
 
   it(`import: a CSV of ${N} hostile lines; every line answered, none 5xx`, async () => {
