@@ -1,9 +1,9 @@
 'use client';
 
+import { clock } from './clock';
 import { useOverview } from './use-overview';
 
-const time = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleTimeString('en-GB', { hour12: false }) : 'an unknown time';
+const time = (iso: string | null) => (iso ? clock(iso) : 'an unknown time');
 
 /** Says, on every page, that writes are not going to the preferred node, and why. */
 export function FailoverBanner() {

@@ -3,7 +3,7 @@
 //   npm run admin -- token create --role ROLE [--name NAME] [--json]
 // Runs with the react-server condition (see package.json) so lib/ modules load outside Next.
 import { parseArgs } from 'node:util';
-import { audit } from '@/lib/audit/log';
+import { audited } from '@/lib/audit/audited';
 import { createAccount } from '@/lib/auth/accounts';
 import { isRole } from '@/lib/auth/roles';
 import { createToken } from '@/lib/auth/tokens';
@@ -57,13 +57,12 @@ async function main(): Promise<number> {
   if (verb === 'create') {
     if (!values.user || !/^[A-Za-z0-9._-]{1,64}$/.test(values.user))
       throw new Error('--user NAME is required (letters, digits, . _ -)');
-    const r = await createAccount({ username: values.user, role, reset: values.reset });
-    await audit({
+    const username = values.user;
+    const r = await audited({
       actor: 'cli',
       action: values.reset ? 'account.reset' : 'account.create',
-      target: r.username,
-      node: r.node,
-      outcome: 'ok',
+      target: () => username,
+      run: () => createAccount({ username, role, reset: values.reset }),
     });
     if (values.json) console.log(JSON.stringify({ user: r.username, password: r.password, role: r.role }));
     else
@@ -74,14 +73,12 @@ async function main(): Promise<number> {
   }
   if (verb === 'token create') {
     const name = values.name ?? `${role}-${new Date().toISOString().slice(0, 10)}`;
-    const r = await createToken({ name, role, createdBy: 'cli' });
-    await audit({
+    const r = await audited({
       actor: 'cli',
       action: 'token.create',
-      target: name,
-      node: r.node,
-      outcome: 'ok',
-      detail: `role ${role}`,
+      target: () => name,
+      run: () => createToken({ name, role, createdBy: 'cli' }),
+      outcome: (t) => ({ outcome: 'ok', node: t.node, detail: `role ${role}` }),
     });
     if (values.json) console.log(JSON.stringify({ name, role, token: r.token }));
     else console.log(`Token ${name} (${role}). Shown once, keep it safe:\n${r.token}`);

@@ -13,18 +13,18 @@ interface VitestReport {
   testResults: { name: string; status: string; assertionResults: { status: string }[] }[];
 }
 
+/** A results file that is missing or cannot be read: one failure, never a green count. */
+function unreadable(suite: string, json: string | null): Tally {
+  return { suite, passed: 0, failed: 1, note: json === null ? 'no results file' : 'unreadable results file' };
+}
+
 export function tallyVitest(suite: string, json: string | null, exitCode: number): Tally {
   let r: VitestReport;
   try {
     r = JSON.parse(json ?? '') as VitestReport;
     if (!Array.isArray(r.testResults)) throw new Error('no testResults');
   } catch {
-    return {
-      suite,
-      passed: 0,
-      failed: 1,
-      note: json === null ? 'no results file' : 'unreadable results file',
-    };
+    return unreadable(suite, json);
   }
   let passed = 0;
   let failed = 0;
@@ -51,12 +51,7 @@ export function tallyPlaywright(json: string | null, exitCode: number): Tally {
     r = JSON.parse(json ?? '') as PlaywrightReport;
     if (typeof r.stats?.expected !== 'number') throw new Error('no stats');
   } catch {
-    return {
-      suite,
-      passed: 0,
-      failed: 1,
-      note: json === null ? 'no results file' : 'unreadable results file',
-    };
+    return unreadable(suite, json);
   }
   let failed = r.stats.unexpected + r.stats.skipped + (r.errors?.length ?? 0);
   if (exitCode !== 0 && failed === 0) failed = 1;

@@ -2,6 +2,7 @@
 
 import type { ActionState } from '@/lib/action-state';
 import type { GaleraHealth } from '@/lib/galera/health';
+import { Section } from '../section';
 import { GaleraNodes } from './galera-nodes';
 import { GaleraOps, type Op } from './galera-ops';
 import { GaleraTopology } from './galera-topology';
@@ -26,10 +27,7 @@ export function GaleraLive({
   const job = data.job;
   return (
     <div className="space-y-8">
-      <section aria-labelledby="g-topo">
-        <h2 id="g-topo" className="mb-3 text-lg font-semibold">
-          Cluster
-        </h2>
+      <Section id="g-topo" title="Cluster">
         <p className="mb-2 text-sm text-slate-600">
           Writes go to <strong>{data.writer ?? 'no node'}</strong> (the first node of the list that is Synced
           in the primary component; failback {data.failback}). Certification conflicts retried{' '}
@@ -42,11 +40,8 @@ export function GaleraLive({
             action={writerAction}
           />
         )}
-      </section>
-      <section aria-labelledby="g-problems">
-        <h2 id="g-problems" className="mb-3 text-lg font-semibold">
-          Problems
-        </h2>
+      </Section>
+      <Section id="g-problems" title="Problems">
         {data.problems.length === 0 ? (
           <p className="text-sm text-emerald-700">None: every node is Synced in the primary component.</p>
         ) : (
@@ -62,31 +57,29 @@ export function GaleraLive({
             ))}
           </ul>
         )}
-      </section>
-      <section aria-labelledby="g-nodes">
-        <h2 id="g-nodes" className="mb-3 text-lg font-semibold">
-          Nodes
-        </h2>
+      </Section>
+      <Section id="g-nodes" title="Nodes">
         <GaleraNodes nodes={data.nodes} />
-      </section>
+      </Section>
       {plans && (
-        <section aria-labelledby="g-ops">
-          <h2 id="g-ops" className="mb-3 text-lg font-semibold">
-            Operations
-          </h2>
+        <Section id="g-ops" title="Operations">
           <GaleraOps
             nodes={data.nodes.map((n) => n.name)}
             plans={plans}
             action={action}
             busy={job?.outcome === 'running'}
           />
-        </section>
+        </Section>
       )}
       {job && (
-        <section aria-labelledby="g-job">
-          <h2 id="g-job" className="mb-3 text-lg font-semibold">
-            {job.kind}: {job.outcome}
-          </h2>
+        <Section
+          id="g-job"
+          title={
+            <>
+              {job.kind}: {job.outcome}
+            </>
+          }
+        >
           <ol
             aria-live="polite"
             className="space-y-0.5 rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100"
@@ -100,7 +93,7 @@ export function GaleraLive({
               </li>
             ))}
           </ol>
-        </section>
+        </Section>
       )}
     </div>
   );

@@ -1,56 +1,52 @@
 import type { GaleraNodeHealth } from '@/lib/galera/health';
+import { DataTable } from '../data-table';
 import { StateDot } from '../state-dot';
 
 const pct = (f: number) => `${(f * 100).toFixed(1)} %`;
 
 export function GaleraNodes({ nodes }: { nodes: GaleraNodeHealth[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-3 py-2">Node</th>
-            <th className="px-3 py-2">State</th>
-            <th className="px-3 py-2">Component</th>
-            <th className="px-3 py-2">Size</th>
-            <th className="px-3 py-2">Ready</th>
-            <th className="px-3 py-2">Flow control</th>
-            <th className="px-3 py-2">Queues recv / send</th>
-            <th className="px-3 py-2">Cert failures</th>
-            <th className="px-3 py-2">Last committed</th>
+    <DataTable
+      columns={[
+        'Node',
+        'State',
+        'Component',
+        'Size',
+        'Ready',
+        'Flow control',
+        'Queues recv / send',
+        'Cert failures',
+        'Last committed',
+      ]}
+    >
+      {nodes.map((n) => {
+        const s = n.status;
+        const health = !s ? 'down' : n.writable ? 'up' : 'warn';
+        return (
+          <tr key={n.name} aria-label={`galera node ${n.name}`} className="border-t border-slate-100">
+            <td className="px-3 py-2 font-mono font-semibold">
+              {n.name}
+              {n.writer && (
+                <span className="ml-2 rounded bg-slate-900 px-1.5 text-xs text-white">writer</span>
+              )}
+              <div className="text-xs font-normal text-slate-500">
+                {n.host}:{n.port}
+              </div>
+            </td>
+            <td className="px-3 py-2">
+              <StateDot health={health} label={s?.localState ?? n.error ?? 'down'} />
+              {s && <div className="text-xs text-slate-500">for {Math.round(n.inStateMs / 1000)} s</div>}
+            </td>
+            <td className="px-3 py-2">{s?.clusterStatus ?? '–'}</td>
+            <td className="px-3 py-2">{s?.clusterSize ?? '–'}</td>
+            <td className="px-3 py-2">{s ? (s.ready ? 'ON' : 'OFF') : '–'}</td>
+            <td className="px-3 py-2">{s ? pct(s.flowControlPaused) : '–'}</td>
+            <td className="px-3 py-2">{s ? `${s.recvQueue} / ${s.sendQueue}` : '–'}</td>
+            <td className="px-3 py-2">{s?.certFailures ?? '–'}</td>
+            <td className="px-3 py-2 font-mono">{s?.lastCommitted ?? '–'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {nodes.map((n) => {
-            const s = n.status;
-            const health = !s ? 'down' : n.writable ? 'up' : 'warn';
-            return (
-              <tr key={n.name} aria-label={`galera node ${n.name}`} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono font-semibold">
-                  {n.name}
-                  {n.writer && (
-                    <span className="ml-2 rounded bg-slate-900 px-1.5 text-xs text-white">writer</span>
-                  )}
-                  <div className="text-xs font-normal text-slate-500">
-                    {n.host}:{n.port}
-                  </div>
-                </td>
-                <td className="px-3 py-2">
-                  <StateDot health={health} label={s?.localState ?? n.error ?? 'down'} />
-                  {s && <div className="text-xs text-slate-500">for {Math.round(n.inStateMs / 1000)} s</div>}
-                </td>
-                <td className="px-3 py-2">{s?.clusterStatus ?? '–'}</td>
-                <td className="px-3 py-2">{s?.clusterSize ?? '–'}</td>
-                <td className="px-3 py-2">{s ? (s.ready ? 'ON' : 'OFF') : '–'}</td>
-                <td className="px-3 py-2">{s ? pct(s.flowControlPaused) : '–'}</td>
-                <td className="px-3 py-2">{s ? `${s.recvQueue} / ${s.sendQueue}` : '–'}</td>
-                <td className="px-3 py-2">{s?.certFailures ?? '–'}</td>
-                <td className="px-3 py-2 font-mono">{s?.lastCommitted ?? '–'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -1,6 +1,8 @@
 'use client';
 
+import { Section } from '../section';
 import { Topology } from '../topology/topology';
+import { UpdatedAt } from '../updated-at';
 import { DirectionCard } from './direction-card';
 import { HistoryCharts } from './history-charts';
 import { NodeTable } from './node-table';
@@ -19,22 +21,13 @@ export function HealthLive() {
   const rpc = new Map(data.kamailio.map((k) => [k.name, k]));
   return (
     <div className="space-y-8">
-      <section aria-labelledby="topo-h">
-        <h2 id="topo-h" className="mb-3 text-lg font-semibold">
-          Topology
-        </h2>
+      <Section id="topo-h" title="Topology">
         <Topology nodes={overview.nodes} sip={overview.sip} directions={data.directions} />
-      </section>
-      <section aria-labelledby="db-h">
-        <h2 id="db-h" className="mb-3 text-lg font-semibold">
-          Database nodes
-        </h2>
+      </Section>
+      <Section id="db-h" title="Database nodes">
         <NodeTable nodes={overview.nodes} replication={data.nodes} />
-      </section>
-      <section aria-labelledby="dir-h">
-        <h2 id="dir-h" className="mb-3 text-lg font-semibold">
-          Replication directions
-        </h2>
+      </Section>
+      <Section id="dir-h" title="Replication directions">
         {data.directions.length ? (
           <div className="grid gap-4 md:grid-cols-2">
             {data.directions.map((d) => (
@@ -44,11 +37,8 @@ export function HealthLive() {
         ) : (
           <p className="text-sm text-slate-500">No node reports a replication source (yet).</p>
         )}
-      </section>
-      <section aria-labelledby="sip-h">
-        <h2 id="sip-h" className="mb-3 text-lg font-semibold">
-          SIP servers
-        </h2>
+      </Section>
+      <Section id="sip-h" title="SIP servers">
         <div className="grid gap-4 md:grid-cols-2">
           {overview.sip.map((s) => (
             <SipHealth
@@ -59,17 +49,11 @@ export function HealthLive() {
             />
           ))}
         </div>
-      </section>
-      <section aria-labelledby="charts-h">
-        <h2 id="charts-h" className="mb-3 text-lg font-semibold">
-          Last hour
-        </h2>
+      </Section>
+      <Section id="charts-h" title="Last hour">
         <HistoryCharts />
-      </section>
-      <p className="text-xs text-slate-500">
-        Updated {new Date(dataUpdatedAt).toLocaleTimeString('en-GB', { hour12: false })}
-        {error ? ' · the last refresh failed; showing the previous state' : ''}
-      </p>
+      </Section>
+      <UpdatedAt at={dataUpdatedAt} failed={!!error} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { KamailioSummary, SipService, SipStatus } from '@/lib/health/types';
+import { clock } from '../clock';
 import { probeText, sipState } from '../sip-probe';
 import { SipServiceText } from '../sip-service';
 import { StateDot } from '../state-dot';
@@ -38,10 +39,7 @@ export function SipHealth({
           <p className="font-medium">
             Kamailio says
             {rpc.checkedAt ? (
-              <span className="font-normal text-slate-500">
-                {' '}
-                (JSON-RPC, {new Date(rpc.checkedAt).toLocaleTimeString('en-GB', { hour12: false })})
-              </span>
+              <span className="font-normal text-slate-500"> (JSON-RPC, {clock(rpc.checkedAt)})</span>
             ) : null}
           </p>
           <ul className="ml-4 list-disc">

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { NodeStatus } from '@/lib/health/types';
+import { clock } from '../clock';
 import { type Health, StateDot } from '../state-dot';
 
 const roleHealth: Record<NodeStatus['role'], Health> = {
@@ -43,11 +44,7 @@ export function NodeCard({ node, children }: { node: NodeStatus; children?: Reac
           <>
             <dt className="text-slate-500">Fenced</dt>
             <dd className="text-amber-800">
-              since{' '}
-              {node.fencedSince
-                ? new Date(node.fencedSince).toLocaleTimeString('en-GB', { hour12: false })
-                : '—'}
-              : missed writes, restore before use
+              since {node.fencedSince ? clock(node.fencedSince) : '—'}: missed writes, restore before use
             </dd>
           </>
         )}

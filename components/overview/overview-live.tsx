@@ -1,6 +1,8 @@
 'use client';
 
 import type { ActionState } from '@/lib/action-state';
+import { Section } from '../section';
+import { UpdatedAt } from '../updated-at';
 import { useOverview } from '../use-overview';
 import { FenceControl } from './fence-control';
 import { NodeCard } from './node-card';
@@ -21,10 +23,14 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
     );
   return (
     <div className="space-y-8">
-      <section aria-labelledby="nodes-h">
-        <h2 id="nodes-h" className="mb-3 text-lg font-semibold">
-          Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span>
-        </h2>
+      <Section
+        id="nodes-h"
+        title={
+          <>
+            Database nodes <span className="text-sm font-normal text-slate-500">(connection list order)</span>
+          </>
+        }
+      >
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {data.nodes.map((n) => (
             <NodeCard key={n.name} node={n}>
@@ -36,21 +42,15 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
             </NodeCard>
           ))}
         </div>
-      </section>
-      <section aria-labelledby="sip-h">
-        <h2 id="sip-h" className="mb-3 text-lg font-semibold">
-          SIP servers
-        </h2>
+      </Section>
+      <Section id="sip-h" title="SIP servers">
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {data.sip.map((s) => (
             <SipCard key={s.name} server={s} service={data.services?.find((x) => x.name === s.name)} />
           ))}
         </div>
-      </section>
-      <p className="text-xs text-slate-500">
-        Updated {new Date(dataUpdatedAt).toLocaleTimeString('en-GB', { hour12: false })}
-        {error ? ' · the last refresh failed; showing the previous state' : ''}
-      </p>
+      </Section>
+      <UpdatedAt at={dataUpdatedAt} failed={!!error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import type { ActionState } from '@/lib/action-state';
 import type { Registration } from '@/lib/registrations/types';
+import { DataTable } from '../data-table';
 import { Countdown } from './countdown';
 import { type UnregisterAction, UnregisterButton } from './unregister-button';
 
@@ -25,67 +26,58 @@ export function RegistrationsTable({
       </p>
     );
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            {showAor && <th className="px-3 py-2">Address of record</th>}
-            <th className="px-3 py-2">Contact</th>
-            <th className="px-3 py-2">Expires in</th>
-            <th className="px-3 py-2">SIP server</th>
-            <th className="px-3 py-2">User agent</th>
-            <th className="px-3 py-2">q</th>
-            <th className="px-3 py-2">Received · path · socket</th>
-            {unregister && (
-              <th className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr
-              key={r.ruid}
-              data-aor={r.aor}
-              data-expired={r.expired}
-              className={`border-t border-slate-100 align-top ${r.expired ? 'bg-red-50/60 text-slate-500' : ''}`}
-            >
-              {showAor && (
-                <td className="px-3 py-2 font-mono">
-                  {r.aor}
-                  {r.expired && (
-                    <span className="ml-2 rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">
-                      expired, not yet purged
-                    </span>
-                  )}
-                </td>
+    <DataTable
+      columns={[
+        showAor && 'Address of record',
+        'Contact',
+        'Expires in',
+        'SIP server',
+        'User agent',
+        'q',
+        'Received · path · socket',
+        !!unregister && { hidden: 'Actions' },
+      ]}
+    >
+      {rows.map((r) => (
+        <tr
+          key={r.ruid}
+          data-aor={r.aor}
+          data-expired={r.expired}
+          className={`border-t border-slate-100 align-top ${r.expired ? 'bg-red-50/60 text-slate-500' : ''}`}
+        >
+          {showAor && (
+            <td className="px-3 py-2 font-mono">
+              {r.aor}
+              {r.expired && (
+                <span className="ml-2 rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">
+                  expired, not yet purged
+                </span>
               )}
-              <td className="max-w-64 break-all px-3 py-2 font-mono text-xs">{r.contact}</td>
-              <td className="whitespace-nowrap px-3 py-2">
-                <Countdown seconds={r.expiresIn} readAt={readAt} />
-              </td>
-              <td className="px-3 py-2">
-                {r.server ?? <span className="text-amber-700">unknown (server_id {r.serverId})</span>}
-              </td>
-              <td className="max-w-48 truncate px-3 py-2 text-xs" title={r.userAgent}>
-                {r.userAgent || '—'}
-              </td>
-              <td className="px-3 py-2">
-                {r.q < 0 ? <span title="not set by the phone">—</span> : r.q.toFixed(2)}
-              </td>
-              <td className="max-w-56 break-all px-3 py-2 font-mono text-xs text-slate-600">
-                {[r.received, r.path, r.socket].map((v) => v || '—').join(' · ')}
-              </td>
-              {unregister && (
-                <td className="px-3 py-2">
-                  <UnregisterButton ruid={r.ruid} aor={r.aor} action={unregister} onDone={onResult} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            </td>
+          )}
+          <td className="max-w-64 break-all px-3 py-2 font-mono text-xs">{r.contact}</td>
+          <td className="whitespace-nowrap px-3 py-2">
+            <Countdown seconds={r.expiresIn} readAt={readAt} />
+          </td>
+          <td className="px-3 py-2">
+            {r.server ?? <span className="text-amber-700">unknown (server_id {r.serverId})</span>}
+          </td>
+          <td className="max-w-48 truncate px-3 py-2 text-xs" title={r.userAgent}>
+            {r.userAgent || '—'}
+          </td>
+          <td className="px-3 py-2">
+            {r.q < 0 ? <span title="not set by the phone">—</span> : r.q.toFixed(2)}
+          </td>
+          <td className="max-w-56 break-all px-3 py-2 font-mono text-xs text-slate-600">
+            {[r.received, r.path, r.socket].map((v) => v || '—').join(' · ')}
+          </td>
+          {unregister && (
+            <td className="px-3 py-2">
+              <UnregisterButton ruid={r.ruid} aor={r.aor} action={unregister} onDone={onResult} />
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

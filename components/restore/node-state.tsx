@@ -1,9 +1,8 @@
 import type { Candidate, FailedCheck, LagView } from '@/lib/restore/overview';
+import { clock } from '../clock';
 
 // How far behind a returning node is, in the two measures an operator can check elsewhere:
 // the GTID difference (transactions) and the heartbeat lag of active → node (time).
-
-const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
 
 export function formatLag(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
@@ -58,8 +57,8 @@ function FailedCheckRow({ f, shown, repaired }: { f: FailedCheck; shown: boolean
     <>
       <dt className="text-red-800">Last verification</dt>
       <dd data-testid="last-verification" className="text-red-800">
-        ✗ failed{f.finishedAt ? ` at ${clock(new Date(f.finishedAt).toISOString())}` : ''} (run{' '}
-        {f.runId.slice(0, 8)}): {failedCheckText(f)}
+        ✗ failed{f.finishedAt ? ` at ${clock(f.finishedAt)}` : ''} (run {f.runId.slice(0, 8)}):{' '}
+        {failedCheckText(f)}
         {f.gtidOk ? '' : '; GTID positions differ'}.{' '}
         {repaired && (
           <span className="block font-medium text-green-800">

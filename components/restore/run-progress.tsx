@@ -1,4 +1,5 @@
 import type { RunView, StepView } from '@/lib/restore/types';
+import { clock } from '../clock';
 import { DiffTable } from './diff-table';
 import { diffsAnchor } from './node-state';
 import { VerifyProgress } from './verify-progress';
@@ -101,7 +102,7 @@ export function RunProgress({ run }: { run: RunView }) {
       {run.lockLeaseEndsAt !== null && run.status === 'running' && (
         <p role="status" className="rounded border border-amber-500 bg-amber-50 p-2 text-sm text-amber-900">
           {run.survivor} is read-locked now: writes to it wait. The lock lifts by itself at{' '}
-          {new Date(run.lockLeaseEndsAt).toLocaleTimeString('en-GB', { hour12: false })} at the latest.
+          {clock(run.lockLeaseEndsAt)} at the latest.
         </p>
       )}
       {/* Mid-run, the sipha procedure's total is the first window only: verify-progress says so. */}

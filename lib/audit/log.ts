@@ -33,3 +33,9 @@ export async function audit(entry: AuditEntry): Promise<void> {
     logError(`audit write failed; entry follows ${JSON.stringify(row)}`, err);
   }
 }
+
+/** The audit sink a job or a repair writes its rows through, on behalf of `actor`. */
+export const auditAs =
+  (actor: string) =>
+  (entry: Omit<AuditEntry, 'actor'>): Promise<void> =>
+    audit({ ...entry, actor });

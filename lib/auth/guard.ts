@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
-import { audit } from '@/lib/audit/log';
+import { allowed, audited, type Verdict } from '@/lib/audit/audited';
 import { AppError, publicError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 import { clientAddress } from './client';
@@ -80,11 +80,28 @@ export function jsonError(err: unknown): Response {
   );
 }
 
-type Handler<C> = (request: Request, ctx: C & { user: SessionUser }) => Promise<Response>;
+/** A route's mutation: `audited` with the route's actor, action and `via: 'api'` filled in. */
+export type Mutate = <T>(
+  m: Omit<Parameters<typeof audited<T>>[0], 'actor' | 'action' | 'verdict'> & { action?: string },
+) => Promise<T>;
+
+type Handler<C> = (request: Request, ctx: C & { user: SessionUser; mutate: Mutate }) => Promise<Response>;
+
+/** The role check's verdict for a caller. */
+function roleVerdict(user: SessionUser, role: Role, from = ''): Verdict {
+  if (hasRole(user.role, role)) return allowed;
+  return {
+    allowed: false,
+    code: 'forbidden:role',
+    message: `This needs the ${role} role; you have ${user.role}.`,
+    detail: `role ${user.role} lacks ${role}${from}`,
+  };
+}
 
 /**
- * Route handlers: authenticate, check the role on the server, and turn every error into the
- * JSON error shape. A refused mutation is audited.
+ * Route handlers: authenticate, check the role (and, for a cookie-authenticated mutation, the
+ * origin) on the server, and turn every error into the JSON error shape. A refused mutation is
+ * audited; a mutating handler writes through `ctx.mutate`.
  */
 export function withRoute<C>(role: Role, action: string | null, handler: Handler<C>) {
   return async (request: Request, ctx: C): Promise<Response> => {
@@ -92,28 +109,33 @@ export function withRoute<C>(role: Role, action: string | null, handler: Handler
       const user = await requestUser(request);
       if (!user) throw new AppError('unauthorized:session', 'Sign in or send a valid bearer token.');
       const crossSite = user.via === 'cookie' && MUTATING.has(request.method) && crossSiteReason(request);
-      if (crossSite) {
-        await audit({
+      const verdict: Verdict = crossSite
+        ? {
+            allowed: false,
+            code: 'forbidden:origin',
+            message: 'Refused: this request did not come from the console itself.',
+            detail: `cross-site request refused; ${crossSite}`.slice(0, 300),
+          }
+        : roleVerdict(user, role);
+      if (!verdict.allowed) {
+        if (!action && !crossSite) throw new AppError(verdict.code, verdict.message);
+        const path = new URL(request.url).pathname;
+        await audited({
           actor: user.actor,
           action: action ?? `${request.method.toLowerCase()} api`,
-          target: new URL(request.url).pathname,
-          outcome: 'refused',
-          detail: `cross-site request refused; ${crossSite}`.slice(0, 300),
+          target: () => path,
+          verdict,
+          run: async () => null,
         });
-        throw new AppError('forbidden:origin', 'Refused: this request did not come from the console itself.');
       }
-      if (!hasRole(user.role, role)) {
-        if (action)
-          await audit({
-            actor: user.actor,
-            action,
-            target: new URL(request.url).pathname,
-            outcome: 'refused',
-            detail: `role ${user.role} lacks ${role}`,
-          });
-        throw new AppError('forbidden:role', `This needs the ${role} role; you have ${user.role}.`);
-      }
-      return await handler(request, { ...ctx, user });
+      const mutate: Mutate = (m) =>
+        audited({
+          ...m,
+          actor: user.actor,
+          action: m.action ?? action ?? request.method,
+          via: m.via ?? 'api',
+        });
+      return await handler(request, { ...ctx, user, mutate });
     } catch (err) {
       return jsonError(err);
     }
@@ -126,7 +148,8 @@ export interface ActionContext {
 
 /**
  * Server actions, always in this order: session and role, validation, one lib call,
- * revalidation, a typed state. A refusal is audited and answered with a real 403.
+ * revalidation, a typed state, all inside `audited`: a refusal is audited and answered with a
+ * real 403; rejected input writes no row; every attempted run writes one.
  */
 export function validatedAction<S extends z.ZodType>(opts: {
   role: Role;
@@ -140,41 +163,36 @@ export function validatedAction<S extends z.ZodType>(opts: {
   return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
     const user = await currentSession();
     if (!user) redirect('/login');
-    if (!hasRole(user.role, opts.role)) {
-      await audit({
-        actor: user.actor,
-        action: opts.action,
-        outcome: 'refused',
-        detail: `role ${user.role} lacks ${opts.role}; from ${clientAddress(await headers())}`,
-      });
-      forbidden();
-    }
-    const parsed = opts.schema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      return { status: 'invalid', fieldErrors: fieldErrors(parsed.error) };
-    }
-    const target = opts.target?.(parsed.data) ?? '';
+    let target = '';
+    let attempted = false;
     try {
-      const state = await opts.run(parsed.data, { user });
-      if (opts.revalidate) revalidatePath(opts.revalidate);
-      await audit({
+      return await audited({
         actor: user.actor,
         action: opts.action,
-        target,
-        node: state.status === 'saved' ? state.node : null,
-        outcome: state.status === 'saved' ? 'ok' : 'failed',
-        detail: state.status === 'saved' || state.status === 'failed' ? state.message : 'invalid input',
+        target: () => target,
+        verdict: roleVerdict(user, opts.role, `; from ${clientAddress(await headers())}`),
+        run: async (): Promise<ActionState> => {
+          const parsed = opts.schema.safeParse(Object.fromEntries(formData));
+          if (!parsed.success) return { status: 'invalid', fieldErrors: fieldErrors(parsed.error) };
+          attempted = true;
+          target = opts.target?.(parsed.data) ?? '';
+          const state = await opts.run(parsed.data, { user });
+          if (opts.revalidate) revalidatePath(opts.revalidate);
+          return state;
+        },
+        outcome: (state) =>
+          !attempted
+            ? null
+            : state.status === 'saved'
+              ? { outcome: 'ok', node: state.node, detail: state.message }
+              : {
+                  outcome: 'failed',
+                  detail: state.status === 'failed' ? state.message : 'invalid input',
+                },
       });
-      return state;
     } catch (err) {
       const e = publicError(err);
-      await audit({
-        actor: user.actor,
-        action: opts.action,
-        target,
-        outcome: 'failed',
-        detail: `${e.code}: ${e.message}`,
-      });
+      if (e.code === 'forbidden:role') forbidden();
       if (e.fields) return { status: 'invalid', fieldErrors: e.fields, message: e.message };
       return { status: 'failed', message: e.message };
     }

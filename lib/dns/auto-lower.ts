@@ -1,7 +1,6 @@
 import 'server-only';
-import { audit } from '@/lib/audit/log';
+import { audited } from '@/lib/audit/audited';
 import { getConfig } from '@/lib/config/load';
-import { publicError } from '@/lib/errors';
 import { changed, decide, newTrack, type Track } from './auto-lower-policy';
 import { applyDrain } from './drain';
 import { serverViews } from './view';
@@ -29,25 +28,19 @@ async function round(): Promise<void> {
       for (const domain of cfg.domains) {
         const op = what === 'lower' ? 'drain' : 'restore';
         const target = `${op} ${s.name} in ${domain} (automatic)`;
-        try {
-          await applyDrain({ domain, server: s.name, op, mode: 'priority' });
-          changed(t, what, Date.now());
-          await audit({
-            actor: 'sipha',
-            action: `dns.auto-${what}`,
-            target,
+        await audited({
+          actor: 'sipha',
+          action: `dns.auto-${what}`,
+          target: () => target,
+          run: () => applyDrain({ domain, server: s.name, op, mode: 'priority' }),
+          outcome: () => ({
             outcome: 'ok',
             detail: `${s.name} ${up ? 'answers again' : `failed its probes for ${auto.afterSec} s`}`,
-          });
-        } catch (e) {
-          await audit({
-            actor: 'sipha',
-            action: `dns.auto-${what}`,
-            target,
-            outcome: 'failed',
-            detail: publicError(e).message,
-          });
-        }
+          }),
+        }).then(
+          () => changed(t, what, Date.now()),
+          () => undefined, // audited as failed; the next round tries again
+        );
       }
     }
   } finally {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { audit } from '@/lib/audit/log';
+import { auditAs } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
@@ -152,7 +152,7 @@ export function startJob(kind: string, actor: string, body: (log: JobLog) => Pro
     kind: GALERA_KIND,
     step: kind,
     target: kind,
-    audit: (e) => audit({ ...e, actor }),
+    audit: auditAs(actor),
     run: () => body(log),
     end: async (o) => {
       const detail = o.ok ? o.value : publicError(o.error).message;

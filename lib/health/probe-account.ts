@@ -1,5 +1,5 @@
 import 'server-only';
-import { audit } from '@/lib/audit/log';
+import { audited } from '@/lib/audit/audited';
 import { AppError } from '@/lib/errors';
 import { generatePassword } from '@/lib/generate-password';
 import { digestHashes } from '@/lib/users/hash';
@@ -21,25 +21,24 @@ const g = globalThis as unknown as { __siphaProbeAccounts?: Map<string, Promise<
 async function provision(server: string, domain: string): Promise<string> {
   const password = generatePassword(24);
   const key = { username: probeUser(server), domain };
-  const entry = { actor: 'console', action: 'probe.account', target: `${key.username}@${domain}` };
-  try {
-    let r: { node: string };
-    try {
-      r = await createUser({ ...key, password });
-    } catch (e) {
-      if (!(e instanceof AppError && e.code === 'conflict:user')) throw e;
-      r = await setPassword({ ...key, password });
-    }
-    await audit({
-      ...entry,
-      node: r.node,
+  await audited({
+    actor: 'console',
+    action: 'probe.account',
+    target: () => `${key.username}@${domain}`,
+    run: async () => {
+      try {
+        return await createUser({ ...key, password });
+      } catch (e) {
+        if (!(e instanceof AppError && e.code === 'conflict:user')) throw e;
+        return setPassword({ ...key, password });
+      }
+    },
+    outcome: (r) => ({
       outcome: 'ok',
+      node: r.node,
       detail: 'password set for the synthetic REGISTER probe',
-    });
-  } catch (e) {
-    await audit({ ...entry, node: null, outcome: 'failed', detail: (e as Error).message });
-    throw e;
-  }
+    }),
+  });
   return digestHashes({ ...key, password }).ha1;
 }
 

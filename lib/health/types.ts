@@ -1,5 +1,7 @@
 // The overview's JSON, shared by the route handler and the client components.
 
+import type { RegisterProbeResult } from '@/lib/sip/register-probe';
+
 export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
 
 export interface NodeStatus {
@@ -160,13 +162,7 @@ export interface SipDbStatus {
   checkedAt: string | null;
 }
 
-export interface RegisterProbeStatus {
-  ok: boolean;
-  step: 'challenge' | 'register' | 'unregister';
-  status?: number;
-  reason?: string;
-  elapsedMs: number;
-  error?: string;
+export interface RegisterProbeStatus extends RegisterProbeResult {
   domain: string;
   checkedAt: string;
 }

@@ -16,15 +16,19 @@ export function hostForUri({ host }: { host: string }): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-export interface BuildOptionsArgs {
-  host: string;
-  port: number;
+/** What every request this console sends names about itself and its transaction. */
+interface RequestLeg {
   transport: SipTransport;
   localHost: string;
   localPort: number;
   branch: string;
   tag: string;
   callId: string;
+}
+
+export interface BuildOptionsArgs extends RequestLeg {
+  host: string;
+  port: number;
 }
 
 export function buildOptions(a: BuildOptionsArgs): string {
@@ -47,15 +51,9 @@ export function buildOptions(a: BuildOptionsArgs): string {
   return lines.join(CRLF) + CRLF + CRLF;
 }
 
-export interface BuildRegisterArgs {
+export interface BuildRegisterArgs extends RequestLeg {
   domain: string;
   username: string;
-  transport: SipTransport;
-  localHost: string;
-  localPort: number;
-  branch: string;
-  tag: string;
-  callId: string;
   cseq: number;
   expires: number;
   /** The Authorization header's value, once the registrar has challenged. */

@@ -1,11 +1,13 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idle } from '@/lib/action-state';
 import { adminQuery } from '../../lab/index.ts';
+import { actAs, interruptStatus } from '../helpers/as-role';
 import { type Lab, useLab } from '../helpers/lab';
 
-// ≥ 1,000 generated hostile inputs each against the add action's path (the same schema and
-// lib call the server action runs), the CSV import and the REST API. Nothing may answer 5xx,
+// ≥ 1,000 generated hostile inputs each against the users page's add action (the real server
+// action, role check and audit included), the CSV import and the REST API. Nothing may answer 5xx,
 // nothing rejected may be stored, and nothing is rendered unescaped.
 
 let lab: () => Lab;
@@ -168,11 +170,11 @@ describe('hostile input', () => {
     await (await import('@/lib/db')).closeConnectionList();
   });
 
-  it(`add action: ${N} generated form submissions`, async () => {
-    const { addUserState } = await import('@/lib/users/form-actions');
-    const { publicError } = await import('@/lib/errors');
+  it(`add action: ${N} generated form submissions to the real server action, as an operator`, async () => {
+    const { addUserAction } = await import('@/app/(console)/users/actions');
     const r = rng(1);
-    let refused = 0; // passed the schema, then refused by the lib call (e.g. a duplicate)
+    let saved = 0;
+    let conflicts = 0; // passed the schema, then refused by the lib call (a duplicate)
     for (let i = 0; i < N; i++) {
       // A form posts strings only: what FormData would give the action.
       const form: Record<string, string> = {};
@@ -187,33 +189,71 @@ describe('hostile input', () => {
                 : hostileValue(r);
         if (v !== undefined) form[k] = text(v);
       }
-      const parsed = rules.addForm.safeParse(form);
-      if (!parsed.success) {
-        if (typeof form.username === 'string') rejected.add(form.username);
+      const before = await rowState(form.username, form.domain);
+      const s = await actAs('operator', '/users', addUserAction, idle, form);
+      const what = `case ${i}: ${JSON.stringify(form).slice(0, 200)} → ${JSON.stringify(s).slice(0, 300)}`;
+      if (s.status === 'saved') {
+        expect(before, what).toBe('absent');
+        expect(JSON.parse(await rowState(form.username, form.domain)), what).toHaveLength(1);
+        accepted.add(form.username!);
+        saved++;
         continue;
       }
-      const before = await rowState(parsed.data.username, parsed.data.domain);
-      try {
-        const s = await addUserState(parsed.data);
-        expect(s.status).toBe('saved');
-        accepted.add(parsed.data.username);
-      } catch (err) {
-        const e = publicError(err);
-        expect(e.status, `${JSON.stringify(form)} → ${e.code}`).toBeLessThan(500);
-        expect(await rowState(parsed.data.username, parsed.data.domain)).toBe(before);
-        rejectedChecked++;
-        refused++;
+      // Refused: field errors that name the form's own fields, each with a message; nothing stored.
+      expect(s.status, what).toBe('invalid');
+      if (s.status !== 'invalid') continue;
+      expect(Object.keys(s.fieldErrors).length, what).toBeGreaterThan(0);
+      for (const [field, messages] of Object.entries(s.fieldErrors)) {
+        expect(['username', 'domain', 'password', 'generate'], what).toContain(field);
+        expect(messages.length, what).toBeGreaterThan(0);
+        for (const m of messages) expect(m, what).toMatch(/\w/);
       }
+      expect(await rowState(form.username, form.domain), what).toBe(before);
+      rejectedChecked++;
+      if (s.fieldErrors.username?.includes('already exists')) conflicts++;
+      else if (typeof form.username === 'string') rejected.add(form.username);
     }
-    expect(accepted.size).toBeGreaterThan(50); // the generator does reach the database
+    expect(saved).toBeGreaterThan(50); // the generator does reach the database
     expect(rejected.size).toBeGreaterThan(200);
-    expect(refused).toBeGreaterThan(0); // and the refusal path was exercised too
+    expect(conflicts).toBeGreaterThan(0); // and the lib call's refusal was exercised too
+    // One audit row per attempted write, none for a form the schema refused.
+    const rows = await adminQuery<{ outcome: string; n: number }>(
+      lab().dir,
+      'd1',
+      "SELECT outcome, COUNT(*) AS n FROM kamailio.sipha_audit WHERE actor = 'it-operator' AND action = 'user.create' GROUP BY outcome ORDER BY outcome",
+    );
+    expect(rows.map((x) => [x.outcome, Number(x.n)])).toEqual([
+      ['failed', conflicts],
+      ['ok', saved],
+    ]);
+  });
+
+  it('add action: a viewer is refused with a 403, nothing is stored, and the refusal is audited', async () => {
+    const { addUserAction } = await import('@/app/(console)/users/actions');
+    const form = { username: 'fz-viewer-try', domain: lab().state.domain, password: 'goodpassword' };
+    const err = await actAs('viewer', '/users', addUserAction, idle, form).then(
+      (s) => s,
+      (e: unknown) => e,
+    );
+    expect(interruptStatus(err)).toBe(403);
+    expect(await rowState(form.username, form.domain)).toBe('absent');
+    const rows = await adminQuery(
+      lab().dir,
+      'd1',
+      "SELECT outcome, detail FROM kamailio.sipha_audit WHERE actor = 'it-viewer' AND action = 'user.create'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outcome: 'refused',
+      detail: expect.stringMatching(/^role viewer lacks operator/),
+    });
   });
 
   it(`REST API: ${N} generated requests (create, patch, delete, get)`, async () => {
     const users = await import('@/app/api/v1/users/route');
     const one = await import('@/app/api/v1/users/[domain]/[username]/route');
     const r = rng(2);
+    let created = 0;
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (let i = 0; i < N; i++) {
       const kind = r();
@@ -233,8 +273,10 @@ describe('hostile input', () => {
           new Request('http://console/api/v1/users', { method: 'POST', headers: auth, body: raw }),
           {},
         );
-        if (res.status === 201) accepted.add(body.username as string);
-        else {
+        if (res.status === 201) {
+          accepted.add(body.username as string);
+          created++;
+        } else {
           expect(await rowState(body.username, body.domain), `case ${i}`).toBe(before);
           rejectedChecked++;
           if (typeof body.username === 'string') rejected.add(body.username);
@@ -262,6 +304,15 @@ describe('hostile input', () => {
       const body = (await res.json()) as { error?: { code: string; message: string } };
       if (res.status >= 400) expect(body.error?.code).toMatch(/^(bad_request|not_found|conflict):/);
     }
+    // Each create answered 201 wrote exactly one 'ok' row naming the token, through ctx.mutate.
+    const rows = await adminQuery<{ detail: string; n: number }>(
+      lab().dir,
+      'd1',
+      "SELECT detail, COUNT(*) AS n FROM kamailio.sipha_audit WHERE actor = 'token:it-fuzz' AND action = 'user.create' AND outcome = 'ok' GROUP BY detail",
+    );
+    expect(created).toBeGreaterThan(0);
+    expect(rows.reduce((n, x) => n + Number(x.n), 0)).toBe(created);
+    for (const x of rows) expect(['api', 'api; password generated']).toContain(x.detail);
   });
 
   it(`import: a CSV of ${N} hostile lines; every line answered, none 5xx`, async () => {

@@ -4,11 +4,11 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
-import { printable } from '@/lib/audit/audited';
+import { audited, printable } from '@/lib/audit/audited';
 import { audit } from '@/lib/audit/log';
 import { checkLogin } from '@/lib/auth/accounts';
 import { clientAddress } from '@/lib/auth/client';
-import { createSession, destroySession, secureCookie } from '@/lib/auth/session';
+import { createSession, currentSession, destroySession, secureCookie } from '@/lib/auth/session';
 import { DEVICE_COOKIE } from '@/lib/auth/throttle';
 import { publicError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
@@ -18,7 +18,8 @@ const loginSchema = z.object({
   password: z.string().min(1, 'Enter your password').max(200),
 });
 
-// The one action without a session check: it is how a session starts.
+// The one action without a session check: it is how a session starts. Its rows are written
+// directly: who the actor is (a user, or 'anonymous') is only known after the check.
 export async function login(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const parsed = loginSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success)
@@ -63,6 +64,9 @@ export async function login(_prev: ActionState, formData: FormData): Promise<Act
 }
 
 export async function logout(): Promise<void> {
-  await destroySession();
+  const user = await currentSession();
+  if (user)
+    await audited({ actor: user.actor, action: 'logout', target: () => user.actor, run: destroySession });
+  else await destroySession();
   redirect('/login');
 }

@@ -1,20 +1,14 @@
 'use server';
 
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
+import { auditAs } from '@/lib/audit/log';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
 import { resumeRun, rollbackRun, startRun } from '@/lib/restore/background';
-import type { AuditSink } from '@/lib/restore/run-restore';
 
 // The run itself goes on in the background; these actions only start, resume or roll back.
 // The replication password, when typed, is passed to the run and dropped: never stored,
 // logged or audited (the audit rows name the target and procedure only).
-
-const sinkFor =
-  (actor: string): AuditSink =>
-  (e) =>
-    audit({ ...e, actor });
 
 const startSchema = z.object({
   target: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Choose a node.'),
@@ -42,7 +36,7 @@ export const startRestoreAction = validatedAction({
       actor: user.actor,
       leaseMs: i.leaseSeconds * 1000,
       credentials,
-      audit: sinkFor(user.actor),
+      audit: auditAs(user.actor),
     });
     return {
       status: 'saved',
@@ -62,7 +56,7 @@ export const resumeRestoreAction = validatedAction({
   revalidate: '/restore',
   run: async (i, { user }) => {
     const list = await getConnectionList();
-    const r = await resumeRun({ list, runId: i.runId, actor: user.actor, audit: sinkFor(user.actor) });
+    const r = await resumeRun({ list, runId: i.runId, actor: user.actor, audit: auditAs(user.actor) });
     if (r.status !== 'succeeded' && r.status !== 'running') return { status: 'failed', message: r.message };
     return {
       status: 'saved',

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
+import { auditAs } from '@/lib/audit/log';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
 import { applyRepair, previewRepair } from '@/lib/restore/repair';
@@ -72,7 +72,7 @@ export const applyRepairAction = validatedAction({
       target: i.target,
       choices: choicesOf(i),
       digest: i.digest,
-      audit: (e) => audit({ ...e, actor: user.actor }),
+      audit: auditAs(user.actor),
     });
     return {
       status: 'saved',

@@ -1,4 +1,3 @@
-import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config/load';
 import { configuredRules } from '@/lib/users/configured';
@@ -23,11 +22,9 @@ export const GET = withRoute('viewer', null, async (request) => {
 });
 
 // POST {username, domain?, password?}: a missing password is generated and returned once.
-export const POST = withRoute('operator', 'user.create', async (request, { user }) => {
+export const POST = withRoute('operator', 'user.create', async (request, { mutate }) => {
   let target = '/api/v1/users';
-  const r = await audited({
-    actor: user.actor,
-    action: 'user.create',
+  const r = await mutate({
     target: () => target,
     run: async () => {
       const body = await parseJson(request, configuredRules().apiCreate);
@@ -35,7 +32,11 @@ export const POST = withRoute('operator', 'user.create', async (request, { user 
       target = `${key.username}@${key.domain}`;
       return { key, ...(await createUser({ ...key, password: body.password })) };
     },
-    detail: (x) => (x.generatedPassword ? 'api; password generated' : 'api'),
+    outcome: (x) => ({
+      outcome: 'ok',
+      node: x.node,
+      detail: x.generatedPassword ? 'api; password generated' : 'api',
+    }),
   });
   return Response.json(
     {

@@ -1,4 +1,3 @@
-import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
@@ -12,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const POST = withRoute<{ params: Promise<{ name: string }> }>(
   'admin',
   'node.fence',
-  async (request, { params, user }) => {
+  async (request, { params, user, mutate }) => {
     const { name } = await params;
     const text = await boundedText(request);
     let body: Record<string, unknown> | null = null;
@@ -25,13 +24,11 @@ export const POST = withRoute<{ params: Promise<{ name: string }> }>(
     if (!parsed.success)
       throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrors(parsed.error) });
     const { node, fenced, reason } = parsed.data;
-    const recordedOn = await audited({
-      actor: user.actor,
+    const recordedOn = await mutate({
       action: fenced ? 'node.fence' : 'node.unfence',
       target: () => node,
       run: () => setNodeFence({ node, fenced, reason, actor: user.actor }),
-      node: (on) => on,
-      detail: () => reason,
+      outcome: (on) => ({ outcome: 'ok', node: on, detail: reason }),
     });
     return Response.json({ node, fenced, recordedOn });
   },

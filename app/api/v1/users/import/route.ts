@@ -1,4 +1,3 @@
-import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError, publicError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
@@ -10,7 +9,7 @@ export const dynamic = 'force-dynamic';
 // POST a CSV body (`username,password[,domain]`, header optional; ?domain= for lines without
 // one). The body is read as a stream, and the answer is a stream too: NDJSON, one
 // {"type":"progress"} line per batch, then {"type":"done"} with the summary (or "error").
-export const POST = withRoute('operator', 'user.import', async (request, { user }) => {
+export const POST = withRoute('operator', 'user.import', async (request, { mutate }) => {
   const q = new URL(request.url).searchParams;
   const domain = q.get('domain')
     ? parseWith(configuredRules().keyForm.pick({ domain: true }), { domain: q.get('domain') }).domain
@@ -23,9 +22,7 @@ export const POST = withRoute('operator', 'user.import', async (request, { user 
       const send = (obj: unknown) => controller.enqueue(enc.encode(`${JSON.stringify(obj)}\n`));
       let target = 'csv';
       try {
-        const s = await audited({
-          actor: user.actor,
-          action: 'user.import',
+        const s = await mutate({
           target: () => target,
           via: 'csv',
           run: async () => {
@@ -37,9 +34,11 @@ export const POST = withRoute('operator', 'user.import', async (request, { user 
             target = `${s.lines} lines`;
             return s;
           },
-          node: (s) => s.nodes.join(',') || null,
-          detail: (s) =>
-            `inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, confirmed ${s.confirmed}, invalid ${s.invalid}`,
+          outcome: (s) => ({
+            outcome: 'ok',
+            node: s.nodes.join(',') || null,
+            detail: `inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, confirmed ${s.confirmed}, invalid ${s.invalid}`,
+          }),
         });
         send({ type: 'done', ...s });
       } catch (err) {

@@ -1,4 +1,3 @@
-import { audited } from '@/lib/audit/audited';
 import { withRoute } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
@@ -25,9 +24,7 @@ export const GET = withRoute<Ctx>('viewer', null, async (_request, ctx) => {
 // PATCH {password}: recomputes ha1 and ha1b.
 export const PATCH = withRoute<Ctx>('operator', 'user.password', async (request, ctx) => {
   const p = await ctx.params;
-  const r = await audited({
-    actor: ctx.user.actor,
-    action: 'user.password',
+  const r = await ctx.mutate({
     target: () => `${p.username}@${p.domain}`.slice(0, 255),
     run: async () => {
       const key = await keyOf(ctx);
@@ -41,12 +38,14 @@ export const PATCH = withRoute<Ctx>('operator', 'user.password', async (request,
 // DELETE: the subscriber and its location rows, as `kamctl rm` does.
 export const DELETE = withRoute<Ctx>('operator', 'user.delete', async (_request, ctx) => {
   const p = await ctx.params;
-  const r = await audited({
-    actor: ctx.user.actor,
-    action: 'user.delete',
+  const r = await ctx.mutate({
     target: () => `${p.username}@${p.domain}`.slice(0, 255),
     run: async () => deleteUser(await keyOf(ctx)),
-    detail: (x) => `api; ${x.registrations} registration(s) removed`,
+    outcome: (x) => ({
+      outcome: 'ok',
+      node: x.node,
+      detail: `api; ${x.registrations} registration(s) removed`,
+    }),
   });
   return Response.json({ node: r.node, warning: r.warning ?? null, registrations: r.registrations });
 });
