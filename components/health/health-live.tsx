@@ -22,7 +22,12 @@ export function HealthLive() {
   return (
     <div className="space-y-8">
       <Section id="topo-h" title="Topology">
-        <Topology nodes={overview.nodes} sip={overview.sip} directions={data.directions} />
+        <Topology
+          nodes={overview.nodes}
+          sip={overview.sip}
+          services={overview.services}
+          directions={data.directions}
+        />
       </Section>
       <Section id="db-h" title="Database nodes">
         <NodeTable nodes={overview.nodes} replication={data.nodes} />

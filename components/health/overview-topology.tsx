@@ -13,7 +13,12 @@ export function OverviewTopology() {
       <h2 id="ov-topo-h" className="text-lg font-semibold">
         Topology and lag
       </h2>
-      <Topology nodes={data.nodes} sip={data.sip} directions={data.directions ?? []} />
+      <Topology
+        nodes={data.nodes}
+        sip={data.sip}
+        services={data.services}
+        directions={data.directions ?? []}
+      />
       <HistoryCharts registrations={false} />
     </section>
   );

@@ -1,4 +1,4 @@
-import type { DirectionHealth, DirectionStatus, NodeStatus, SipStatus } from '@/lib/health/types';
+import type { DirectionHealth, DirectionStatus, NodeStatus, SipService, SipStatus } from '@/lib/health/types';
 import { arrowLabel, arrowPath, NODE, nodeX, SIP, width } from './layout';
 
 // The deployment as a picture: database nodes (connection-list order), SIP servers above the
@@ -24,13 +24,33 @@ function lagWords(d: DirectionStatus): string {
   return d.lagMs === null ? 'ok' : d.lagMs >= 1000 ? `${(d.lagMs / 1000).toFixed(1)} s` : `${d.lagMs} ms`;
 }
 
+const SHORT: Record<string, string> = {
+  'cannot register': 'CANNOT REGISTER',
+  'writes to a fenced node': 'WRITES TO FENCED',
+};
+
+/** A SIP server's box: OPTIONS alone is not service; the synthetic REGISTER and db_cluster say more. */
+function sipBox(s: SipStatus, service: SipService | undefined) {
+  const rtt = s.udp?.rttMs?.toFixed(1) ?? s.tcp?.rttMs?.toFixed(1) ?? '?';
+  if (s.up === null) return { state: 'unknown', color: '#94a3b8', fill: '#f8fafc', words: 'checking' };
+  if (!s.up) return { state: 'down', color: '#dc2626', fill: '#fef2f2', words: 'SIP DOWN' };
+  if (service?.health === 'down')
+    return { state: 'down', color: '#dc2626', fill: '#fef2f2', words: service.label.toUpperCase() };
+  if (service?.health === 'warn')
+    return { state: 'warn', color: '#d97706', fill: '#fffbeb', words: service.label };
+  return { state: 'up', color: '#059669', fill: '#f0fdf4', words: `SIP up · ${rtt} ms` };
+}
+
 export function Topology({
   nodes,
   sip,
+  services,
   directions,
 }: {
   nodes: NodeStatus[];
   sip: SipStatus[];
+  /** Whether each SIP server can serve (REGISTER probe, database in use); OPTIONS only without it. */
+  services?: SipService[];
   directions: DirectionStatus[];
 }) {
   const index = new Map(nodes.map((n, i) => [n.name, i]));
@@ -70,14 +90,12 @@ export function Topology({
         const k = siblings.indexOf(s);
         const x =
           nodeX(i, nodes.length) + NODE.w / 2 - SIP.w / 2 + (k - (siblings.length - 1) / 2) * (SIP.w + 8);
-        const up = s.up === true;
-        const color = s.up === null ? '#94a3b8' : up ? '#059669' : '#dc2626';
+        const box = sipBox(
+          s,
+          services?.find((x) => x.name === s.name),
+        );
         return (
-          <g
-            key={s.name}
-            data-testid={`topo-sip-${s.name}`}
-            data-state={s.up === null ? 'unknown' : up ? 'up' : 'down'}
-          >
+          <g key={s.name} data-testid={`topo-sip-${s.name}`} data-state={box.state}>
             <line
               x1={x + SIP.w / 2}
               y1={SIP.y + SIP.h}
@@ -92,8 +110,8 @@ export function Topology({
               width={SIP.w}
               height={SIP.h}
               rx={8}
-              fill={up ? '#f0fdf4' : s.up === null ? '#f8fafc' : '#fef2f2'}
-              stroke={color}
+              fill={box.fill}
+              stroke={box.color}
               strokeWidth={2}
             />
             <text
@@ -104,12 +122,8 @@ export function Topology({
             >
               {s.name}
             </text>
-            <text x={x + SIP.w / 2} y={SIP.y + 36} textAnchor="middle" fontSize={11} fill={color}>
-              {s.up === null
-                ? 'checking'
-                : up
-                  ? `SIP up · ${s.udp?.rttMs?.toFixed(1) ?? s.tcp?.rttMs?.toFixed(1) ?? '?'} ms`
-                  : 'SIP DOWN'}
+            <text x={x + SIP.w / 2} y={SIP.y + 36} textAnchor="middle" fontSize={11} fill={box.color}>
+              {box.words}
             </text>
           </g>
         );
