@@ -35,9 +35,15 @@ function sipBox(s: SipStatus, service: SipService | undefined) {
   if (s.up === null) return { state: 'unknown', color: '#94a3b8', fill: '#f8fafc', words: 'checking' };
   if (!s.up) return { state: 'down', color: '#dc2626', fill: '#fef2f2', words: 'SIP DOWN' };
   if (service?.health === 'down')
-    return { state: 'down', color: '#dc2626', fill: '#fef2f2', words: service.label.toUpperCase() };
+    return {
+      state: 'down',
+      color: '#dc2626',
+      fill: '#fef2f2',
+      words: SHORT[service.label] ?? 'CANNOT SERVE',
+    };
+  // The box is 120 px wide: the service card beside the picture has the whole sentence.
   if (service?.health === 'warn')
-    return { state: 'warn', color: '#d97706', fill: '#fffbeb', words: service.label };
+    return { state: 'warn', color: '#d97706', fill: '#fffbeb', words: `failed over · ${rtt} ms` };
   return { state: 'up', color: '#059669', fill: '#f0fdf4', words: `SIP up · ${rtt} ms` };
 }
 
