@@ -67,7 +67,7 @@ describe('a SIP server in words', () => {
     });
     expect(s.health).toBe('warn');
     expect(s.words).toBe(
-      'p1 answers OPTIONS and registers (REGISTER 200 in 12 ms) through d2 (switched from d1)',
+      'p1 answers OPTIONS and registers (REGISTER 200 in 12 ms); it uses d2 now (switched from d1)',
     );
   });
   it('shows a server that writes to a fenced node as an error', () => {

@@ -24,11 +24,12 @@ function databaseClause(db: SipDbStatus, nodes: NodeStatus[]): string {
   return db.using ? `; its database ${db.using} answers the console` : '';
 }
 
+/** The node the server uses now (its db_cluster list), not necessarily the one the last probe went through. */
 function through(db: SipDbStatus): string {
   if (!db.using) return '';
   const first = db.order[0];
-  if (first && db.using !== first) return ` through ${db.using} (switched from ${first})`;
-  return ` through ${db.using}`;
+  if (first && db.using !== first) return `; it uses ${db.using} now (switched from ${first})`;
+  return `; it uses ${db.using}`;
 }
 
 export function sipService(opts: {

@@ -103,7 +103,9 @@ describe('SIP servers fail over between databases', () => {
       'overview says p1 switched to d2',
       async () => {
         const o = await getOverview();
-        return !!o.services?.find((s) => s.name === 'p1')?.words.includes('through d2 (switched from d1)');
+        return !!o.services
+          ?.find((s) => s.name === 'p1')
+          ?.words.includes('it uses d2 now (switched from d1)');
       },
       20_000,
     );
