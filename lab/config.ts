@@ -53,6 +53,10 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
       : {}),
     ...(state.dns ? { dns: dnsConfig(state) } : {}),
     ...(state.galera ? { galera: galeraConfig(state) } : {}),
+    // With --netns the console is served over plain http on a bridge address, not loopback: a
+    // browser drops a Secure cookie there (it keeps one only on https or 127.0.0.1), so the lab
+    // turns it off. A real deployment serves the console over TLS and keeps the default.
+    ...(state.net ? { session: { secureCookie: false } } : {}),
   };
   // With `up --clusters K` the config names each cluster, and the first stage.
   if (state.clusters) {
