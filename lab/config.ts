@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type SiphaConfigInput } from '../lib/config/schema.ts';
+import { netnsDnsHost } from './dns.ts';
 import { CLUSTER } from './kamailio-dbcl.ts';
 import type { LabState } from './state.ts';
 
@@ -77,7 +78,8 @@ export function siphaConfig(state: LabState): SiphaConfigInput {
 /** The console resolves from the lab's named and drains through it with the lab's TSIG key. */
 function dnsConfig(state: LabState): NonNullable<SiphaConfigInput['dns']> {
   const d = state.dns!;
-  const server = { host: d.host, port: d.port };
+  // With --netns the console is in a namespace of its own: it asks named on the bridge, port 53.
+  const server = state.net ? { host: netnsDnsHost(state.net), port: 53 } : { host: d.host, port: d.port };
   return {
     servers: [server],
     failoverBudgetSec: 30,
