@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, load, register, signal, start } from '../../lab/index.ts';
+import { adminQuery, call, load, placeCalls, register, signal, start } from '../../lab/index.ts';
 import { ALPHABET, aorKey, place, routeTable, type ShardRange } from '../../lib/shards/placement.ts';
 import { type Lab, useLab } from '../helpers/lab';
+import { until } from '../helpers/poll';
 import { registerStatus } from '../helpers/sip-register';
 
 // Two clusters (pairs d1/d2 with p1/p2, d3/d4 with p3/p4) behind the first stage f1 (issue 14).
@@ -116,6 +117,35 @@ describe('load sharing across clusters behind a first stage', () => {
     expect(await locations('d3', 'user1001')).toBe(0);
     expect(await locations('d3', 'user1077')).toBe(1);
     expect(await locations('d1', 'user1077')).toBe(0);
+  });
+
+  it('a call through the first stage between two clusters is answered at the callee, then ends', async () => {
+    // user1001 (c1) calls user1080 (c2), whose phone registered through f1 as well: c1
+    // authenticates the caller, c2 looks up the callee.
+    const r = await call(lab().dir, { from: 'user1001', to: 'user1080', site: 'f1', calleeSite: 'f1' });
+    expect(r).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
+    const back = await call(lab().dir, { from: 'user1090', to: 'user1010', site: 'f1', calleeSite: 'f1' });
+    expect(back).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
+  });
+
+  it("a call to a dead cluster's user fails with 503 and the caller's cluster stays in service", async () => {
+    await signal(lab().dir, 'p3', 'kill');
+    await signal(lab().dir, 'p4', 'kill');
+    const dead = await placeCalls(lab().state, { from: 'user1001', to: 'user1080', site: 'f1', trace: true });
+    expect(dead.ok).toBe(0);
+    const codes = dead.calls?.[0]?.codes ?? [];
+    // 407 from c1 (the caller is authenticated first), then 503 for c2: never a 404 or 480 from
+    // a cluster that does not hold user1080.
+    expect(codes).toContain(407);
+    expect([...new Set(codes.filter((c) => c >= 300 && c !== 407))]).toEqual([503]);
+    // The 503 was c2's, not taken for a failure of c1: c1 still connects its own users.
+    const own = await call(lab().dir, { from: 'user1002', to: 'user1003', site: 'f1', calleeSite: 'f1' });
+    expect(own).toMatchObject({ answered: 1, atCallee: 1 });
+    for (const p of ['p3', 'p4']) await start(lab().dir, p);
+    await until(
+      'f1 routes to c2 again',
+      async () => (await registerStatus(firstStage().udp, 'user1060', domain())) === 401,
+    );
   });
 
   it('users added in the console go to the owning cluster, and paging spans both', async () => {
