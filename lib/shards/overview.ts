@@ -1,7 +1,7 @@
 import 'server-only';
 import { clusters, connectionListOf, isFailedOver } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
-import { readMap } from './map';
+import { mapVersions, readMap } from './map';
 import { type MoveRow, unfinishedMoves } from './move';
 import { formatRanges } from './ranges-text';
 
@@ -40,7 +40,7 @@ export async function shardOverview() {
       };
     }),
   );
-  const map = await readMap();
+  const [map, versions] = await Promise.all([readMap(), mapVersions({ limit: 5 })]);
   const moves: MoveRow[] = clusters().length > 1 ? await unfinishedMoves() : [];
   return {
     clusters: summaries,
@@ -55,6 +55,13 @@ export async function shardOverview() {
       reason: map.reason,
       at: map.at?.toISOString() ?? null,
     },
+    versions: versions.map((v) => ({
+      version: v.version,
+      ranges: formatRanges(v.ranges).replace(/\n/g, '; '),
+      reason: v.reason,
+      actor: v.actor,
+      at: v.at.toISOString(),
+    })),
     moves: moves.map((m) => ({
       moveId: m.moveId,
       status: m.status,
