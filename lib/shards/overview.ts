@@ -1,6 +1,7 @@
 import 'server-only';
 import { clusters, connectionListOf, isFailedOver } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
+import { liveJob } from '@/lib/jobs/registry';
 import { mapVersions, readMap } from './map';
 import { type MoveRow, unfinishedMoves } from './move';
 import { formatRanges } from './ranges-text';
@@ -68,6 +69,8 @@ export async function shardOverview() {
       phase: m.phase,
       detail: m.detail,
       users: m.plan.users,
+      /** Running in this console process now (else stopped by a failure or a restart). */
+      inProgress: liveJob(m.moveId)?.ended === false,
     })),
   };
 }

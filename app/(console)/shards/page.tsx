@@ -36,6 +36,12 @@ export default async function ShardsPage() {
         </p>
       )}
       <ClustersTable clusters={o.clusters} />
+      {o.map.moving > 0 && (
+        <p className="text-sm text-slate-600">
+          While users move they are counted in both clusters: their rows are copied first and removed from the
+          old cluster last.
+        </p>
+      )}
       {multi && (
         <section aria-labelledby="map-title" className="space-y-2">
           <h2 id="map-title" className="font-semibold">
@@ -43,14 +49,12 @@ export default async function ShardsPage() {
           </h2>
           <p className="text-sm text-slate-600">
             {o.map.at
-              ? `Written ${o.map.at.replace('T', ' ').slice(0, 19)} UTC by ${o.map.actor}: ${o.map.reason}. `
+              ? `Written ${o.map.at.replace('T', ' ').slice(0, 19)} UTC by ${o.map.actor} (“${o.map.reason}”). `
               : `No map written yet: every user belongs to ${o.clusters[0]?.name}. `}
             {o.map.overrides === 1 ? '1 single-user override' : `${o.map.overrides} single-user overrides`}
             {o.map.moving ? `, ${o.map.moving} users moving now` : ''}.
           </p>
-          <pre className="max-w-md rounded bg-slate-50 p-2 text-sm" aria-label="Current ranges">
-            {o.map.text}
-          </pre>
+          <pre className="max-w-md rounded bg-slate-50 p-2 text-sm">{o.map.text}</pre>
           {o.versions.length > 1 && (
             <details className="text-sm">
               <summary className="cursor-pointer text-slate-700">Recent versions</summary>
@@ -64,17 +68,22 @@ export default async function ShardsPage() {
       {o.moves.length > 0 && (
         <section aria-labelledby="moves-title" className="space-y-2">
           <h2 id="moves-title" className="font-semibold">
-            Unfinished moves
+            Moves not finished
           </h2>
           <ul className="space-y-1 text-sm">
             {o.moves.map((m) => (
               <li key={m.moveId} className="flex flex-wrap items-center gap-3">
                 <span className="font-mono">{m.moveId.slice(0, 8)}</span>
                 <span>
-                  {m.users} users, {m.status} at {m.phase}
-                  {m.detail ? ` — ${m.detail}` : ''}
+                  {m.users} users,{' '}
+                  {m.inProgress
+                    ? `moving now (phase ${m.phase})`
+                    : m.status === 'failed'
+                      ? `stopped by a failure at ${m.phase}`
+                      : `stopped at ${m.phase} (the console restarted)`}
+                  {m.detail ? (m.inProgress ? ` — so far: ${m.detail}` : ` — ${m.detail}`) : ''}
                 </span>
-                <ResumeMove moveId={m.moveId} action={resumeMoveAction} />
+                {!m.inProgress && <ResumeMove moveId={m.moveId} action={resumeMoveAction} />}
               </li>
             ))}
           </ul>
