@@ -26,8 +26,10 @@ export function PlannerForm({ text, preview, move }: { text: string; preview: Ac
       </h2>
       <p className="text-sm text-slate-600">
         One range per line: the first user part of the range, then its cluster. <code>*</code> is the start.
-        Users whose cluster changes are copied with their live registrations, switched in the first stage,
-        verified, then removed from their old cluster.
+        Or hash buckets, which spread users evenly whatever their names: <code>#</code> and up to 4 hex digits
+        of the MD5 of the user part (<code>* c1</code> and <code>#8 c2</code> give each cluster half). Users
+        whose cluster changes are copied with their live registrations, switched in the first stage, verified,
+        then removed from their old cluster.
       </p>
       <label htmlFor="planner-ranges" className="block text-sm font-medium">
         Ranges

@@ -94,6 +94,25 @@ describe('load sharing across clusters behind a first stage', () => {
       expect(await map.firstStageOwner(firstStage().rpcUrl, u), username).toBe(console);
     }
     expect(seen).toEqual(new Set(['c1', 'c2']));
+    // The same with hash buckets: the first stage hashes (MD5) as the console does.
+    const buckets: ShardRange[] = [
+      { from: '', cluster: 'c1' },
+      { from: '#4', cluster: 'c2' },
+      { from: '#8', cluster: 'c1' },
+      { from: '#c3a', cluster: 'c2' },
+      { from: '#c4', cluster: 'c1' },
+    ];
+    await map.changeMap({ ranges: buckets, reason: 'test buckets', actor: 'test' });
+    expect((await map.reloadFirstStages()).failed).toEqual([]);
+    const hashed = routeTable(buckets, pinned);
+    const byBucket = new Set<string>();
+    for (const username of userParts()) {
+      const u = { username, domain: domain() };
+      const console = place(hashed, u);
+      byBucket.add(console);
+      expect(await map.firstStageOwner(firstStage().rpcUrl, u), `${username} by bucket`).toBe(console);
+    }
+    expect(byBucket).toEqual(new Set(['c1', 'c2']));
     // Back to the lab's map for the tests below (pin removed).
     await map.changeMap({
       ranges: [
