@@ -69,6 +69,8 @@ export async function shardOverview() {
       phase: m.phase,
       detail: m.detail,
       users: m.plan.users,
+      /** The ranges the move ends with. */
+      to: formatRanges(m.plan.ranges).replace(/\n/g, '; '),
       /** Running in this console process now (else stopped by a failure or a restart). */
       inProgress: liveJob(m.moveId)?.ended === false,
     })),

@@ -75,7 +75,7 @@ export default async function ShardsPage() {
               <li key={m.moveId} className="flex flex-wrap items-center gap-3">
                 <span className="font-mono">{m.moveId.slice(0, 8)}</span>
                 <span>
-                  {m.users} users,{' '}
+                  {m.users} users to <span className="font-mono">{m.to}</span>,{' '}
                   {m.inProgress
                     ? `moving now (phase ${m.phase})`
                     : m.status === 'failed'
