@@ -206,16 +206,19 @@ describe('load sharing across clusters behind a first stage', () => {
     for (const p of ['p1', 'p3', 'p4']) await start(lab().dir, p);
   });
 
-  it('moves a range online under REGISTER load and loses nothing', async () => {
+  it('moves a range online under REGISTER load and calls, and loses nothing', async () => {
     // Let the dispatcher see p1, p3 and p4 again (probed every second).
     await new Promise((r) => setTimeout(r, 2500));
-    const running = load(lab().dir, { site: 'f1', rate: 60, users: 100, duration: 15 });
+    // REGISTERs for user1000…user1097, and a call a second from user1098 to user1099's phone:
+    // caller and callee are among the users that move.
+    const running = load(lab().dir, { site: 'f1', rate: 60, users: 100, duration: 15, calls: 1 });
     await new Promise((r) => setTimeout(r, 3000));
     const move = await moves.startMove({
       change: {
         ranges: [
           { from: '', cluster: 'c1' },
-          { from: 'user1075', cluster: 'c2' },
+          { from: 'user1050', cluster: 'c2' },
+          { from: 'user1075', cluster: 'c1' },
         ],
       },
       actor: 'test',
@@ -227,19 +230,21 @@ describe('load sharing across clusters behind a first stage', () => {
     const r = await running;
     expect(r.failed).toBe(0);
     expect(r.ok).toBe(r.sent);
+    expect(r.calls?.attempted).toBeGreaterThan(0);
+    expect(r.calls).toMatchObject({ failed: 0, answered: r.calls?.attempted, atCallee: r.calls?.attempted });
     const [c1] = await adminQuery(
       lab().dir,
       'd1',
-      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username BETWEEN 'user1050' AND 'user1074'",
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username BETWEEN 'user1075' AND 'user1099'",
     );
     const [c2] = await adminQuery(
       lab().dir,
       'd3',
-      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username < 'user1075'",
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username >= 'user1075'",
     );
     expect([Number(c1.n), Number(c2.n)]).toEqual([25, 0]);
-    expect(await locations('d1', 'user1060')).toBe(1);
-    expect(await map.firstStageOwner(firstStage().rpcUrl, { username: 'user1060', domain: domain() })).toBe(
+    expect(await locations('d1', 'user1080')).toBe(1);
+    expect(await map.firstStageOwner(firstStage().rpcUrl, { username: 'user1080', domain: domain() })).toBe(
       'c1',
     );
     expect((await map.readMap()).overrides.size).toBe(0);
