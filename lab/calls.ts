@@ -52,6 +52,8 @@ export async function placeCalls(
     rate?: number;
     count?: number;
     talkMs?: number;
+    /** Keep every reply code of every call (SippResult.calls). */
+    trace?: boolean;
   },
 ) {
   const rate = opts.rate ?? 1;
@@ -69,6 +71,7 @@ export async function placeCalls(
     scenario: CALL_SCENARIO,
     inject: callCsv(labUser(opts.from), opts.to, state.domain),
     pauseMs: opts.talkMs ?? 500,
+    trace: opts.trace,
   });
 }
 

@@ -7,6 +7,7 @@ import { digestHashes } from '../lib/users/hash.ts';
 import { launchFirstStage } from './first-stage.ts';
 import { query } from './mariadb.ts';
 import { launchNode, launchSip } from './nodes.ts';
+import { freePort } from './ports.ts';
 import { createUsers, setupReplication, waitReplicated } from './replication.ts';
 import { createSchema, seedUsers } from './schema.ts';
 import { type LabNode, type LabState, writeState } from './state.ts';
@@ -69,17 +70,19 @@ export async function startClusters(
     },
   );
   if (!opts.sip) return;
+  // Every SIP server knows the first stage (calls pass it twice), so its port comes first.
+  const firstStage = { host: '127.0.0.1', port: await freePort() };
   for (const [idx, node] of state.nodes.entries()) {
     const s = await step(
       (x) => `p${idx + 1} SIP on 127.0.0.1:${x.udp}`,
-      () => launchSip(state, idx + 1),
+      () => launchSip(state, idx + 1, { firstStage }),
     );
     state.clusters.find((c) => c.nodes.includes(node.name))!.sip.push(s.name);
   }
   writeState(state);
   await step(
     (f) => `f1 first stage on 127.0.0.1:${f.udp}, RPC ${f.rpcUrl}`,
-    () => launchFirstStage(state),
+    () => launchFirstStage(state, firstStage.port),
   );
 }
 

@@ -49,12 +49,14 @@ export function renderFirstStage(v: {
   });
 }
 
-/** Starts f1 in front of every cluster; it reads the shard map from the home cluster's first node. */
-export async function launchFirstStage(state: LabState): Promise<LabFirstStage> {
+/**
+ * Starts f1 in front of every cluster on `sipPort` (chosen before the SIP servers started, as
+ * they send calls back through it); it reads the shard map from the home cluster's first node.
+ */
+export async function launchFirstStage(state: LabState, sipPort: number): Promise<LabFirstStage> {
   const name = 'f1';
   const runDir = join(state.dir, name);
   mkdirSync(runDir, { recursive: true });
-  const sipPort = await freePort();
   let rpcPort = await freePort();
   while (rpcPort === sipPort) rpcPort = await freePort();
   const home = state.nodes[0]!;

@@ -25,6 +25,18 @@ export interface KamailioVars {
   listen?: string;
   /** usrloc's timer (s); it also deletes expired `location` rows. 0: this server never purges. */
   ulTimer?: number;
+  /** The first stage in front of this server (a cluster lab): calls go through it both ways. */
+  firstStage?: { host: string; port: number };
+}
+
+function firstStageDefines(f: KamailioVars['firstStage']): string {
+  if (!f) return '# none';
+  return [
+    '#!define WITH_FIRST_STAGE',
+    `#!define FIRST_STAGE_HOST "${f.host}"`,
+    `#!define FIRST_STAGE_PORT ${f.port}`,
+    `#!define FIRST_STAGE_URI "sip:${f.host}:${f.port}"`,
+  ].join('\n');
 }
 
 /** Replaces {{KEY}} placeholders; an unknown or leftover placeholder is a bug, so it throws. */
@@ -51,6 +63,7 @@ export function renderConfig(v: KamailioVars, tmpl = readFileSync(TEMPLATE, 'utf
     AUTH_SECRET: v.authSecret ?? 'sipha-lab-nonce',
     MODULES: v.modules ?? MODULES,
     UL_TIMER: v.ulTimer ?? 60,
+    FIRST_STAGE: firstStageDefines(v.firstStage),
   });
 }
 

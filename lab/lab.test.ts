@@ -81,6 +81,22 @@ describe('kamailio config', () => {
     expect(cfg).toContain('modparam("usrloc", "db_url", "mysql://kamailio:pw@127.0.0.1:40001/kamailio")');
     expect(cfg).toContain('modparam("usrloc", "db_mode", 3)');
     expect(cfg).toContain('$Rp == 45061');
+    expect(cfg).not.toMatch(/^#!define WITH_FIRST_STAGE/m);
+  });
+  it('tells a SIP server behind a first stage where to send the callee leg of a call', () => {
+    const cfg = renderConfig({
+      name: 'p3',
+      node: 'd3',
+      serverId: 3,
+      sipPort: 45070,
+      rpcPort: 45071,
+      domain: 'lab.sipha.test',
+      dbUrl: 'mysql://kamailio:pw@127.0.0.1:40003/kamailio',
+      firstStage: { host: '127.0.0.1', port: 45080 },
+    });
+    expect(cfg).toMatch(/^#!define WITH_FIRST_STAGE$/m);
+    expect(cfg).toContain('#!define FIRST_STAGE_PORT 45080');
+    expect(cfg).toContain('#!define FIRST_STAGE_URI "sip:127.0.0.1:45080"');
   });
   it('refuses a placeholder without a value', () => {
     expect(() => renderTemplate('a {{MISSING}} b', {})).toThrow(/MISSING/);

@@ -53,14 +53,21 @@ export async function launchNode(
   return node;
 }
 
-export async function launchSip(state: LabState, i: number): Promise<LabSip> {
+export async function launchSip(
+  state: LabState,
+  i: number,
+  opts: { firstStage?: { host: string; port: number } } = {},
+): Promise<LabSip> {
   const name = `p${i}`;
   const node = state.nodes[i - 1]!;
   const runDir = join(state.dir, name);
   mkdirSync(runDir, { recursive: true });
-  const sipPort = await freePort();
+  // The first stage's port is chosen before it listens: keep clear of it.
+  const taken = (p: number) => p === opts.firstStage?.port;
+  let sipPort = await freePort();
+  while (taken(sipPort)) sipPort = await freePort();
   let rpcPort = await freePort();
-  while (rpcPort === sipPort) rpcPort = await freePort();
+  while (rpcPort === sipPort || taken(rpcPort)) rpcPort = await freePort();
   const cfg = join(runDir, 'kamailio.cfg');
   // In a fresh lab only d1 has the schema: a cluster would only add nodes that cannot serve.
   const db = sipDb(state, node.name, state.fresh ? 'single-url' : (state.dbPolicy ?? 'co-located'));
@@ -80,6 +87,7 @@ export async function launchSip(state: LabState, i: number): Promise<LabSip> {
       authSecret,
       // Galera: only the first SIP server purges expired registrations.
       ulTimer: state.galera && i > 1 ? 0 : 60,
+      firstStage: opts.firstStage,
     }),
     { mode: 0o600 },
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { FieldError, WriteResult } from '@/components/users/write-result';
 import { type ActionState, idle } from '@/lib/action-state';
 
@@ -8,6 +8,9 @@ type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
 /** Ranges as text; "Preview" counts what would move from the real rows, "Move" does it online. */
 export function PlannerForm({ text, preview, move }: { text: string; preview: Action; move: Action }) {
+  // Controlled: React resets a form after its action, and the ranges just previewed must stay
+  // in front of the reader next to their counts.
+  const [ranges, setRanges] = useState(text);
   const [previewState, previewAction, previewing] = useActionState(preview, idle);
   const [moveState, moveAction, moving] = useActionState(move, idle);
   const invalid = [previewState, moveState].find((s) => s.status === 'invalid');
@@ -23,8 +26,10 @@ export function PlannerForm({ text, preview, move }: { text: string; preview: Ac
       </h2>
       <p className="text-sm text-slate-600">
         One range per line: the first user part of the range, then its cluster. <code>*</code> is the start.
-        Users whose cluster changes are copied with their live registrations, switched in the first stage,
-        verified, then removed from their old cluster.
+        Or hash buckets, which spread users evenly whatever their names: <code>#</code> and up to 4 hex digits
+        of the MD5 of the user part (<code>* c1</code> and <code>#8 c2</code> give each cluster half). Users
+        whose cluster changes are copied with their live registrations, switched in the first stage, verified,
+        then removed from their old cluster.
       </p>
       <label htmlFor="planner-ranges" className="block text-sm font-medium">
         Ranges
@@ -33,7 +38,8 @@ export function PlannerForm({ text, preview, move }: { text: string; preview: Ac
         id="planner-ranges"
         name="ranges"
         rows={6}
-        defaultValue={text}
+        value={ranges}
+        onChange={(e) => setRanges(e.target.value)}
         spellCheck={false}
         className="w-full max-w-md rounded border border-slate-300 px-2 py-1 font-mono text-sm"
         aria-describedby="planner-ranges-error"

@@ -67,6 +67,35 @@ export async function readMap(): Promise<ShardMap> {
   };
 }
 
+export interface MapVersion {
+  version: number;
+  ranges: ShardRange[];
+  reason: string;
+  actor: string;
+  at: Date;
+}
+
+/** The newest `limit` versions of the map, newest first (none with a single cluster). */
+export async function mapVersions({ limit }: { limit: number }): Promise<MapVersion[]> {
+  if (clusters().length === 1) return [];
+  const list = await connectionListOf(homeCluster());
+  const { value } = await list.read((raw) =>
+    shardDb(raw)
+      .selectFrom('sipha_shard_version')
+      .select(['version', 'ranges', 'reason', 'actor', 'created_at'])
+      .orderBy('version', 'desc')
+      .limit(limit)
+      .execute(),
+  );
+  return value.map((v) => ({
+    version: v.version,
+    ranges: JSON.parse(v.ranges) as ShardRange[],
+    reason: v.reason,
+    actor: v.actor,
+    at: v.created_at,
+  }));
+}
+
 /** The map as the first stage holds it; cached for a second (map changes clear the cache). */
 async function cached() {
   if (cache && Date.now() - cache.at < 1000) return cache;

@@ -1,7 +1,8 @@
 import 'server-only';
 import { clusters, connectionListOf, isFailedOver } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
-import { readMap } from './map';
+import { liveJob } from '@/lib/jobs/registry';
+import { mapVersions, readMap } from './map';
 import { type MoveRow, unfinishedMoves } from './move';
 import { formatRanges } from './ranges-text';
 
@@ -40,7 +41,7 @@ export async function shardOverview() {
       };
     }),
   );
-  const map = await readMap();
+  const [map, versions] = await Promise.all([readMap(), mapVersions({ limit: 5 })]);
   const moves: MoveRow[] = clusters().length > 1 ? await unfinishedMoves() : [];
   return {
     clusters: summaries,
@@ -55,12 +56,23 @@ export async function shardOverview() {
       reason: map.reason,
       at: map.at?.toISOString() ?? null,
     },
+    versions: versions.map((v) => ({
+      version: v.version,
+      ranges: formatRanges(v.ranges).replace(/\n/g, '; '),
+      reason: v.reason,
+      actor: v.actor,
+      at: v.at.toISOString(),
+    })),
     moves: moves.map((m) => ({
       moveId: m.moveId,
       status: m.status,
       phase: m.phase,
       detail: m.detail,
       users: m.plan.users,
+      /** The ranges the move ends with. */
+      to: formatRanges(m.plan.ranges).replace(/\n/g, '; '),
+      /** Running in this console process now (else stopped by a failure or a restart). */
+      inProgress: liveJob(m.moveId)?.ended === false,
     })),
   };
 }

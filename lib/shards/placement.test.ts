@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ALPHABET, aorKey, compileRanges, ownerByRange, place, routeTable } from './placement';
+import { ALPHABET, aorKey, compileRanges, ownerByRange, place, placementKey, routeTable } from './placement';
+import { checkRanges, routeRows } from './routes';
 
 const paper = [
   { from: '', cluster: 'p1' },
@@ -68,6 +70,54 @@ describe('placement', () => {
     for (let i = 0; i < 20_000; i++) probes.push(randomUser(rnd));
     for (const u of probes.filter(Boolean))
       expect(place(t, { username: u, domain: 'd' }), u).toBe(ownerByRange(ranges, u));
+  });
+
+  it('places by hash bucket: # and 4 hex digits of the MD5 of the lower-cased user part', () => {
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    expect(placementKey(true, 'Alice')).toBe(`#${md5('alice').slice(0, 4)}`);
+    expect(placementKey(false, 'Alice')).toBe('alice');
+    const buckets = [
+      { from: '', cluster: 'a' },
+      { from: '#4', cluster: 'b' },
+      { from: '#8', cluster: 'a' },
+      { from: '#c3a', cluster: 'c' },
+      { from: '#c4', cluster: 'b' },
+    ];
+    const t = routeTable(buckets);
+    expect(t.hashed).toBe(true);
+    const rnd = lcg(11);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const u = randomUser(rnd);
+      const owner = place(t, { username: u, domain: 'd' });
+      expect(owner, u).toBe(ownerByRange(buckets, u));
+      seen.set(owner, (seen.get(owner) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual(['a', 'b', 'c']);
+    // Half of the bucket space each: names do not skew it.
+    const half = routeTable([
+      { from: '', cluster: 'a' },
+      { from: '#8', cluster: 'b' },
+    ]);
+    const users = Array.from({ length: 10_000 }, (_, i) => `user${1000 + i}`);
+    const inB = users.filter((u) => place(half, { username: u, domain: 'd' }) === 'b').length;
+    expect(inB).toBeGreaterThan(4_500);
+    expect(inB).toBeLessThan(5_500);
+    expect(routeRows(buckets, [], ['a', 'b', 'c'])[0]).toEqual({ key_name: 'k:hash', key_value: '1' });
+    expect(routeRows(paper, [], ['p1', 'p2', 'p3']).some((r) => r.key_name === 'k:hash')).toBe(false);
+  });
+
+  it('refuses a map that mixes ranges of the user part with hash buckets', () => {
+    expect(
+      checkRanges(
+        [
+          { from: '', cluster: 'a' },
+          { from: '#8', cluster: 'b' },
+          { from: 'm', cluster: 'a' },
+        ],
+        ['a', 'b'],
+      ),
+    ).toMatch(/not both/);
   });
 
   it('keeps the compiled table small', () => {

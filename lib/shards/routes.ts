@@ -1,7 +1,8 @@
-import { compileRanges, type ShardRange } from './placement';
+import { compileRanges, isBucket, isHashed, type ShardRange } from './placement';
 
 // The compiled shard map as rows of the first stage's htable `shard` (Kamailio htable column
-// layout): `p:<prefix>` -> cluster, `o:<user@domain>` -> cluster, `s:<cluster>` -> dispatcher set.
+// layout): `p:<prefix>` -> cluster, `o:<user@domain>` -> cluster, `s:<cluster>` -> dispatcher set,
+// and `k:hash` when the prefixes are of hash buckets rather than of the user part.
 // Pure, so the lab writes a lab's first map with the very same rows the console publishes.
 
 export interface RouteRow {
@@ -14,7 +15,7 @@ export function routeRows(
   overrides: Iterable<[string, string]>,
   clusterNames: string[],
 ): RouteRow[] {
-  const rows: RouteRow[] = [];
+  const rows: RouteRow[] = isHashed(ranges) ? [{ key_name: 'k:hash', key_value: '1' }] : [];
   for (const [p, c] of compileRanges(ranges)) rows.push({ key_name: `p:${p}`, key_value: c });
   for (const [aor, c] of overrides) rows.push({ key_name: `o:${aor}`, key_value: c });
   // Dispatcher set ids follow the order of clusters in the configuration, from 1.
@@ -33,5 +34,8 @@ export function checkRanges(ranges: ShardRange[], clusterNames: string[]): strin
     seen.add(r.from);
   }
   if (!seen.has('')) return 'the first range must start at the beginning (an empty boundary)';
+  const bounds = ranges.filter((r) => r.from !== '');
+  if (bounds.some((r) => isBucket(r.from)) && !bounds.every((r) => isBucket(r.from)))
+    return 'a map is either ranges of the user part or hash buckets (#…), not both';
   return null;
 }

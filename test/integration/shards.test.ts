@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, load, register, signal, start } from '../../lab/index.ts';
+import { adminQuery, call, load, placeCalls, register, signal, start } from '../../lab/index.ts';
 import { ALPHABET, aorKey, place, routeTable, type ShardRange } from '../../lib/shards/placement.ts';
 import { type Lab, useLab } from '../helpers/lab';
+import { until } from '../helpers/poll';
 import { registerStatus } from '../helpers/sip-register';
 
 // Two clusters (pairs d1/d2 with p1/p2, d3/d4 with p3/p4) behind the first stage f1 (issue 14).
@@ -93,6 +94,25 @@ describe('load sharing across clusters behind a first stage', () => {
       expect(await map.firstStageOwner(firstStage().rpcUrl, u), username).toBe(console);
     }
     expect(seen).toEqual(new Set(['c1', 'c2']));
+    // The same with hash buckets: the first stage hashes (MD5) as the console does.
+    const buckets: ShardRange[] = [
+      { from: '', cluster: 'c1' },
+      { from: '#4', cluster: 'c2' },
+      { from: '#8', cluster: 'c1' },
+      { from: '#c3a', cluster: 'c2' },
+      { from: '#c4', cluster: 'c1' },
+    ];
+    await map.changeMap({ ranges: buckets, reason: 'test buckets', actor: 'test' });
+    expect((await map.reloadFirstStages()).failed).toEqual([]);
+    const hashed = routeTable(buckets, pinned);
+    const byBucket = new Set<string>();
+    for (const username of userParts()) {
+      const u = { username, domain: domain() };
+      const console = place(hashed, u);
+      byBucket.add(console);
+      expect(await map.firstStageOwner(firstStage().rpcUrl, u), `${username} by bucket`).toBe(console);
+    }
+    expect(byBucket).toEqual(new Set(['c1', 'c2']));
     // Back to the lab's map for the tests below (pin removed).
     await map.changeMap({
       ranges: [
@@ -116,6 +136,35 @@ describe('load sharing across clusters behind a first stage', () => {
     expect(await locations('d3', 'user1001')).toBe(0);
     expect(await locations('d3', 'user1077')).toBe(1);
     expect(await locations('d1', 'user1077')).toBe(0);
+  });
+
+  it('a call through the first stage between two clusters is answered at the callee, then ends', async () => {
+    // user1001 (c1) calls user1080 (c2), whose phone registered through f1 as well: c1
+    // authenticates the caller, c2 looks up the callee.
+    const r = await call(lab().dir, { from: 'user1001', to: 'user1080', site: 'f1', calleeSite: 'f1' });
+    expect(r).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
+    const back = await call(lab().dir, { from: 'user1090', to: 'user1010', site: 'f1', calleeSite: 'f1' });
+    expect(back).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
+  });
+
+  it("a call to a dead cluster's user fails with 503 and the caller's cluster stays in service", async () => {
+    await signal(lab().dir, 'p3', 'kill');
+    await signal(lab().dir, 'p4', 'kill');
+    const dead = await placeCalls(lab().state, { from: 'user1001', to: 'user1080', site: 'f1', trace: true });
+    expect(dead.ok).toBe(0);
+    const codes = dead.calls?.[0]?.codes ?? [];
+    // 407 from c1 (the caller is authenticated first), then 503 for c2: never a 404 or 480 from
+    // a cluster that does not hold user1080.
+    expect(codes).toContain(407);
+    expect([...new Set(codes.filter((c) => c >= 300 && c !== 407))]).toEqual([503]);
+    // The 503 was c2's, not taken for a failure of c1: c1 still connects its own users.
+    const own = await call(lab().dir, { from: 'user1002', to: 'user1003', site: 'f1', calleeSite: 'f1' });
+    expect(own).toMatchObject({ answered: 1, atCallee: 1 });
+    for (const p of ['p3', 'p4']) await start(lab().dir, p);
+    await until(
+      'f1 routes to c2 again',
+      async () => (await registerStatus(firstStage().udp, 'user1060', domain())) === 401,
+    );
   });
 
   it('users added in the console go to the owning cluster, and paging spans both', async () => {
@@ -157,16 +206,19 @@ describe('load sharing across clusters behind a first stage', () => {
     for (const p of ['p1', 'p3', 'p4']) await start(lab().dir, p);
   });
 
-  it('moves a range online under REGISTER load and loses nothing', async () => {
+  it('moves a range online under REGISTER load and calls, and loses nothing', async () => {
     // Let the dispatcher see p1, p3 and p4 again (probed every second).
     await new Promise((r) => setTimeout(r, 2500));
-    const running = load(lab().dir, { site: 'f1', rate: 60, users: 100, duration: 15 });
+    // REGISTERs for user1000…user1097, and a call a second from user1098 to user1099's phone:
+    // caller and callee are among the users that move.
+    const running = load(lab().dir, { site: 'f1', rate: 60, users: 100, duration: 15, calls: 1 });
     await new Promise((r) => setTimeout(r, 3000));
     const move = await moves.startMove({
       change: {
         ranges: [
           { from: '', cluster: 'c1' },
-          { from: 'user1075', cluster: 'c2' },
+          { from: 'user1050', cluster: 'c2' },
+          { from: 'user1075', cluster: 'c1' },
         ],
       },
       actor: 'test',
@@ -178,19 +230,21 @@ describe('load sharing across clusters behind a first stage', () => {
     const r = await running;
     expect(r.failed).toBe(0);
     expect(r.ok).toBe(r.sent);
+    expect(r.calls?.attempted).toBeGreaterThan(0);
+    expect(r.calls).toMatchObject({ failed: 0, answered: r.calls?.attempted, atCallee: r.calls?.attempted });
     const [c1] = await adminQuery(
       lab().dir,
       'd1',
-      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username BETWEEN 'user1050' AND 'user1074'",
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username BETWEEN 'user1075' AND 'user1099'",
     );
     const [c2] = await adminQuery(
       lab().dir,
       'd3',
-      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username < 'user1075'",
+      "SELECT COUNT(*) AS n FROM kamailio.subscriber WHERE username >= 'user1075'",
     );
     expect([Number(c1.n), Number(c2.n)]).toEqual([25, 0]);
-    expect(await locations('d1', 'user1060')).toBe(1);
-    expect(await map.firstStageOwner(firstStage().rpcUrl, { username: 'user1060', domain: domain() })).toBe(
+    expect(await locations('d1', 'user1080')).toBe(1);
+    expect(await map.firstStageOwner(firstStage().rpcUrl, { username: 'user1080', domain: domain() })).toBe(
       'c1',
     );
     expect((await map.readMap()).overrides.size).toBe(0);
