@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MARIADBD, waitMariadb } from './mariadb.ts';
-import { procState, spawnDetached } from './process.ts';
+import { procState, spawnDetached, waitUntil } from './process.ts';
 import { readState, writeState } from './state.ts';
 
 export const CTL_ACTIONS = ['state', 'recover', 'mark-safe', 'bootstrap', 'start'] as const;
@@ -69,7 +69,16 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
     }
     case 'bootstrap':
     case 'start': {
-      if (running) throw new Error(`${name} is already running (pid ${node.pid})`);
+      // A node told to SHUTDOWN closes its port at once but takes seconds to leave the cluster
+      // and exit: wait for that, as a service manager does, before refusing a second instance.
+      if (running)
+        await waitUntil(
+          `${name} (pid ${node.pid}) to exit`,
+          async () => procState(node.pid) === 'down',
+          60_000,
+        ).catch(() => {
+          throw new Error(`${name} is already running (pid ${node.pid})`);
+        });
       const args = action === 'bootstrap' ? [...proc.args, '--wsrep-new-cluster'] : proc.args;
       node.pid = spawnDetached(MARIADBD, args, proc.log);
       // The console starts several nodes at once, each through its own galera-ctl process.

@@ -32,8 +32,11 @@ export function runControl(
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        console.error(`[sipha] galera ${action} on ${node} failed`, err, stderr);
         const first = `${stderr}`.trim().split('\n')[0]?.slice(0, 200) ?? '';
+        // The exit and the first line of its error output; never the error object (a stack).
+        console.error(
+          `[sipha] galera ${action} on ${node} failed (exit ${err.code ?? err.signal ?? '?'}): ${first}`,
+        );
         reject(new AppError('failed:database', `${action} on ${node} failed${first ? `: ${first}` : ''}.`));
       } else resolve(stdout);
     });
