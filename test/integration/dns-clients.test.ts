@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Phone, startPhone } from '@/lab/baresip';
-import { seedUsers } from '@/lab/index';
+import { labUser, placeCalls, seedUsers } from '@/lab/index';
 import { sleep } from '@/lab/process';
 import { runSipp } from '@/lab/sipp';
 import { memoName, planDrain } from '@/lib/dns/drain-plan';
@@ -9,9 +9,11 @@ import { resolveSipDomain } from '@/lib/dns/rfc3263';
 import { TYPE } from '@/lib/dns/wire';
 import { acceptedRegs } from '../helpers/dns';
 import { useLab } from '../helpers/lab';
+import { until } from '../helpers/poll';
 
 // Real SRV-following clients: the edge Kamailio shares REGISTERs by SRV weight, and a real
-// baresip phone moves to the other SIP server when one is drained by a signed DNS update.
+// baresip phone moves to the other SIP server when one is drained by a signed DNS update, and
+// answers calls placed through either proxy.
 
 const TTL = 2;
 const REGINT = 5;
@@ -87,6 +89,35 @@ describe('real SRV-following clients', () => {
   });
 
   describe('a baresip phone', () => {
+    it("registers through DNS and answers a call through each proxy, each ended by the caller's BYE", async () => {
+      const { state } = lab();
+      let phone: Phone | undefined;
+      try {
+        // The account is <sip:user1043@domain>;answermode=auto: baresip finds the registrar by
+        // NAPTR/SRV from the lab's named and answers every call itself.
+        phone = await startPhone(state, { ...labUser('user1043'), regint: 60 });
+        await until('the baresip phone to register through DNS', () => phone!.events().registered > 0);
+        expect(phone.events()).toEqual({ registered: 1, answered: 0, ended: 0 });
+        // A location row in the shared database: either proxy finds the phone, whichever SRV
+        // target it registered at. (The edge test above left a sipp contact of user1043 that no
+        // process answers any more; the proxy forks to both, so only the phone's log tells.)
+        for (const [n, proxy] of [
+          [1, 'p1'],
+          [2, 'p2'],
+        ] as const) {
+          const r = await placeCalls(state, { from: 'user1000', to: 'user1043', site: proxy });
+          expect(r.ok, r.output.slice(-1500)).toBe(1);
+          expect(r.failed).toBe(0);
+          // Counted from baresip's own output: the 200 came from this phone, and the caller's
+          // BYE (sipp ends a call only on the 200 to it) ended the call there.
+          await until(`the phone to log the end of call ${n}`, () => phone!.events().ended === n);
+          expect(phone.events()).toMatchObject({ answered: n, ended: n });
+        }
+      } finally {
+        await phone?.stop();
+      }
+    });
+
     it('moves its REGISTERs to the other server within TTL + its refresh time after a drain', async () => {
       const { state } = lab();
       let phone: Phone | undefined;
