@@ -2,6 +2,8 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { GaleraWriter } from '@/lib/galera/writer';
+import { dbOrder } from '@/lib/sip/dbcl-order';
+import type { SipView } from './detector/prober';
 import { refreshFence, setFenced } from './failover';
 import type { FenceState } from './fence-store';
 import { ListCore } from './list-core';
@@ -40,7 +42,8 @@ export class ConnectionList {
   private readyPromise: Promise<void> | null = null;
 
   constructor(
-    config: Pick<SiphaConfig, 'nodes' | 'connection'> & Partial<Pick<SiphaConfig, 'galera'>>,
+    config: Pick<SiphaConfig, 'nodes' | 'connection'> &
+      Partial<Pick<SiphaConfig, 'galera' | 'sipServers' | 'dbCluster'>>,
     readonly actor = 'console',
   ) {
     const cfg = config.connection;
@@ -53,7 +56,13 @@ export class ConnectionList {
         }),
       ),
     );
-    this.core = new ListCore(this.nodes, cfg, config.galera ? new GaleraWriter(config.galera) : null, actor);
+    this.core = new ListCore(
+      this.nodes,
+      cfg,
+      config.galera ? new GaleraWriter(config.galera) : null,
+      actor,
+      sipViews(config),
+    );
   }
 
   /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
@@ -147,4 +156,25 @@ export class ConnectionList {
     this.core.prober = null;
     await Promise.all(this.nodes.map((n) => n.handle.close()));
   }
+}
+
+/** The SIP servers the detector asks (db_cluster and a JSON-RPC address), in their own order. */
+function sipViews(
+  config: Partial<Pick<SiphaConfig, 'nodes' | 'sipServers' | 'dbCluster' | 'galera'>>,
+): SipView[] {
+  const c = config.dbCluster;
+  const nodes = (config.nodes ?? []).map((n) => n.name);
+  if (!c || config.galera) return [];
+  return (config.sipServers ?? []).flatMap((s) =>
+    s.rpcUrl
+      ? [
+          {
+            name: s.name,
+            url: s.rpcUrl,
+            cluster: c.cluster,
+            order: dbOrder({ policy: c.policy, nodes, own: s.node }),
+          },
+        ]
+      : [],
+  );
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
 import type { GaleraWriter } from '@/lib/galera/writer';
-import type { Prober } from './detector/prober';
+import type { Prober, SipView } from './detector/prober';
 import type { Verdict } from './detector/types';
 import { emptyFenceState, type FenceState } from './fence-store';
 import { type NodeRuntime, recordDown, unavailableMessage } from './runtime';
@@ -35,6 +35,8 @@ export class ListCore {
     /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
     readonly galera: GaleraWriter | null,
     readonly actor: string,
+    /** The SIP servers whose db_cluster lists the detector reads as evidence (may be empty). */
+    readonly sipViews: SipView[] = [],
   ) {}
 
   isFenced(name: string): boolean {

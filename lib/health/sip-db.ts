@@ -8,7 +8,7 @@ import {
   enableDbConnection,
   listDbConnections,
 } from '@/lib/sip/dbcl';
-import { dbOrder } from '@/lib/sip/dbcl-order';
+import { CONSOLE_DISABLED_ABOVE_S, dbOrder } from '@/lib/sip/dbcl-order';
 import type { SipDbStatus } from './types';
 
 // Every second: read each SIP server's db_cluster list over JSON-RPC and keep it in step with
@@ -18,8 +18,7 @@ import type { SipDbStatus } from './types';
 
 /** How long a fenced node stays disabled: until the console enables it after a restore. */
 export const FENCE_SECONDS = 10 * 365 * 86400;
-/** db_cluster's own inactivity after a failure is short; anything longer is the console's. */
-const OURS_ABOVE_SECONDS = 86400;
+const OURS_ABOVE_SECONDS = CONSOLE_DISABLED_ABOVE_S;
 /** After a failed disable or enable, wait this long before trying (and auditing) again. */
 const RETRY_MS = 10_000;
 
