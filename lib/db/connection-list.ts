@@ -4,9 +4,9 @@ import type { SiphaConfig } from '@/lib/config/schema';
 import { GaleraWriter } from '@/lib/galera/writer';
 import { dbOrder } from '@/lib/sip/dbcl-order';
 import type { SipView } from './detector/prober';
-import { refreshFence, setFenced } from './failover';
+import { flagUnverified, refreshFence, setFenced } from './failover';
 import type { FenceState } from './fence-store';
-import { ListCore } from './list-core';
+import { ListCore, type Unverified } from './list-core';
 import { createNodeHandle } from './node';
 import { type NodeRunner, nodeRunner } from './node-runner';
 import { startProber } from './probing';
@@ -15,6 +15,7 @@ import { type NodeRole, type NodeRuntime, newRuntime } from './runtime';
 import type { DB } from './schema';
 import { openSession, type Session, withSession } from './sessions';
 
+export type { Unverified } from './list-core';
 export type { NodeRunner, Stmt } from './node-runner';
 export type { Served, WriteOptions } from './routing';
 export type { NodeRole, NodeRuntime } from './runtime';
@@ -137,6 +138,16 @@ export class ConnectionList {
   async setFenced(name: string, fenced: boolean, reason: string, actor: string): Promise<string> {
     await this.ready();
     return setFenced(this.core, { name, fenced, reason, actor });
+  }
+
+  /** Pairs of nodes that may differ without a failover (a SIP server wrote to both), to verify. */
+  needsVerification(): Unverified[] {
+    return [...this.core.unverified.values()];
+  }
+
+  /** Marks a pair as needing verification (audited by the caller); false when it already was. */
+  flagNeedsVerification(nodes: [string, string], reason: string): boolean {
+    return flagUnverified(this.core, { nodes, reason });
   }
 
   /** Reads the shared fence state (all reachable nodes, highest epoch wins) every few seconds. */
