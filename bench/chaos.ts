@@ -9,6 +9,8 @@ import { runChaos } from './lib/chaos-run.ts';
 import { FAULTS, type Fault } from './lib/chaos-schedule.ts';
 import { type Row, report, row } from './lib/report.ts';
 
+export const usage = '[--rounds N] [--seed S] [--fault F]';
+
 export const description = 'failure detection under real faults and partitions (sipha vs single probe)';
 
 const BASELINE = 'single 800 ms probe on the console event loop (sipha before issue 12)';
