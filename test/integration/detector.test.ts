@@ -79,7 +79,9 @@ describe('failure detector', () => {
       expect(rows[0]?.detail).toMatch(/d2 received no event from d1 for \d+ ms; /);
       // p1 (d1 first) was asked after the console lost d1; p2 (d2 first) has no view of d1. A
       // hang is found before db_cluster can have noticed it, so p1 still lists d1 in use.
-      expect(rows[0]?.detail).toMatch(/; p1 (still uses d1 \(too soon to tell\)|marked d1 inactive); writes go to d2$/);
+      expect(rows[0]?.detail).toMatch(
+        /; p1 (still uses d1 \(too soon to tell\)|marked d1 inactive); writes go to d2$/,
+      );
       expect(rows[0]?.detail).not.toContain('p2');
     } finally {
       await signal(dir, 'd1', 'cont');
