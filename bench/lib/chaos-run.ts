@@ -155,7 +155,8 @@ async function oneRound(
   return result;
 }
 
-async function prepare(dir: string, state: LabState): Promise<void> {
+/** The tables the console writers and the heavy writes use. */
+export async function prepare(dir: string, state: LabState): Promise<void> {
   await adminQuery(
     dir,
     'd1',
