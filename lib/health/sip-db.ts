@@ -138,7 +138,7 @@ export class SipDbSync {
       fix: stale
         ? `Take ${using} out of ${s.name}'s list: kamcmd dbcl.disable_connection ${cluster} ${using} ${FENCE_SECONDS} (the console retries this every ${RETRY_MS / 1000} s; it fails while ${using} is the only node ${s.name} can use), or restore ${using}.`
         : other
-          ? `Verify ${other} and ${using} (Restore: verify and repair) once ${s.name} is back on ${other} (kamcmd dbcl.enable_connection ${cluster} ${other}, or after db_cluster's inactive interval); to avoid the window, raise db_mysql's timeout_interval on ${s.name} so that a slow query does not count as a failed node.`
+          ? `Compare and repair ${other} and ${using} (on Restore: a planned switchover and the restore after it) once ${s.name} is back on ${other} (kamcmd dbcl.enable_connection ${cluster} ${other}, or after db_cluster's inactive interval); to avoid the window, raise db_mysql's timeout_interval on ${s.name} so that a slow query does not count as a failed node.`
           : null,
       checkedAt: new Date().toISOString(),
     };

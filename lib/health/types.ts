@@ -56,6 +56,8 @@ export interface Overview {
   directions?: DirectionStatus[];
   /** Per SIP server: can it serve (REGISTER), which database it uses (issue 11). */
   services?: SipService[];
+  /** Pairs that may differ without a failover (a SIP server wrote to both): to verify. */
+  verify?: { nodes: string[]; reason: string; since: string }[];
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.

@@ -59,7 +59,7 @@ describe('a SIP server that leaves a slow d1 on its own', () => {
 
     expect(db('p1')).toMatchObject({ using: 'd2', twoWriters: 'd1' });
     expect(db('p1').error).toMatch(/^p1 writes to d2 while d1 is up and not fenced/);
-    expect(db('p1').fix).toMatch(/^Verify d1 and d2/);
+    expect(db('p1').fix).toMatch(/^Compare and repair d1 and d2/);
     expect(list.needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
     // The console's own state is untouched: d1 answers its probes and keeps its writes.
     expect(list.isFenced('d1')).toBe(false);
