@@ -1,4 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
@@ -32,6 +35,25 @@ describe('failure detector', () => {
   afterAll(async () => {
     for (const h of hogs) h.kill('SIGKILL');
     await list?.close();
+  });
+
+  it('finds its worker from any working directory', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        '--tsconfig',
+        join(root, 'tsconfig.json'),
+        join(root, 'test/helpers/probe-once.ts'),
+        lab().state.configPath,
+      ],
+      { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--conditions=react-server' } },
+    );
+    expect(JSON.parse(out)).toEqual([
+      { name: 'd1', state: 'up' },
+      { name: 'd2', state: 'up' },
+    ]);
   });
 
   it('is not fooled by a frozen console event loop', async () => {
