@@ -74,9 +74,8 @@ async function oneRound(
     for (const d of sync.snapshot())
       if (using.get(d.server) !== d.using) {
         using.set(d.server, d.using);
-        console.log(
-          `  round ${r.n}: ${d.server} uses ${d.using ?? '?'} from +${(performance.now() - t0).toFixed(0)} ms`,
-        );
+        const when = t0 ? `+${(performance.now() - t0).toFixed(0)} ms` : 'before the fault';
+        console.log(`  round ${r.n}: ${d.server} uses ${d.using ?? '?'} from ${when}`);
       }
   }, 10);
   await inject(dir, r, active, peer, () => {
