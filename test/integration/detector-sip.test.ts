@@ -77,4 +77,11 @@ describe('a SIP server that leaves a slow d1 on its own', () => {
     expect(rows[0]).toMatchObject({ target: 'p1:d2' });
     expect(rows[0]?.detail).toContain('d1 and d2 need verification');
   });
+
+  it('keeps the pair flagged until d1 is restored (here: fenced, then let back by the operator)', async () => {
+    await list.setFenced('d1', true, 'test: maintenance', 'test');
+    expect(list.needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
+    await list.setFenced('d1', false, 'test: verified', 'test');
+    expect(list.needsVerification()).toEqual([]);
+  });
 });
