@@ -18,7 +18,6 @@ import type { SipDbStatus } from './types';
 
 /** How long a fenced node stays disabled: until the console enables it after a restore. */
 export const FENCE_SECONDS = 10 * 365 * 86400;
-const OURS_ABOVE_SECONDS = CONSOLE_DISABLED_ABOVE_S;
 /** After a failed disable or enable, wait this long before trying (and auditing) again. */
 const RETRY_MS = 10_000;
 
@@ -97,7 +96,7 @@ export class SipDbSync {
       const answering = this.list.nodes.find((n) => n.handle.name === c.node)?.reachable !== false;
       // A fenced node db_cluster itself marked inactive comes back after inactive_interval:
       // disable it for good too ("re-disabled").
-      if (fenced && (c.state === 'active' || c.secondsLeft <= OURS_ABOVE_SECONDS)) {
+      if (fenced && (c.state === 'active' || c.secondsLeft <= CONSOLE_DISABLED_ABOVE_S)) {
         if (
           await this.act(s, c.node, 'disable', () =>
             disableDbConnection({ url, cluster, node: c.node, seconds: FENCE_SECONDS }),
@@ -106,7 +105,7 @@ export class SipDbSync {
           c.state = 'disabled';
           c.secondsLeft = FENCE_SECONDS;
         }
-      } else if (!fenced && answering && c.state === 'disabled' && c.secondsLeft > OURS_ABOVE_SECONDS) {
+      } else if (!fenced && answering && c.state === 'disabled' && c.secondsLeft > CONSOLE_DISABLED_ABOVE_S) {
         if (await this.act(s, c.node, 'enable', () => enableDbConnection({ url, cluster, node: c.node }))) {
           c.state = 'active';
           c.secondsLeft = 0;
@@ -121,7 +120,7 @@ export class SipDbSync {
       .map((c) => ({
         node: c.node,
         secondsLeft: c.secondsLeft,
-        byConsole: c.secondsLeft > OURS_ABOVE_SECONDS,
+        byConsole: c.secondsLeft > CONSOLE_DISABLED_ABOVE_S,
       }));
     const stale = using && this.list.isFenced(using);
     const other = stale ? null : await this.twoWriters(s, status.order, using);
@@ -138,7 +137,7 @@ export class SipDbSync {
       fix: stale
         ? `Take ${using} out of ${s.name}'s list: kamcmd dbcl.disable_connection ${cluster} ${using} ${FENCE_SECONDS} (the console retries this every ${RETRY_MS / 1000} s; it fails while ${using} is the only node ${s.name} can use), or restore ${using}.`
         : other
-          ? `Compare and repair ${other} and ${using} (on Restore: a planned switchover and the restore after it) once ${s.name} is back on ${other} (kamcmd dbcl.enable_connection ${cluster} ${other}, or after db_cluster's inactive interval); to avoid the window, raise db_mysql's timeout_interval on ${s.name} so that a slow query does not count as a failed node.`
+          ? `Compare and repair ${other} and ${using} (on Restore: a planned switchover and the restore after it) once ${s.name} is back on ${other} (kamcmd dbcl.enable_connection ${cluster} ${other}, or after db_cluster's inactive interval); to avoid the window, raise db_mysql's timeout_interval on ${s.name} so that a slow query does not fail over to the next node.`
           : null,
       checkedAt: new Date().toISOString(),
     };
