@@ -1,6 +1,6 @@
 // npm run bench -- soak [--minutes M]
-// The issue's held-out check: minutes of a starved machine (busy processes on every core, twice
-// over) and heavy writes on d1, while 4 console writers (20 writes/s each) and REGISTERs at p1
+// The issue's held-out check: minutes of a starved machine (busy processes on every core, three
+// times over, as the chaos harness starves it) and heavy writes on d1, while 4 console writers (20 writes/s each) and REGISTERs at p1
 // run. Nothing fails, so nothing may fail over: `failovers` must stay 0. Also reported: writes
 // that failed, nodes the detector held down, and two-writer windows the SIP servers opened
 // (db_cluster leaving a slow d1; the console flags them, see lib/health/sip-db.ts).
@@ -92,7 +92,7 @@ export async function run(args: string[]): Promise<void> {
     }, 50);
     const writers = startWriters(list, 'soak');
     const registers = load(dir, { site: 'p1', rate: 50, users: 100, duration: Math.ceil(ms / 1000) });
-    hogs.push(...busy(2 * os.cpus().length));
+    hogs.push(...busy(3 * os.cpus().length));
     const end = Date.now() + ms;
     while (Date.now() < end) {
       await heavyWrites(dir, 'd1', Math.min(10_000, end - Date.now()));
