@@ -1,9 +1,10 @@
 // npm run bench -- soak [--minutes M]
-// The issue's held-out check: minutes of a starved machine (busy processes on every core, three
-// times over, as the chaos harness starves it) and heavy writes on d1, while 4 console writers (20 writes/s each) and REGISTERs at p1
-// run. Nothing fails, so nothing may fail over: `failovers` must stay 0. Also reported: writes
-// that failed, nodes the detector held down, and two-writer windows the SIP servers opened
-// (db_cluster leaving a slow d1; the console flags them, see lib/health/sip-db.ts).
+// The issue's held-out check: minutes of a starved machine (busy processes on every core,
+// three times over, as the chaos harness starves it) and heavy writes on d1, while 4 console
+// writers (20 writes/s each) and REGISTERs at p1 run. Nothing fails, so nothing may fail over:
+// `failovers` must stay 0. Also reported: writes that failed, nodes the detector held down,
+// and two-writer windows the SIP servers opened (db_cluster leaving a slow d1; the console
+// flags them, see lib/health/sip-db.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
