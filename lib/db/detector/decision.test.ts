@@ -154,6 +154,16 @@ describe('failure decision', () => {
       expect(v.words).toContain('but p2 still uses d1: the console is cut off from d1');
     });
 
+    it('takes a peer that stopped receiving over a SIP server that never noticed the hang', () => {
+      // p1 has no traffic: db_cluster keeps d1 "active" however long d1 hangs.
+      const d2 = node('d2', { lastOkAt: 13_700, channels: [fromD1(10_050, 13_700)] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 17 });
+      const sip = [sipObs('p1', ['d1', 'd2'], 13_600, 'active')];
+      const v = decideNode(d1, withSip(snap(13_700, d1, d2), sip), opts);
+      expect(v.state).toBe('down');
+      expect(v.words).toContain('d2 received no event from d1 for 3650 ms; p1 still uses d1');
+    });
+
     it('lets the SIP servers that used the node decide when no peer replicates from it', () => {
       const d2 = node('d2', { lastOkAt: 10_700, channels: [] });
       const d1 = node('d1', { silentSince: 10_000, silentProbes: 3 });

@@ -9,7 +9,8 @@ import type { ChannelObs, DecideOptions, NodeObs, SipObs, Snapshot, Verdict } fr
 // has stopped receiving from it too (IO thread down, or no event nor heartbeat for 3 heartbeat
 // periods). A peer that received from it after the console lost it means the console is the
 // one cut off: no failover. The SIP servers' view (db_cluster over JSON-RPC) adds to it: a SIP
-// server still using the node well after the console lost it shows it answers (cut off again);
+// server still using the node well after the console lost it shows it answers (cut off again,
+// unless a peer has stopped receiving from it);
 // every SIP server that used it having marked it inactive supports a failover, and lets it
 // happen when no peer replicates from the node (instead of waiting twice the silence).
 
@@ -120,7 +121,11 @@ export function decideNode(n: NodeObs, snap: Snapshot, opts: DecideOptions): Ver
   const views = snap.nodes.filter((p) => p.name !== name).map((p) => peerView(p, n, since, opts));
   const alive = views.filter((v) => v.kind === 'alive');
   const sip = sipViews(snap, name, since, opts);
-  if (alive.length || sip.aliveWords.length) {
+  // A peer that stopped receiving outweighs a SIP server still listing the node in use: events
+  // flowing are proof of life, db_cluster's "active" only says no query has failed yet (a SIP
+  // server without traffic never notices a hang).
+  const peerSilent = views.some((v) => v.kind === 'silent');
+  if (alive.length || (sip.aliveWords.length && !peerSilent)) {
     const seen = [...alive.map((v) => v.words), ...sip.aliveWords];
     return {
       name,
@@ -131,8 +136,7 @@ export function decideNode(n: NodeObs, snap: Snapshot, opts: DecideOptions): Ver
   const words = [probes, ...views.map((v) => v.words), ...sip.words].join('; ');
   // A peer that did not answer either may mean the console is the one starved or cut off.
   if (views.some((v) => v.kind === 'wait' || v.kind === 'unasked')) return { name, state: 'suspect', words };
-  if (views.some((v) => v.kind === 'silent'))
-    return { name, state: 'down', words, code: 'SIPHA_PROBE_TIMEOUT' };
+  if (peerSilent) return { name, state: 'down', words, code: 'SIPHA_PROBE_TIMEOUT' };
   // No peer can tell (none replicates from it): the SIP servers that used it, when they all
   // marked it inactive, or else the probes alone over a longer silence.
   if (sip.allInactive || silent >= 2 * opts.silenceMs)
