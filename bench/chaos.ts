@@ -1,11 +1,15 @@
-// npm run bench -- chaos [--rounds N] [--seed S]
+// npm run bench -- chaos [--rounds N] [--seed S] [--fault F]
+// (--fault: every round has that one fault, to reproduce it; the report is then not the benchmark's.)
 // Real faults on a seeded schedule (SIGKILL, SIGSTOP 0.3–5 s, partitions console–d1, d1–d2 and
 // d1–everyone, a starved machine, heavy writes on d1, a frozen console event loop) while 4
 // console writers and 280 REGISTER/s run; after each round the history is checked. The
 // baseline, sipha's single-probe detector from before, observes the same rounds.
 import { parseArgs } from 'node:util';
 import { runChaos } from './lib/chaos-run.ts';
+import { FAULTS, type Fault } from './lib/chaos-schedule.ts';
 import { type Row, report, row } from './lib/report.ts';
+
+export const usage = '[--rounds N] [--seed S] [--fault F]';
 
 export const description = 'failure detection under real faults and partitions (sipha vs single probe)';
 
@@ -29,12 +33,19 @@ function total(name: string, rounds: number, sipha: number, baseline: number | n
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { rounds: { type: 'string', default: '50' }, seed: { type: 'string', default: '12' } },
+    options: {
+      rounds: { type: 'string', default: '50' },
+      seed: { type: 'string', default: '12' },
+      fault: { type: 'string' },
+    },
   });
   const rounds = Number(values.rounds);
   const seed = Number(values.seed);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
-  const rs = await runChaos({ rounds, seed });
+  const fault = values.fault as Fault | undefined;
+  if (fault !== undefined && !FAULTS.includes(fault))
+    throw new Error(`--fault must be one of ${FAULTS.join(', ')}`);
+  const rs = await runChaos({ rounds, seed, fault });
   const sum = (f: (r: (typeof rs)[number]) => number) => rs.reduce((a, r) => a + f(r), 0);
   const rows: Row[] = [
     total('rounds', rs.length, rs.length, rs.length, '>= 50'),
@@ -65,6 +76,13 @@ export async function run(args: string[]): Promise<void> {
       sum((r) => r.unflaggedDivergence),
       null,
       '= 0',
+    ),
+    total(
+      'flagged_divergence',
+      rs.length,
+      sum((r) => r.flaggedDivergence),
+      null,
+      'report',
     ),
     total(
       'false_failovers',
@@ -114,6 +132,6 @@ export async function run(args: string[]): Promise<void> {
       }),
     );
   }
-  report('chaos', rows);
+  report(fault ? `chaos-${fault}` : 'chaos', rows);
   console.log(`seed ${seed}: ${rs.map((r) => `${r.fault}${r.failover ? '(failover)' : ''}`).join(' ')}`);
 }

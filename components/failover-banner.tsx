@@ -1,15 +1,36 @@
 'use client';
 
+import type { FailoverInfo } from '@/lib/health/types';
 import { clock } from './clock';
 import { useOverview } from './use-overview';
 
 const time = (iso: string | null) => (iso ? clock(iso) : 'an unknown time');
 
-/** Says, on every page, that writes are not going to the preferred node, and why. */
+/**
+ * Says, on every page, that writes are not going to the preferred node, and why; and which
+ * pairs of nodes may differ without a failover (a SIP server wrote to both), until verified.
+ */
 export function FailoverBanner() {
   const { data } = useOverview();
   const f = data?.failover;
-  if (!f) return null;
+  const verify = data?.verify ?? [];
+  return (
+    <>
+      {f ? <Failover f={f} /> : null}
+      {verify.map((v) => (
+        <div
+          key={v.nodes.join('+')}
+          role="alert"
+          className="bg-amber-600 px-6 py-2 text-sm font-medium text-white"
+        >
+          {`${v.nodes.join(' and ')} may differ since ${time(v.since)}: ${v.reason}. Compare and repair them before trusting either (on Restore: a planned switchover and the restore after it check both and repair what differs; this clears with that restore).`}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function Failover({ f }: { f: FailoverInfo }) {
   const text = f.active
     ? `Writing to ${f.active}: ${f.preferred} is ${f.reason === 'fenced' ? 'fenced (it missed writes while down; restore it to switch back)' : 'down'} since ${time(f.since)}`
     : `No database node can take writes: ${f.preferred} is ${f.reason} since ${time(f.since)}`;

@@ -14,11 +14,13 @@ export function freeze(ms: number): void {
   }
 }
 
-function busy(n: number): ChildProcess[] {
+/** `n` processes that spin forever: a starved machine. */
+export function busy(n: number): ChildProcess[] {
   return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
 }
 
-async function heavyWrites(dir: string, node: string, ms: number): Promise<void> {
+/** Big INSERTs (20,000 rows of 500 bytes each) on `node` for `ms`, one after the other. */
+export async function heavyWrites(dir: string, node: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (let i = 0; i < 50 && Date.now() < end; i++)
     await adminQuery(

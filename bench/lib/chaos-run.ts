@@ -6,15 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminQuery, down, type LabState, load, seedUsers, status, up } from '../../lab/index.ts';
+import { getConfig } from '../../lib/config/load.ts';
 import type { ConnectionList } from '../../lib/db/connection-list.ts';
+import { closeConnectionList, getConnectionList } from '../../lib/db/index.ts';
+import { SipDbSync } from '../../lib/health/sip-db.ts';
 import { applyRepair, previewRepair } from '../../lib/restore/repair.ts';
 import { runRestore } from '../../lib/restore/run-restore.ts';
-import { openList } from '../../test/helpers/console-list.ts';
 import { SingleProbeDetector } from './chaos-baseline.ts';
 import { checkAcks, converge, differing, missingRegistrations } from './chaos-check.ts';
 import { inject, repair } from './chaos-faults.ts';
 import { startWriters } from './chaos-load.ts';
-import { failoverAllowed, type Round, schedule } from './chaos-schedule.ts';
+import { type Fault, failoverAllowed, type Round, schedule } from './chaos-schedule.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,6 +33,8 @@ export interface RoundResult extends Round {
   duplicated: number;
   writesOnFenced: number;
   unflaggedDivergence: number;
+  /** The nodes differ and the console holds the pair as "needs verification" (a two-writer window). */
+  flaggedDivergence: number;
   missingRegistrations: number;
   /** 'repaired': the restore succeeded after the console's location merge. */
   restore: 'none' | 'succeeded' | 'repaired' | 'failed';
@@ -45,7 +49,13 @@ async function until(fn: () => boolean | Promise<boolean>, ms: number): Promise<
   return false;
 }
 
-async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDetector, r: Round) {
+async function oneRound(
+  dir: string,
+  list: ConnectionList,
+  sync: SipDbSync,
+  base: SingleProbeDetector,
+  r: Round,
+) {
   base.reset();
   const active = list.active()?.handle.name ?? 'd1';
   const peer = list.nodes.map((n) => n.handle.name).find((n) => n !== active)!;
@@ -57,9 +67,18 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
   let t0 = 0;
   let downAt: number | null = null;
   let fencedAt: number | null = null;
+  // Which node each SIP server uses (the console's sync reads it every second): a switch the
+  // console did not make is the two-writer window the check must find flagged.
+  const using = new Map(sync.snapshot().map((d) => [d.server, d.using]));
   const watch = setInterval(() => {
     if (downAt === null && list.node(active).reachable === false) downAt = performance.now();
     if (fencedAt === null && list.isFenced(active)) fencedAt = performance.now();
+    for (const d of sync.snapshot())
+      if (using.get(d.server) !== d.using) {
+        using.set(d.server, d.using);
+        const when = t0 ? `+${(performance.now() - t0).toFixed(0)} ms` : 'before the fault';
+        console.log(`  round ${r.n}: ${d.server} uses ${d.using ?? '?'} from ${when}`);
+      }
   }, 10);
   await inject(dir, r, active, peer, () => {
     t0 = performance.now();
@@ -111,6 +130,10 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
   if (diff.length) console.log(`  round ${r.n}: ${diff.join(', ')} differ between ${names.join(' and ')}`);
   const same = diff.length === 0;
   const stillFenced = names.some((n) => list.isFenced(n));
+  // The console's own flag: it saw a SIP server write to a node other than the one it should.
+  const flagged = list.needsVerification().filter((u) => names.every((n) => u.nodes.includes(n)));
+  for (const u of flagged)
+    console.log(`  round ${r.n}: ${u.nodes.join(' and ')} need verification: ${u.reason}`);
   const now = list.active()?.handle.name ?? active;
   const registered = s && s.ok >= 100 ? seedUsers(100).map((u) => u.username) : [];
   const onFenced = writers.acks.filter((a) => a.node === active && fencedAt !== null && a.at > fencedAt);
@@ -132,7 +155,8 @@ async function oneRound(dir: string, list: ConnectionList, base: SingleProbeDete
     lost,
     duplicated,
     writesOnFenced: onFenced.length,
-    unflaggedDivergence: !same && !stillFenced ? 1 : 0,
+    unflaggedDivergence: !same && !stillFenced && !flagged.length ? 1 : 0,
+    flaggedDivergence: !same && !stillFenced && flagged.length ? 1 : 0,
     missingRegistrations: await missingRegistrations(dir, now, registered),
     restore,
   };
@@ -160,7 +184,8 @@ async function mergeLocations(list: ConnectionList, target: string, n: number): 
   }
 }
 
-async function prepare(dir: string, state: LabState): Promise<void> {
+/** The tables the console writers and the heavy writes use. */
+export async function prepare(dir: string, state: LabState): Promise<void> {
   await adminQuery(
     dir,
     'd1',
@@ -180,12 +205,14 @@ async function prepare(dir: string, state: LabState): Promise<void> {
 export async function runChaos(opts: {
   rounds: number;
   seed: number;
+  fault?: Fault;
   log?: (line: string) => void;
 }): Promise<RoundResult[]> {
   const log = opts.log ?? console.log;
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   let list: ConnectionList | undefined;
   let base: SingleProbeDetector | undefined;
+  let sync: SipDbSync | undefined;
   const results: RoundResult[] = [];
   // Ctrl-C: stop the lab (processes, namespaces) before leaving.
   const interrupted = () => void down(dir).finally(() => process.exit(130));
@@ -194,18 +221,22 @@ export async function runChaos(opts: {
   try {
     const state = await up({ dir, nodes: 2, sip: true, netns: true, console: false });
     await prepare(dir, state);
-    list = await openList(state.configPath);
+    // This process is the console: its connection list, and its sync of the SIP servers'
+    // db_cluster lists (which fences them and flags two-writer windows).
+    process.env.SIPHA_CONFIG = state.configPath;
+    list = await getConnectionList();
+    sync = new SipDbSync(list, getConfig()).start();
     base = new SingleProbeDetector(state);
     base.start();
-    for (const r of schedule(opts.rounds, opts.seed)) {
-      const res = await oneRound(dir, list, base, r);
+    for (const r of schedule(opts.rounds, opts.seed, opts.fault)) {
+      const res = await oneRound(dir, list, sync, base, r);
       results.push(res);
       log(
         `round ${r.n} ${r.fault} ${r.ms} ms: failover ${res.failover}${res.falseFailover ? ' (FALSE)' : ''}` +
           ` detection ${res.detectionMs?.toFixed(0) ?? '-'} ms | baseline failover ${res.baselineFailover}` +
           `${res.baselineFalse ? ' (FALSE)' : ''} ${res.baselineDetectionMs?.toFixed(0) ?? '-'} ms | acked ${res.acked}` +
           ` failed ${res.failedWrites} lost ${res.lost} dup ${res.duplicated} on-fenced ${res.writesOnFenced}` +
-          ` divergence ${res.unflaggedDivergence} reg-missing ${res.missingRegistrations} restore ${res.restore}`,
+          ` divergence ${res.unflaggedDivergence} flagged ${res.flaggedDivergence} reg-missing ${res.missingRegistrations} restore ${res.restore}`,
       );
     }
     return results;
@@ -213,7 +244,8 @@ export async function runChaos(opts: {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     base?.stop();
-    await list?.close().catch(() => undefined);
+    sync?.stop();
+    await closeConnectionList().catch(() => undefined);
     await down(dir).catch((e) => log(`! lab down failed: ${(e as Error).message}`));
     rmSync(dir, { recursive: true, force: true });
   }

@@ -38,11 +38,12 @@ export function failoverAllowed(f: Fault): boolean {
   return f === 'sigkill' || f === 'sigstop' || f === 'partition-d1-all';
 }
 
-export function schedule(rounds: number, seed: number): Round[] {
+/** `only`: every round has that fault (to reproduce one), with the same seeded durations. */
+export function schedule(rounds: number, seed: number, only?: Fault): Round[] {
   const rnd = prng(seed);
   const out: Round[] = [];
   while (out.length < rounds) {
-    const block = [...FAULTS];
+    const block = only ? [only] : [...FAULTS];
     for (let i = block.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
       [block[i], block[j]] = [block[j]!, block[i]!];

@@ -33,7 +33,14 @@ export function clusterOfMember(name: string): string | undefined {
 }
 
 async function create(cluster: ClusterConfig): Promise<ConnectionList> {
-  const list = new ConnectionList({ nodes: cluster.nodes, connection: getConfig().connection });
+  const { connection, dbCluster } = getConfig();
+  // Its own SIP servers are the detector's witnesses for its nodes.
+  const list = new ConnectionList({
+    nodes: cluster.nodes,
+    sipServers: cluster.sipServers,
+    dbCluster,
+    connection,
+  });
   await list.ready();
   // Fence state and the console's bookkeeping live with each cluster's data.
   if (list.active())

@@ -2,9 +2,11 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { GaleraWriter } from '@/lib/galera/writer';
-import { refreshFence, setFenced } from './failover';
+import { dbOrder } from '@/lib/sip/dbcl-order';
+import type { SipView } from './detector/prober';
+import { flagUnverified, refreshFence, setFenced } from './failover';
 import type { FenceState } from './fence-store';
-import { ListCore } from './list-core';
+import { ListCore, type Unverified } from './list-core';
 import { createNodeHandle } from './node';
 import { type NodeRunner, nodeRunner } from './node-runner';
 import { startProber } from './probing';
@@ -13,6 +15,7 @@ import { type NodeRole, type NodeRuntime, newRuntime } from './runtime';
 import type { DB } from './schema';
 import { openSession, type Session, withSession } from './sessions';
 
+export type { Unverified } from './list-core';
 export type { NodeRunner, Stmt } from './node-runner';
 export type { Served, WriteOptions } from './routing';
 export type { NodeRole, NodeRuntime } from './runtime';
@@ -40,7 +43,8 @@ export class ConnectionList {
   private readyPromise: Promise<void> | null = null;
 
   constructor(
-    config: Pick<SiphaConfig, 'nodes' | 'connection'> & Partial<Pick<SiphaConfig, 'galera'>>,
+    config: Pick<SiphaConfig, 'nodes' | 'connection'> &
+      Partial<Pick<SiphaConfig, 'galera' | 'sipServers' | 'dbCluster'>>,
     readonly actor = 'console',
   ) {
     const cfg = config.connection;
@@ -53,7 +57,13 @@ export class ConnectionList {
         }),
       ),
     );
-    this.core = new ListCore(this.nodes, cfg, config.galera ? new GaleraWriter(config.galera) : null, actor);
+    this.core = new ListCore(
+      this.nodes,
+      cfg,
+      config.galera ? new GaleraWriter(config.galera) : null,
+      actor,
+      sipViews(config),
+    );
   }
 
   /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
@@ -130,6 +140,16 @@ export class ConnectionList {
     return setFenced(this.core, { name, fenced, reason, actor });
   }
 
+  /** Pairs of nodes that may differ without a failover (a SIP server wrote to both), to verify. */
+  needsVerification(): Unverified[] {
+    return [...this.core.unverified.values()];
+  }
+
+  /** Marks a pair as needing verification (audited by the caller); false when it already was. */
+  flagNeedsVerification(nodes: [string, string], reason: string): boolean {
+    return flagUnverified(this.core, { nodes, reason });
+  }
+
   /** Reads the shared fence state (all reachable nodes, highest epoch wins) every few seconds. */
   refreshFence(force: boolean): Promise<void> {
     return refreshFence(this.core, force);
@@ -147,4 +167,25 @@ export class ConnectionList {
     this.core.prober = null;
     await Promise.all(this.nodes.map((n) => n.handle.close()));
   }
+}
+
+/** The SIP servers the detector asks (db_cluster and a JSON-RPC address), in their own order. */
+function sipViews(
+  config: Partial<Pick<SiphaConfig, 'nodes' | 'sipServers' | 'dbCluster' | 'galera'>>,
+): SipView[] {
+  const c = config.dbCluster;
+  const nodes = (config.nodes ?? []).map((n) => n.name);
+  if (!c || config.galera) return [];
+  return (config.sipServers ?? []).flatMap((s) =>
+    s.rpcUrl
+      ? [
+          {
+            name: s.name,
+            url: s.rpcUrl,
+            cluster: c.cluster,
+            order: dbOrder({ policy: c.policy, nodes, own: s.node }),
+          },
+        ]
+      : [],
+  );
 }

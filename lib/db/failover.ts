@@ -58,6 +58,21 @@ async function failover(core: ListCore, from: NodeRuntime, next: NodeRuntime): P
   );
 }
 
+/**
+ * Marks a pair as needing verification (a two-writer window); false when it already was. The
+ * caller audits it.
+ */
+export function flagUnverified(
+  core: ListCore,
+  { nodes, reason }: { nodes: [string, string]; reason: string },
+): boolean {
+  const pair = [...nodes].sort() as [string, string];
+  const key = pair.join('+');
+  if (core.unverified.has(key)) return false;
+  core.unverified.set(key, { nodes: pair, reason, since: new Date() });
+  return true;
+}
+
 /** Operator action (audited by the caller): fences a node or lets it take writes again. */
 export async function setFenced(
   core: ListCore,
@@ -72,6 +87,9 @@ export async function setFenced(
   await writeFenceState(target.handle, state);
   core.fence = state;
   core.writer = core.active();
+  // Unfencing ends a restore, which proved the node equal to the survivor: any pair with it that
+  // awaited verification has had it.
+  if (!fenced) for (const [k, u] of core.unverified) if (u.nodes.includes(name)) core.unverified.delete(k);
   if (!fenced && core.cfg.fenceReadOnly)
     await setReadOnly(core.node(name).handle, false).catch(() => undefined);
   return target.handle.name;

@@ -2,10 +2,17 @@ import 'server-only';
 import type { SiphaConfig } from '@/lib/config/schema';
 import { AppError } from '@/lib/errors';
 import type { GaleraWriter } from '@/lib/galera/writer';
-import type { Prober } from './detector/prober';
+import type { Prober, SipView } from './detector/prober';
 import type { Verdict } from './detector/types';
 import { emptyFenceState, type FenceState } from './fence-store';
 import { type NodeRuntime, recordDown, unavailableMessage } from './runtime';
+
+/** A pair of nodes that must be verified (compared, repaired) before they are trusted equal. */
+export interface Unverified {
+  nodes: [string, string];
+  reason: string;
+  since: Date;
+}
 
 // The state the parts of the connection list share (routing.ts, failover.ts, probing.ts,
 // node-runner.ts), and the questions every part asks of it. Only the parts touch it; everything
@@ -28,6 +35,12 @@ export class ListCore {
   /** Nodes being set read_only right now (fenced, and found writable). */
   readonly fencing = new Set<string>();
   lastFenceRead = 0;
+  /**
+   * Pairs of nodes that may hold different data although no failover happened: a SIP server
+   * wrote to both (a two-writer window its db_cluster opened). Keyed by the sorted pair; until
+   * a restore of either node verifies them again.
+   */
+  readonly unverified = new Map<string, Unverified>();
 
   constructor(
     readonly nodes: NodeRuntime[],
@@ -35,6 +48,8 @@ export class ListCore {
     /** Galera mode: the writer is chosen by wsrep state, nothing is ever fenced. */
     readonly galera: GaleraWriter | null,
     readonly actor: string,
+    /** The SIP servers whose db_cluster lists the detector reads as evidence (may be empty). */
+    readonly sipViews: SipView[] = [],
   ) {}
 
   isFenced(name: string): boolean {

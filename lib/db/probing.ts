@@ -21,6 +21,7 @@ export async function startProber(core: ListCore): Promise<void> {
       intervalMs: core.cfg.probeIntervalMs,
       timeoutMs: core.probeTimeoutMs(),
       silenceMs: core.cfg.silenceMs,
+      sipServers: core.sipViews,
     },
   );
   await core.prober.firstRound();

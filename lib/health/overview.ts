@@ -63,5 +63,6 @@ export async function getOverview(): Promise<Overview> {
     failover,
     directions: monitor.directions(),
     services,
+    verify: list.needsVerification().map((u) => ({ ...u, since: u.since.toISOString() })),
   };
 }

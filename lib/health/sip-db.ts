@@ -8,7 +8,7 @@ import {
   enableDbConnection,
   listDbConnections,
 } from '@/lib/sip/dbcl';
-import { dbOrder } from '@/lib/sip/dbcl-order';
+import { CONSOLE_DISABLED_ABOVE_S, dbOrder } from '@/lib/sip/dbcl-order';
 import type { SipDbStatus } from './types';
 
 // Every second: read each SIP server's db_cluster list over JSON-RPC and keep it in step with
@@ -18,14 +18,14 @@ import type { SipDbStatus } from './types';
 
 /** How long a fenced node stays disabled: until the console enables it after a restore. */
 export const FENCE_SECONDS = 10 * 365 * 86400;
-/** db_cluster's own inactivity after a failure is short; anything longer is the console's. */
-const OURS_ABOVE_SECONDS = 86400;
 /** After a failed disable or enable, wait this long before trying (and auditing) again. */
 const RETRY_MS = 10_000;
 
 export class SipDbSync {
   private results = new Map<string, SipDbStatus>();
   private lastFailure = new Map<string, number>();
+  /** Per SIP server, the node of a two-writer window already flagged and audited. */
+  private windows = new Map<string, string>();
   private running = false;
   private timer: NodeJS.Timeout | null = null;
 
@@ -68,6 +68,7 @@ export class SipDbSync {
       order: c ? dbOrder({ policy: c.policy, nodes, own: s.node }) : [s.node],
       using: c ? null : s.node,
       inactive: [],
+      twoWriters: null,
       error: null,
       fix: null,
       checkedAt: null,
@@ -95,7 +96,7 @@ export class SipDbSync {
       const answering = this.list.nodes.find((n) => n.handle.name === c.node)?.reachable !== false;
       // A fenced node db_cluster itself marked inactive comes back after inactive_interval:
       // disable it for good too ("re-disabled").
-      if (fenced && (c.state === 'active' || c.secondsLeft <= OURS_ABOVE_SECONDS)) {
+      if (fenced && (c.state === 'active' || c.secondsLeft <= CONSOLE_DISABLED_ABOVE_S)) {
         if (
           await this.act(s, c.node, 'disable', () =>
             disableDbConnection({ url, cluster, node: c.node, seconds: FENCE_SECONDS }),
@@ -104,7 +105,7 @@ export class SipDbSync {
           c.state = 'disabled';
           c.secondsLeft = FENCE_SECONDS;
         }
-      } else if (!fenced && answering && c.state === 'disabled' && c.secondsLeft > OURS_ABOVE_SECONDS) {
+      } else if (!fenced && answering && c.state === 'disabled' && c.secondsLeft > CONSOLE_DISABLED_ABOVE_S) {
         if (await this.act(s, c.node, 'enable', () => enableDbConnection({ url, cluster, node: c.node }))) {
           c.state = 'active';
           c.secondsLeft = 0;
@@ -119,21 +120,60 @@ export class SipDbSync {
       .map((c) => ({
         node: c.node,
         secondsLeft: c.secondsLeft,
-        byConsole: c.secondsLeft > OURS_ABOVE_SECONDS,
+        byConsole: c.secondsLeft > CONSOLE_DISABLED_ABOVE_S,
       }));
     const stale = using && this.list.isFenced(using);
+    const other = stale ? null : await this.twoWriters(s, status.order, using);
     return {
       ...status,
       using,
       inactive,
+      twoWriters: other,
       error: stale
         ? `${s.name} still writes to ${using}, which is fenced: it missed writes and must not take any.`
-        : null,
+        : other
+          ? `${s.name} writes to ${using} while ${other} is up and not fenced: its db_cluster left ${other} on its own (a slow or failed query), so ${other} and ${using} both take writes for its phones while ${other}'s earlier writes still replicate. The two may now differ.`
+          : null,
       fix: stale
         ? `Take ${using} out of ${s.name}'s list: kamcmd dbcl.disable_connection ${cluster} ${using} ${FENCE_SECONDS} (the console retries this every ${RETRY_MS / 1000} s; it fails while ${using} is the only node ${s.name} can use), or restore ${using}.`
-        : null,
+        : other
+          ? `Compare and repair ${other} and ${using} (on Restore: a planned switchover and the restore after it) once ${s.name} is back on ${other} (kamcmd dbcl.enable_connection ${cluster} ${other}, or after db_cluster's inactive interval); to avoid the window, raise db_mysql's timeout_interval on ${s.name} so that a slow query does not fail over to the next node.`
+          : null,
       checkedAt: new Date().toISOString(),
     };
+  }
+
+  /**
+   * The node a SIP server should write to: the first of its own order the console holds
+   * eligible (under single-writer, the console's active node). Writing to another one opens a
+   * two-writer window the console did not decide: the pair is flagged "needs verification" and
+   * audited once per window. Returns the node it should be writing to, or null.
+   */
+  private async twoWriters(
+    s: SipServerConfig,
+    order: string[],
+    using: string | null,
+  ): Promise<string | null> {
+    const expected = order.find((n) => !this.list.isFenced(n) && this.list.node(n).reachable !== false);
+    const key = s.name;
+    if (!using || !expected || using === expected) {
+      this.windows.delete(key);
+      return null;
+    }
+    if (this.windows.get(key) !== using) {
+      this.windows.set(key, using);
+      const detail = `${s.name} writes to ${using} while ${expected} is up and not fenced (db_cluster left ${expected}): ${expected} and ${using} need verification`;
+      this.list.flagNeedsVerification([expected, using], detail);
+      await audit({
+        actor: 'console',
+        action: 'sip.db.two-writers',
+        target: `${s.name}:${using}`,
+        node: null,
+        outcome: 'ok',
+        detail,
+      });
+    }
+    return expected;
   }
 
   /** One disable or enable, audited; after a failure it waits RETRY_MS before trying again. */

@@ -21,6 +21,7 @@ const db = (using: string | null, extra: Partial<SipDbStatus> = {}): SipDbStatus
   order: ['d1', 'd2'],
   using,
   inactive: [],
+  twoWriters: null,
   error: null,
   fix: null,
   checkedAt: 'now',
@@ -79,6 +80,17 @@ describe('a SIP server in words', () => {
     });
     expect(s.health).toBe('down');
     expect(s.words).toMatch(/still writes to d1, which is fenced/);
+  });
+  it('shows a two-writer window its db_cluster opened as a warning to verify, with the reason', () => {
+    const s = sipService({
+      sip,
+      register: reg({ ok: true, status: 200, elapsedMs: 5 }),
+      db: db('d2', { twoWriters: 'd1', error: 'p1 writes to d2 while d1 is up and not fenced: …' }),
+      nodes: [node('d1', true, 'active'), node('d2', true)],
+    });
+    expect(s.health).toBe('warn');
+    expect(s.label).toBe('two writers: verify');
+    expect(s.words).toMatch(/it uses d2 now \(switched from d1\)\. p1 writes to d2 while d1 is up/);
   });
   it('says a server that does not answer OPTIONS is down', () => {
     const down = { ...sip, up: false, udp: { ok: false, error: 'refused' } };

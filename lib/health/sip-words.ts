@@ -61,6 +61,8 @@ export function sipService(opts: {
       words: `${sip.name} answers OPTIONS but cannot register: ${registerFailure(register)}${databaseClause(db, nodes)}`,
     };
   const words = `${sip.name} answers OPTIONS and registers (REGISTER 200 in ${secs(register.elapsedMs)})${through(db)}`;
+  if (db.error && db.twoWriters)
+    return { ...base, health: 'warn', label: 'two writers: verify', words: `${words}. ${db.error}` };
   if (db.error)
     return { ...base, health: 'down', label: 'writes to a fenced node', words: `${words}. ${db.error}` };
   const switched = db.using !== null && db.order[0] !== undefined && db.using !== db.order[0];

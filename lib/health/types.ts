@@ -58,6 +58,8 @@ export interface Overview {
   directions?: DirectionStatus[];
   /** Per SIP server: can it serve (REGISTER), which database it uses (issue 11). */
   services?: SipService[];
+  /** Pairs that may differ without a failover (a SIP server wrote to both): to verify. */
+  verify?: { nodes: string[]; reason: string; since: string }[];
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.
@@ -156,7 +158,12 @@ export interface SipDbStatus {
   using: string | null;
   /** Nodes it has marked inactive or the console disabled, with seconds until it retries. */
   inactive: { node: string; secondsLeft: number; byConsole: boolean }[];
-  /** Set when the server writes to a fenced node, or the console could not read its list. */
+  /**
+   * The node it should write to, when it writes to another one that the console did not move
+   * it to (db_cluster left that node on its own): a two-writer window, the pair to verify.
+   */
+  twoWriters: string | null;
+  /** Set when the server writes to a fenced node, opens a two-writer window, or cannot be read. */
   error: string | null;
   fix: string | null;
   checkedAt: string | null;

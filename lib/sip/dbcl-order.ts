@@ -4,6 +4,12 @@
 
 export type DbPolicy = 'co-located' | 'single-writer';
 
+/**
+ * A connection disabled for longer than this was taken out by the console (a fence, for years);
+ * db_cluster's own inactivity after a failure is short (its inactive_interval).
+ */
+export const CONSOLE_DISABLED_ABOVE_S = 86400;
+
 export const DB_POLICY_WORDS: Record<DbPolicy, string> = {
   'co-located':
     'co-located: each SIP server uses its own site’s node first (the paper’s P1→D1, P2→D2); two writers at once',

@@ -1,4 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionList } from '@/lib/db/connection-list';
@@ -23,13 +26,34 @@ function busy(n: number): ChildProcess[] {
 }
 
 describe('failure detector', () => {
-  const lab = useLab({ nodes: 2, sip: false });
+  // With SIP servers (db_cluster, co-located: p1 uses d1 first, p2 uses d2): their view is
+  // part of the evidence.
+  const lab = useLab({ nodes: 2 });
   let list: ConnectionList | undefined;
   const hogs: ChildProcess[] = [];
 
   afterAll(async () => {
     for (const h of hogs) h.kill('SIGKILL');
     await list?.close();
+  });
+
+  it('finds its worker from any working directory', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        '--tsconfig',
+        join(root, 'tsconfig.json'),
+        join(root, 'test/helpers/probe-once.ts'),
+        lab().state.configPath,
+      ],
+      { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--conditions=react-server' } },
+    );
+    expect(JSON.parse(out)).toEqual([
+      { name: 'd1', state: 'up' },
+      { name: 'd2', state: 'up' },
+    ]);
   });
 
   it('is not fooled by a frozen console event loop', async () => {
@@ -74,7 +98,13 @@ describe('failure detector', () => {
       const rows = await audited();
       expect(rows[0]?.node).toBe('d2');
       expect(rows[0]?.detail).toMatch(/^d1 is down: \d+ probes over \d+ ms without answer/);
-      expect(rows[0]?.detail).toMatch(/d2 received no event from d1 for \d+ ms; writes go to d2$/);
+      expect(rows[0]?.detail).toMatch(/d2 received no event from d1 for \d+ ms; /);
+      // p1 (d1 first) was asked after the console lost d1; p2 (d2 first) has no view of d1. A
+      // hang is found before db_cluster can have noticed it, so p1 still lists d1 in use.
+      expect(rows[0]?.detail).toMatch(
+        /; p1 (still uses d1 \(too soon to tell\)|marked d1 inactive); writes go to d2$/,
+      );
+      expect(rows[0]?.detail).not.toContain('p2');
     } finally {
       await signal(dir, 'd1', 'cont');
     }

@@ -8,10 +8,11 @@ import { until } from '../helpers/poll';
 
 // Real network partitions (nftables in the lab's namespaces; this test process is the console,
 // on the bridge). Cut off from d1 while d2 still hears from it, the console must not fail over;
-// with d1 cut from everyone it must, and fence d1 once it is reachable again.
+// with d1 cut from everyone it must, and fence d1 once it is reachable again. The SIP servers
+// (co-located: p1 uses d1 first) are witnesses too.
 
 describe('network partitions', () => {
-  const lab = useLab({ nodes: 2, sip: false, netns: true });
+  const lab = useLab({ nodes: 2, netns: true });
   let list: ConnectionList | undefined;
 
   afterAll(async () => {
@@ -26,6 +27,13 @@ describe('network partitions', () => {
     try {
       await until('the console knows it is cut off', () => list!.node('d1').cutOff !== null, 20_000);
       expect(list.node('d1').cutOff).toMatch(/d2 still receives from d1 .*the console is cut off from d1/);
+      // p1 reaches d1 through the partition: once db_cluster would have noticed a hang, p1
+      // still using d1 is a witness of its own.
+      await until(
+        'p1 as a witness',
+        () => /, p1 still uses d1: /.test(list!.node('d1').cutOff ?? ''),
+        20_000,
+      );
       const err = await list.write({ run: (db) => sql`SELECT 1`.execute(db) }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: expect.stringMatching(/^(unavailable|unknown_outcome):database$/) });
       expect((err as Error).message).toContain('the console is cut off, not d1');
@@ -58,6 +66,7 @@ describe('network partitions', () => {
       expect(row?.detail).toMatch(
         /probes over \d+ ms without answer.*; d2 (received no event|'s replication) from d1/,
       );
+      expect(row?.detail).toMatch(/; p1 (still uses d1 \(too soon to tell\)|marked d1 inactive)/);
     } finally {
       heal(dir);
     }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decideNode, peerQuietMs } from './decision';
-import type { ChannelObs, DecideOptions, NodeObs, Snapshot } from './types';
+import type { ChannelObs, DecideOptions, NodeObs, SipObs, Snapshot } from './types';
 
 // The decision on made-up observations (times are plain numbers: a fake clock).
 
 const opts: DecideOptions = {
   silenceMs: 600,
   intervalMs: 250,
+  sipGraceMs: 3500,
   addr: new Map([
     ['d1', { host: '10.0.0.11', port: 3306 }],
     ['d2', { host: '10.0.0.12', port: 3306 }],
@@ -103,6 +104,94 @@ describe('failure decision', () => {
     const v = decideNode(d1, snap(11_300, d1, d2), opts);
     expect(v.state).toBe('down');
     expect(v.words).toContain('d2 does not replicate from d1');
+  });
+
+  describe("with the SIP servers' view", () => {
+    /** A SIP server's db_cluster list, read by a call sent at `sentAt`. */
+    function sipObs(name: string, order: string[], sentAt: number, d1: 'active' | 'disabled'): SipObs {
+      const conns = order.map((n) => ({
+        node: n,
+        state: n === 'd1' ? d1 : ('active' as const),
+        secondsLeft: n === 'd1' && d1 === 'disabled' ? 28 : 0,
+      }));
+      return { name, order, sentAt, conns, error: null };
+    }
+    const withSip = (s: Snapshot, sip: SipObs[]): Snapshot => ({ ...s, sip });
+
+    it("names the SIP servers that marked the node inactive in a failover's evidence", () => {
+      const d2 = node('d2', { lastOkAt: 10_700, channels: [fromD1(10_050, 10_700)] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 3 });
+      const sip = [
+        sipObs('p1', ['d1', 'd2'], 10_600, 'disabled'),
+        sipObs('p2', ['d1', 'd2'], 10_650, 'disabled'),
+      ];
+      const v = decideNode(d1, withSip(snap(10_700, d1, d2), sip), opts);
+      expect(v.state).toBe('down');
+      expect(v.words).toBe(
+        '3 probes over 700 ms without answer; d2 received no event from d1 for 650 ms; p1 and p2 marked d1 inactive',
+      );
+    });
+
+    it('does not slow a failover while a SIP server cannot have noticed the hang yet', () => {
+      const d2 = node('d2', { lastOkAt: 10_700, channels: [fromD1(10_050, 10_700)] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 3 });
+      const v = decideNode(
+        d1,
+        withSip(snap(10_700, d1, d2), [sipObs('p1', ['d1', 'd2'], 10_600, 'active')]),
+        opts,
+      );
+      expect(v.state).toBe('down');
+      expect(v.words).toContain('p1 still uses d1 (too soon to tell)');
+    });
+
+    it('is the one cut off when a SIP server still uses the node long after the console lost it', () => {
+      // The peer cannot be asked (the console cannot reach it either); p2 writes to d1 all along.
+      const d2 = node('d2', { lastOkAt: 9_900, silentSince: 10_000, silentProbes: 20 });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 20 });
+      const sip = [sipObs('p2', ['d1', 'd2'], 13_600, 'active')];
+      const v = decideNode(d1, withSip(snap(13_700, d1, d2), sip), opts);
+      expect(v.state).toBe('cut-off');
+      expect(v.words).toContain('but p2 still uses d1: the console is cut off from d1');
+    });
+
+    it('takes a peer that stopped receiving over a SIP server that never noticed the hang', () => {
+      // p1 has no traffic: db_cluster keeps d1 "active" however long d1 hangs.
+      const d2 = node('d2', { lastOkAt: 13_700, channels: [fromD1(10_050, 13_700)] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 17 });
+      const sip = [sipObs('p1', ['d1', 'd2'], 13_600, 'active')];
+      const v = decideNode(d1, withSip(snap(13_700, d1, d2), sip), opts);
+      expect(v.state).toBe('down');
+      expect(v.words).toContain('d2 received no event from d1 for 3650 ms; p1 still uses d1');
+    });
+
+    it('lets the SIP servers that used the node decide when no peer replicates from it', () => {
+      const d2 = node('d2', { lastOkAt: 10_700, channels: [] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 3 });
+      // p2 uses d2 first: it has not tried d1 and says nothing about it.
+      const sip = [
+        sipObs('p1', ['d1', 'd2'], 10_600, 'disabled'),
+        sipObs('p2', ['d2', 'd1'], 10_600, 'active'),
+      ];
+      const v = decideNode(d1, withSip(snap(10_700, d1, d2), sip), opts);
+      expect(v.state).toBe('down');
+      expect(v.words).toContain('p1 marked d1 inactive');
+      expect(v.words).not.toContain('p2');
+      // Without a SIP server's word, the probes alone need twice the silence.
+      expect(decideNode(d1, snap(10_700, d1, d2), opts).state).toBe('suspect');
+    });
+
+    it("ignores a view read before the console lost the node, and a disable that is the console's", () => {
+      const d2 = node('d2', { lastOkAt: 10_700, channels: [] });
+      const d1 = node('d1', { silentSince: 10_000, silentProbes: 3 });
+      const old = sipObs('p1', ['d1', 'd2'], 9_900, 'disabled');
+      const fenced = {
+        ...sipObs('p2', ['d1', 'd2'], 10_600, 'disabled'),
+        conns: [{ node: 'd1', state: 'disabled' as const, secondsLeft: 315_360_000 }],
+      };
+      const v = decideNode(d1, withSip(snap(10_700, d1, d2), [old, fenced]), opts);
+      expect(v.state).toBe('suspect');
+      expect(v.words).toContain('p1 could not be asked');
+    });
   });
 
   it('needs three heartbeat periods of quiet, and gives up on rare heartbeats', () => {

@@ -2,19 +2,36 @@ import 'server-only';
 import { Worker } from 'node:worker_threads';
 import type { NodeConfig } from '@/lib/config/schema';
 import { logError } from '@/lib/errors';
+import { mapConnections } from '@/lib/sip/dbcl';
+import { DRIVER_OPTIONS } from '../driver';
 import { decide } from './decision';
-import { type DecideOptions, now, type Snapshot, type Verdict } from './types';
-import { WORKER_SOURCE } from './worker-source';
+import { type DecideOptions, now, type SipObs, type Snapshot, type Verdict } from './types';
 
-// The connection list's prober: a worker thread probes every node (./worker-source.ts), and
-// each snapshot it sends becomes a verdict per node (./decision.ts). The main thread only reads
-// verdicts: when it is stalled, verdicts wait, but none is made wrong by the stall.
+// The connection list's prober: a worker thread probes every node and asks every SIP server
+// (./probe-worker.js), and each snapshot it sends becomes a verdict per node (./decision.ts).
+// The main thread only reads verdicts: when it is stalled, verdicts wait, but none is made
+// wrong by the stall.
+
+/** A SIP server whose db_cluster list the prober reads (JSON-RPC), and its nodes in its order. */
+export interface SipView {
+  name: string;
+  url: string;
+  cluster: string;
+  order: string[];
+}
 
 export interface ProberOptions {
   intervalMs: number;
   timeoutMs: number;
   silenceMs: number;
+  /** Empty: the decision rests on the probes and the peers alone. */
+  sipServers: SipView[];
 }
+
+/** See DecideOptions.sipGraceMs: db_mysql's 3 tries of timeout_interval 1 s, and some room. */
+const SIP_GRACE_MS = 3500;
+
+type RawSnapshot = Omit<Snapshot, 'sip'> & { sip: (Omit<SipObs, 'conns'> & { rows: unknown })[] };
 
 export class Prober {
   private worker: Worker | null = null;
@@ -31,6 +48,7 @@ export class Prober {
     this.opts = {
       silenceMs: o.silenceMs,
       intervalMs: o.intervalMs,
+      sipGraceMs: SIP_GRACE_MS,
       addr: new Map(nodes.map((n) => [n.name, { host: n.host, port: n.port }])),
     };
     this.spawn();
@@ -42,13 +60,22 @@ export class Prober {
       intervalMs: this.o.intervalMs,
       fastMs: Math.min(100, this.o.intervalMs),
       timeoutMs: this.o.timeoutMs,
+      sipServers: this.o.sipServers,
+      driverOptions: DRIVER_OPTIONS,
     };
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    // A URL from this module, in this form, so that Next bundles the file as a worker entry
+    // and tsx or vitest find it beside this one, whatever the working directory.
+    const w = new Worker(new URL('./probe-worker.js', import.meta.url), { workerData });
     w.unref();
-    w.on('message', (m: { type: string; snap: Snapshot }) => {
+    w.on('message', (m: { type: string; snap: RawSnapshot }) => {
       if (m.type !== 'snapshot') return;
-      this.snapshot = m.snap;
-      this.verdicts = new Map(decide(m.snap, this.opts).map((v) => [v.name, v]));
+      const { sip, ...rest } = m.snap;
+      const snap: Snapshot = {
+        ...rest,
+        sip: sip.map(({ rows, ...o }) => ({ ...o, conns: rows === null ? null : mapConnections(rows) })),
+      };
+      this.snapshot = snap;
+      this.verdicts = new Map(decide(snap, this.opts).map((v) => [v.name, v]));
       for (const l of this.listeners) l();
     });
     w.on('error', (e) => logError('prober failed', e));

@@ -1,4 +1,4 @@
-// What the prober (worker thread, ./worker-source.ts) reports, and what the decision makes of
+// What the prober (worker thread, ./probe-worker.js) reports, and what the decision makes of
 // it. All times are absolute milliseconds (performance.timeOrigin + performance.now()).
 
 /** One replication channel of a node, as that node reports it: its view of its source. */
@@ -32,9 +32,22 @@ export interface NodeObs {
   channels: ChannelObs[] | null;
 }
 
+/** One SIP server's db_cluster list (lib/sip/dbcl.ts), as the prober last read it. */
+export interface SipObs {
+  name: string;
+  /** Its nodes in its own order: it uses the first one it holds active. */
+  order: string[];
+  /** When the call that answered last was sent; null: never answered. */
+  sentAt: number | null;
+  conns: { node: string; state: 'active' | 'disabled'; secondsLeft: number }[] | null;
+  error: string | null;
+}
+
 export interface Snapshot {
   t: number;
   nodes: NodeObs[];
+  /** The SIP servers' view; empty when none is configured with db_cluster and JSON-RPC. */
+  sip?: SipObs[];
 }
 
 export type VerdictState = 'up' | 'down' | 'cut-off' | 'suspect';
@@ -56,6 +69,12 @@ export interface DecideOptions {
   intervalMs: number;
   /** Where the console reaches each node, to find the peers' channels from it. */
   addr: Map<string, { host: string; port: number }>;
+  /**
+   * How long after the console lost a node a SIP server still using it counts as evidence that
+   * it answers: db_cluster marks a node inactive only after its queries failed (db_mysql tries a
+   * hung query up to 3 times, timeout_interval 1 s each), so before that "still uses" says nothing.
+   */
+  sipGraceMs: number;
 }
 
 export const now = (): number => performance.timeOrigin + performance.now();
