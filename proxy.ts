@@ -46,7 +46,13 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/** Server-only files the bundler also copies to static media (the detector's worker thread). */
+const SERVER_ONLY_MEDIA = /^\/_next\/static\/media\/probe-worker\.[^/]*$/;
+
 export function proxy(request: NextRequest): NextResponse {
+  // The server loads the worker from disk; a browser has no business downloading server code.
+  if (SERVER_ONLY_MEDIA.test(request.nextUrl.pathname))
+    return new NextResponse('not found\n', { status: 404 });
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const csp = contentSecurityPolicy(nonce);
   const headers = new Headers(request.headers);
@@ -57,4 +63,6 @@ export function proxy(request: NextRequest): NextResponse {
   return res;
 }
 
-export const config = { matcher: '/((?!_next/static|_next/image|favicon.ico).*)' };
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)', '/_next/static/media/:file(probe-worker\\..*)'],
+};

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { adminQuery, signal } from '../lab/index.ts';
@@ -232,4 +232,17 @@ test('all database nodes down: the API answers 503 unavailable:database, not 500
     .poll(async () => (await page.request.get('/api/v1/users')).status(), { timeout: 15_000 })
     .toBe(200);
   await recoverD1({ labDir, request: page.request }); // in case the console failed over meanwhile
+});
+
+test('the detector worker the bundler copies to static media is not served to browsers', async ({
+  request,
+}) => {
+  const media = join(process.cwd(), '.next', 'static', 'media');
+  const workers = readdirSync(media).filter((f) => f.startsWith('probe-worker.'));
+  expect(workers.length, 'the production build holds the worker file').toBeGreaterThan(0);
+  for (const f of workers) {
+    const res = await request.get(`/_next/static/media/${f}`);
+    expect(res.status(), f).toBe(404);
+    expect(await res.text()).not.toContain('mysql2');
+  }
 });
