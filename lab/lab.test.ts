@@ -1,10 +1,16 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestHashes } from '../lib/users/hash.ts';
+import { until } from '../test/helpers/poll.ts';
 import { num, parseArgs } from './args.ts';
 import { callCsv, labUser } from './calls.ts';
 import { renderConfig, renderTemplate } from './kamailio.ts';
 import { sipDb } from './kamailio-dbcl.ts';
 import { nodeArgs } from './mariadb.ts';
+import { strays } from './process.ts';
 import { masterOf } from './replication.ts';
 import { seedUsers } from './schema.ts';
 import {
@@ -263,5 +269,26 @@ describe('db_cluster in the Kamailio config', () => {
     const one = sipDb(state, 'd1', 'single-url');
     expect(one.url).toBe('mysql://k:pw@127.0.0.1:40001/kamailio');
     expect(one.block).not.toContain('loadmodule');
+  });
+});
+
+describe('strays', () => {
+  it("finds a process started from a lab's folder that the state does not know, and only those", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strays-'));
+    const other = mkdtempSync(join(tmpdir(), 'strays-other-'));
+    // The path rides in the command line as a Galera node's --defaults-file does.
+    const a = spawn('sh', ['-c', `sleep 30 # ${join(dir, 'd1', 'my.cnf')}`]);
+    const b = spawn('sh', ['-c', `sleep 30 # ${join(other, 'd1', 'my.cnf')}`]);
+    try {
+      await until('the shells to start', () => strays(dir).includes(a.pid!));
+      expect(strays(`${dir}/`)).toContain(a.pid);
+      expect(strays(dir)).not.toContain(b.pid);
+      expect(strays(other)).toContain(b.pid);
+    } finally {
+      a.kill('SIGKILL');
+      b.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 
 export type ProcState = 'running' | 'stopped' | 'down';
 
@@ -35,6 +35,22 @@ export function procState(pid: number): ProcState {
   } catch {
     return 'down';
   }
+}
+
+/**
+ * Processes whose command line names a path inside `dir` (a lab's folder), this one excepted:
+ * what a lab started and its state no longer knows about (a node restarted by a console
+ * command, a helper left behind). `lab down` stops them last, so nothing outlives the lab.
+ */
+export function strays(dir: string): number[] {
+  const marker = `${dir.replace(/\/+$/, '')}/`;
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
+    if (cmdline(pid).includes(marker) && procState(pid) !== 'down') out.push(pid);
+  }
+  return out;
 }
 
 export function cmdline(pid: number): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { KAMAILIO } from './kamailio.ts';
 import { MARIADBD } from './mariadb.ts';
 import { destroyNet } from './netns.ts';
-import { ours, terminate } from './process.ts';
+import { ours, strays, terminate } from './process.ts';
 import { hasState, readState, writeState } from './state.ts';
 
 /**
@@ -31,9 +31,13 @@ export async function down(dir: string): Promise<void> {
   await Promise.all(jobs);
   await Promise.all(
     state.nodes
-      .filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, n.datadir))
+      // The node's own folder: a pair node's command line names its datadir, a Galera node's only
+      // its my.cnf (matching on the datadir left every Galera node running after `down`).
+      .filter((n) => ours(n.pid, MARIADBD) && ours(n.pid, `${join(state.dir, n.name)}/`))
       .map((n) => terminate(n.pid, true, 10_000)),
   );
+  // Whatever else still runs from this lab's folder (its state lost track of it).
+  await Promise.all(strays(state.dir).map((pid) => terminate(pid, false, 5000)));
   if (state.console) state.console = null;
   // Namespaces last: nothing of the lab runs in them any more.
   if (state.net) destroyNet(state.net);
