@@ -20,10 +20,12 @@ test.describe('overview', () => {
         'up',
       );
     }
+    // Serving: 'up', or 'warn' when its db_cluster left its own node on its own under load (a slow
+    // query): the console then shows "two writers: verify" until the pair is verified.
     for (const name of ['p1', 'p2']) {
       await expect(page.getByRole('article', { name: `SIP server ${name}` })).toHaveAttribute(
         'data-state',
-        'up',
+        /^(up|warn)$/,
       );
     }
     await expect(page.getByRole('article', { name: 'database node d1' })).toContainText('active');
@@ -38,7 +40,10 @@ test.describe('overview', () => {
       timeout: 5000,
     });
     // The rest of the page stays live.
-    await expect(page.getByRole('article', { name: 'SIP server p2' })).toHaveAttribute('data-state', 'up');
+    await expect(page.getByRole('article', { name: 'SIP server p2' })).toHaveAttribute(
+      'data-state',
+      /^(up|warn)$/,
+    );
     await page.screenshot({ path: testInfo.outputPath('overview-p1-down.png'), fullPage: true });
     await testInfo.attach('overview-p1-down', {
       path: testInfo.outputPath('overview-p1-down.png'),
