@@ -2,10 +2,14 @@
 // the query's own fault (give back to the caller unchanged). The paper's rule: only a failure to
 // reach D1 may send writes to D2, never a duplicate key or a bad statement.
 
-const CONNECTION_CODES = new Set([
+/**
+ * Socket errors that say the node cannot be reached at all (refused, reset, no route, no name),
+ * as opposed to a timeout. The failure detector's probe worker (./detector/probe-worker.js)
+ * counts only these as hard evidence: a timeout there is silence, weighed by its own rules.
+ */
+export const HARD_CONNECTION_CODES: readonly string[] = [
   'ECONNREFUSED',
   'ECONNRESET',
-  'ETIMEDOUT',
   'EPIPE',
   'EHOSTUNREACH',
   'ENETUNREACH',
@@ -13,6 +17,11 @@ const CONNECTION_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'PROTOCOL_CONNECTION_LOST',
+];
+
+const CONNECTION_CODES = new Set([
+  ...HARD_CONNECTION_CODES,
+  'ETIMEDOUT',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
   'PROTOCOL_ENQUEUE_AFTER_QUIT',

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, load } from '@/lab/index';
-import { getConfig } from '@/lib/config/load';
-import { closeConnectionList, getConnectionList } from '@/lib/db';
-import type { ConnectionList } from '@/lib/db/connection-list';
 import type { Session } from '@/lib/db/sessions';
-import { SipDbSync } from '@/lib/health/sip-db';
-import type { SipDbStatus } from '@/lib/health/types';
-import { useLab } from '../helpers/lab';
 import { until } from '../helpers/poll';
+import { useSipDbLab } from '../helpers/sip-db';
 
 // A two-writer window the console did not open: d1 is slow for p1 (its location table held by
 // a lock, as a burst of big writes holds it), p1's db_cluster (co-located: d1, then d2; db_mysql
@@ -16,37 +11,27 @@ import { until } from '../helpers/poll';
 // pair as "needs verification", without failing over.
 
 describe('a SIP server that leaves a slow d1 on its own', () => {
-  const lab = useLab({ nodes: 2 });
-  let list: ConnectionList;
-  let sync: SipDbSync;
+  const { lab, list, sync, db } = useSipDbLab({ nodes: 2 });
   let lock: Session | undefined;
-  const db = (server: string): SipDbStatus => sync.snapshot().find((s) => s.server === server)!;
 
-  beforeAll(async () => {
-    process.env.SIPHA_CONFIG = lab().state.configPath;
-    list = await getConnectionList();
-    sync = new SipDbSync(list, getConfig());
-  });
   afterAll(async () => {
-    sync?.stop();
     lock?.destroy();
-    await closeConnectionList();
   });
 
   it('is a two-writer window: flagged for verification, audited and shown, with no failover', async () => {
     const { dir } = lab();
-    await sync.round();
+    await sync().round();
     expect(db('p1')).toMatchObject({ order: ['d1', 'd2'], using: 'd1', twoWriters: null, error: null });
-    expect(list.needsVerification()).toEqual([]);
+    expect(list().needsVerification()).toEqual([]);
 
-    lock = await list.openSession('d1', { statementTimeoutMs: null });
+    lock = await list().openSession('d1', { statementTimeoutMs: null });
     await lock.rows('LOCK TABLES kamailio.location WRITE');
     const registers = load(dir, { site: 'p1', rate: 20, users: 20, duration: 8 });
     try {
       await until(
         'p1 writing to d2',
         async () => {
-          await sync.round();
+          await sync().round();
           return db('p1').using === 'd2';
         },
         20_000,
@@ -60,10 +45,10 @@ describe('a SIP server that leaves a slow d1 on its own', () => {
     expect(db('p1')).toMatchObject({ using: 'd2', twoWriters: 'd1' });
     expect(db('p1').error).toMatch(/^p1 writes to d2 while d1 is up and not fenced/);
     expect(db('p1').fix).toMatch(/^Compare and repair d1 and d2/);
-    expect(list.needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
+    expect(list().needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
     // The console's own state is untouched: d1 answers its probes and keeps its writes.
-    expect(list.isFenced('d1')).toBe(false);
-    expect(list.active()?.handle.name).toBe('d1');
+    expect(list().isFenced('d1')).toBe(false);
+    expect(list().active()?.handle.name).toBe('d1');
 
     const audited = () =>
       adminQuery<{ target: string; detail: string }>(
@@ -79,9 +64,9 @@ describe('a SIP server that leaves a slow d1 on its own', () => {
   });
 
   it('keeps the pair flagged until d1 is restored (here: fenced, then let back by the operator)', async () => {
-    await list.setFenced('d1', true, 'test: maintenance', 'test');
-    expect(list.needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
-    await list.setFenced('d1', false, 'test: verified', 'test');
-    expect(list.needsVerification()).toEqual([]);
+    await list().setFenced('d1', true, 'test: maintenance', 'test');
+    expect(list().needsVerification()).toMatchObject([{ nodes: ['d1', 'd2'] }]);
+    await list().setFenced('d1', false, 'test: verified', 'test');
+    expect(list().needsVerification()).toEqual([]);
   });
 });

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { placeCalls, register, signal, startPhone } from '@/lab/index';
 import type { Phone } from '@/lab/phone';
-import { getConfig } from '@/lib/config/load';
-import { getConnectionList } from '@/lib/db';
-import type { ConnectionList } from '@/lib/db/connection-list';
 import { getOverview } from '@/lib/health/overview';
-import { SipDbSync } from '@/lib/health/sip-db';
-import type { SipDbStatus } from '@/lib/health/types';
 import { runRestore } from '@/lib/restore/run-restore';
 import { probeRegister, type RegisterProbeResult } from '@/lib/sip/register-probe';
 import { digestHashes } from '@/lib/users/hash';
-import { useLab } from '../helpers/lab';
 import { until } from '../helpers/poll';
+import { useSipDbLab } from '../helpers/sip-db';
 
 // SIP servers that fail over between databases (db_cluster, single-writer: both use d1 first)
 // and the console keeping their lists in step with fencing. d1 is SIGSTOPped while p1 lives;
@@ -22,26 +17,17 @@ const HANG_BUDGET_MS = 3000;
 const MARGIN_MS = 5000;
 
 describe('SIP servers fail over between databases', () => {
-  const lab = useLab({ nodes: 2, dbPolicy: 'single-writer' });
-  let list: ConnectionList;
-  let sync: SipDbSync;
+  const { lab, list, sync, db } = useSipDbLab({ nodes: 2, dbPolicy: 'single-writer' });
   let phone: Phone | undefined;
-  const db = (server: string): SipDbStatus => sync.snapshot().find((s) => s.server === server)!;
 
-  beforeAll(async () => {
-    process.env.SIPHA_CONFIG = lab().state.configPath;
-    list = await getConnectionList();
-    sync = new SipDbSync(list, getConfig());
-  });
   afterAll(async () => {
-    sync?.stop();
     await phone?.stop();
     const s = lab().state;
     await signal(s.dir, 'd1', 'cont').catch(() => undefined);
   });
 
   it('reads each SIP server’s list over JSON-RPC: both use d1 first, none inactive', async () => {
-    await sync.round();
+    await sync().round();
     for (const p of ['p1', 'p2'])
       expect(db(p)).toMatchObject({
         policy: 'single-writer',
@@ -85,13 +71,13 @@ describe('SIP servers fail over between databases', () => {
   });
 
   it('fences d1 and takes it out of every SIP server’s list, audited; the overview says p1 switched', async () => {
-    await until('d1 fenced by the console', () => list.isFenced('d1'));
+    await until('d1 fenced by the console', () => list().isFenced('d1'));
     await until('d1 disabled on p1 and p2', async () => {
-      await sync.round();
+      await sync().round();
       return ['p1', 'p2'].every((p) => db(p).inactive.some((i) => i.node === 'd1' && i.byConsole));
     });
     expect(db('p1').using).toBe('d2');
-    const audits = await list.read((k) =>
+    const audits = await list().read((k) =>
       k
         .selectFrom('sipha_audit')
         .select(['action', 'target', 'outcome'])
@@ -114,9 +100,9 @@ describe('SIP servers fail over between databases', () => {
   it('(d) after the restore both SIP servers use d1 again, audited', async () => {
     const { dir } = lab();
     await signal(dir, 'd1', 'cont');
-    await until('d1 answers again (fenced)', () => list.node('d1').reachable === true, 20_000);
+    await until('d1 answers again (fenced)', () => list().node('d1').reachable === true, 20_000);
     const v = await runRestore({
-      list,
+      list: list(),
       kind: 'restore',
       procedure: 'sipha',
       target: 'd1',
@@ -125,11 +111,11 @@ describe('SIP servers fail over between databases', () => {
     });
     expect(v.status, v.message).toBe('succeeded');
     await until('d1 enabled on p1 and p2', async () => {
-      await sync.round();
+      await sync().round();
       return ['p1', 'p2'].every((p) => db(p).using === 'd1' && db(p).inactive.length === 0);
     });
     // Read where the console writes now (d1): the audit rows reach d2 only by replication.
-    const enabled = await list.read((k) =>
+    const enabled = await list().read((k) =>
       k
         .selectFrom('sipha_audit')
         .select(['target'])

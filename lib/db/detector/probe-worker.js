@@ -3,7 +3,7 @@
 // resolved from ./prober.ts (Next bundles it as a worker entry; tsx and vitest load it as is),
 // plain JavaScript so that Node runs it without a TypeScript loader. It imports only Node and
 // mysql2 (resolved from this file, not from the working directory); the driver options come
-// from ../driver.ts through workerData.
+// from ../driver.ts and the unreachable-node error codes from ../classify.ts, through workerData.
 //
 // Every `intervalMs` (every `fastMs` while some node is silent) each node gets a probe on a
 // fresh connection: the node's identity, read_only, and its replication channels (IO thread
@@ -20,7 +20,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import mysql from 'mysql2';
 
-const { nodes, sipServers, intervalMs, fastMs, timeoutMs, driverOptions } = workerData;
+const { nodes, sipServers, intervalMs, fastMs, timeoutMs, driverOptions, hardCodes } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 
 const TICK = 20;
@@ -41,17 +41,7 @@ function stallSince(from) {
   return Math.round(sum);
 }
 
-const HARD = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST',
-]);
+const HARD = new Set(hardCodes);
 const state = new Map(
   nodes.map((n) => [
     n.name,

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { NodeConfig } from '@/lib/config/schema';
 import { logError } from '@/lib/errors';
 import { mapConnections } from '@/lib/sip/dbcl';
+import { HARD_CONNECTION_CODES } from '../classify';
 import { DRIVER_OPTIONS } from '../driver';
 import { decide } from './decision';
 import { type DecideOptions, now, type SipObs, type Snapshot, type Verdict } from './types';
@@ -62,6 +63,7 @@ export class Prober {
       timeoutMs: this.o.timeoutMs,
       sipServers: this.o.sipServers,
       driverOptions: DRIVER_OPTIONS,
+      hardCodes: HARD_CONNECTION_CODES,
     };
     // A URL from this module, in this form, so that Next bundles the file as a worker entry
     // and tsx or vitest find it beside this one, whatever the working directory.
