@@ -70,3 +70,19 @@ export function isFailedOver(list: ConnectionList): boolean {
   const first = list.nodes[0];
   return !first || list.isFenced(first.handle.name) || list.active() !== first;
 }
+
+/**
+ * The cluster a page or API asked for (`?cluster=`, a body's `cluster`), the home cluster when
+ * none was named; an unknown name is refused (404) before anything runs.
+ */
+export function chosenCluster(name?: string | null): string {
+  if (name === undefined || name === null || name === '') return homeCluster();
+  return clusterNamed(name).name;
+}
+
+/** The cluster a node belongs to, refused (404) when no cluster has it. */
+export function clusterOfNode(node: string): string {
+  const c = clusters().find((x) => x.nodes.some((n) => n.name === node));
+  if (!c) throw new AppError('not_found:resource', `No node named ${node} in the configuration.`);
+  return c.name;
+}
