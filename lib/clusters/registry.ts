@@ -86,3 +86,24 @@ export function clusterOfNode(node: string): string {
   if (!c) throw new AppError('not_found:resource', `No node named ${node} in the configuration.`);
   return c.name;
 }
+
+/**
+ * An audit target that names its cluster when more than one is configured (with one, the text
+ * as it always was). No cluster given: the home cluster.
+ */
+export function inCluster(text: string, cluster?: string): string {
+  return clusters().length === 1 ? text : `${text} in cluster ${cluster ?? homeCluster()}`;
+}
+
+/** The cluster whose list holds `node`; refused (404) for an unknown node or another cluster. */
+export function nodeCluster({ node, cluster }: { node: string; cluster?: string }): string {
+  const own = clusterOfNode(node);
+  if (cluster !== undefined && cluster !== own)
+    throw new AppError('not_found:resource', `No node named ${node} in cluster ${cluster}.`);
+  return own;
+}
+
+/** An audit target for a node: with more than one cluster it names the node's cluster too. */
+export function nodeTarget(node: string, rest = ''): string {
+  return inCluster(`${node}${rest}`, clusterOfMember(node) ?? 'unknown');
+}

@@ -22,7 +22,10 @@ function build() {
     new Gauge({ name, help, labelNames, registers: [registry] });
   return {
     registry,
-    nodeUp: gauge('sipha_node_up', 'Database node answers the console probe (1) or not (0)', ['node', 'cluster']),
+    nodeUp: gauge('sipha_node_up', 'Database node answers the console probe (1) or not (0)', [
+      'node',
+      'cluster',
+    ]),
     nodeRole: gauge('sipha_node_role', 'Current role of a database node (1 for the role it has)', [
       'node',
       'role',

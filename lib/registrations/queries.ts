@@ -136,8 +136,11 @@ async function pageOf(cluster: string, args: ListArgs, named: boolean): Promise<
 
 // The tables' case-insensitive collation, imitated: each cluster returned the rows next to the
 // cursor in its own key order, so the first `limit` rows of their merge are the page.
-const collate = (r: Registration) =>
-  [r.username.toUpperCase(), r.domain === null ? '' : `\u0001${r.domain.toUpperCase()}`, r.contact.toUpperCase()];
+const collate = (r: Registration) => [
+  r.username.toUpperCase(),
+  r.domain === null ? '' : `\u0001${r.domain.toUpperCase()}`,
+  r.contact.toUpperCase(),
+];
 
 function byKey(a: Registration, b: Registration): number {
   const x = collate(a);

@@ -1,11 +1,11 @@
 import 'server-only';
 import type { Kysely } from 'kysely';
+import { clusters, connectionListOf } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
 import { errorErrno } from '@/lib/db/classify';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { generatePassword } from '@/lib/generate-password';
-import { clusters, connectionListOf } from '@/lib/clusters/registry';
 import { type Owner, ownerForWrite } from '@/lib/shards/owner';
 import type { UserKey } from './cursor';
 import { digestHashes } from './hash';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
+import { clusterField } from '@/lib/clusters/field';
+import { chosenCluster, clusters } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
-import { chosenCluster, clusters } from '@/lib/clusters/registry';
-import { clusterField } from '@/lib/clusters/field';
 import { getMonitor } from '@/lib/health/monitor';
 import { listRegistrations } from '@/lib/registrations/queries';
 import { searchText } from '@/lib/users/rules';
@@ -50,7 +50,8 @@ export const GET = withRoute('viewer', null, async (request) => {
     checkedAt: monitors.some((m) => !m.counts.checkedAt)
       ? null
       : (monitors.map((m) => m.counts.checkedAt!).sort()[0] ?? null),
-    error: monitors.map((m) => m.counts.error && `${m.cluster.name}: ${m.counts.error}`).find(Boolean) ?? null,
+    error:
+      monitors.map((m) => m.counts.error && `${m.cluster.name}: ${m.counts.error}`).find(Boolean) ?? null,
   };
   return Response.json({ ...page, counts });
 });
