@@ -29,7 +29,7 @@ export function ClusterPicker({
     router.push(`${url.pathname}${url.search}`);
   };
   return (
-    <label className="flex flex-col text-sm">
+    <label className="flex w-fit flex-col text-sm">
       <span className="mb-1 font-medium">Cluster</span>
       <select
         value={value}
