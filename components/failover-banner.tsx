@@ -12,11 +12,18 @@ const time = (iso: string | null) => (iso ? clock(iso) : 'an unknown time');
  */
 export function FailoverBanner() {
   const { data } = useOverview();
-  const f = data?.failover;
-  const verify = data?.verify ?? [];
+  // With more than one cluster, every cluster's failover and pairs, each naming its cluster.
+  const all = data ? (data.clusters ?? [data]) : [];
+  const named = all.length > 1;
+  const failovers = all.flatMap((c) =>
+    c.failover ? [{ f: c.failover, prefix: named ? `Cluster ${c.cluster}: ` : '' }] : [],
+  );
+  const verify = all.flatMap((c) => c.verify ?? []);
   return (
     <>
-      {f ? <Failover f={f} /> : null}
+      {failovers.map(({ f, prefix }) => (
+        <Failover key={`${prefix}${f.preferred}`} f={f} prefix={prefix} />
+      ))}
       {verify.map((v) => (
         <div
           key={v.nodes.join('+')}
@@ -30,10 +37,12 @@ export function FailoverBanner() {
   );
 }
 
-function Failover({ f }: { f: FailoverInfo }) {
-  const text = f.active
-    ? `Writing to ${f.active}: ${f.preferred} is ${f.reason === 'fenced' ? 'fenced (it missed writes while down; restore it to switch back)' : 'down'} since ${time(f.since)}`
-    : `No database node can take writes: ${f.preferred} is ${f.reason} since ${time(f.since)}`;
+function Failover({ f, prefix }: { f: FailoverInfo; prefix: string }) {
+  const text =
+    prefix +
+    (f.active
+      ? `Writing to ${f.active}: ${f.preferred} is ${f.reason === 'fenced' ? 'fenced (it missed writes while down; restore it to switch back)' : 'down'} since ${time(f.since)}`
+      : `No database node can take writes: ${f.preferred} is ${f.reason} since ${time(f.since)}`);
   return (
     <div
       role="alert"

@@ -4,7 +4,7 @@
 // here, set by test/helpers/restore-child.ts, never by the environment or the command line.
 import { parseArgs } from 'node:util';
 import { audit } from '@/lib/audit/log';
-import { getConnectionList } from '@/lib/db';
+import { chosenCluster, connectionListOf, nodeCluster } from '@/lib/clusters/registry';
 import { publicError } from '@/lib/errors';
 import { interruptedRuns, resumeRun, rollbackRun, type StartInput, startRun } from '@/lib/restore/background';
 import type { AuditSink } from '@/lib/restore/run-restore';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     resume: { type: 'string' },
     rollback: { type: 'string' },
     list: { type: 'boolean', default: false },
+    // With more than one cluster: the cluster of a run id (a --target names its own).
+    cluster: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -40,7 +42,11 @@ function show(v: RunView, last: { key: string }) {
 }
 
 async function main(pauses: TestPauses): Promise<number> {
-  const list = await getConnectionList();
+  const list = await connectionListOf(
+    values.target
+      ? nodeCluster({ node: values.target, cluster: values.cluster })
+      : chosenCluster(values.cluster),
+  );
   if (values.list) {
     console.log(JSON.stringify(await interruptedRuns({ list }), null, 2));
     return 0;

@@ -1,6 +1,7 @@
 'use server';
 
 import { validatedAction } from '@/lib/auth/guard';
+import { nodeTarget } from '@/lib/clusters/registry';
 import { setNodeFence } from '@/lib/nodes/fence';
 import { fenceSchema } from '@/lib/nodes/schema';
 
@@ -8,9 +9,9 @@ export const setFenceAction = validatedAction({
   role: 'admin',
   action: 'node.fence',
   schema: fenceSchema,
-  target: (i) => `${i.node} fenced=${i.fenced}`,
-  run: async ({ node, fenced, reason }, { user }) => {
-    const recordedOn = await setNodeFence({ node, fenced, reason, actor: user.actor });
+  target: (i) => nodeTarget(i.node, ` fenced=${i.fenced}`),
+  run: async ({ node, cluster, fenced, reason }, { user }) => {
+    const recordedOn = await setNodeFence({ node, cluster, fenced, reason, actor: user.actor });
     return {
       status: 'saved',
       node: recordedOn,

@@ -1,5 +1,7 @@
 'use client';
 
+import type { ClusterHealth } from '@/lib/health/types';
+import { ClusterGroups } from '../cluster-groups';
 import { Section } from '../section';
 import { Topology } from '../topology/topology';
 import { UpdatedAt } from '../updated-at';
@@ -17,43 +19,60 @@ export function HealthLive() {
         {error ? 'The console cannot read the health right now.' : 'Loading health…'}
       </p>
     );
-  const { overview } = data;
-  const rpc = new Map(data.kamailio.map((k) => [k.name, k]));
+  // With more than one cluster, each section shows every cluster under its name.
+  const clusters: ClusterHealth[] = data.clusters ?? [{ ...data, cluster: data.overview.cluster ?? '' }];
   return (
     <div className="space-y-8">
       <Section id="topo-h" title="Topology">
-        <Topology
-          nodes={overview.nodes}
-          sip={overview.sip}
-          services={overview.services}
-          directions={data.directions}
-        />
+        <ClusterGroups groups={clusters}>
+          {(c) => (
+            <Topology
+              nodes={c.overview.nodes}
+              sip={c.overview.sip}
+              services={c.overview.services}
+              directions={c.directions}
+            />
+          )}
+        </ClusterGroups>
       </Section>
       <Section id="db-h" title="Database nodes">
-        <NodeTable nodes={overview.nodes} replication={data.nodes} />
+        <ClusterGroups groups={clusters}>
+          {(c) => <NodeTable nodes={c.overview.nodes} replication={c.nodes} />}
+        </ClusterGroups>
       </Section>
       <Section id="dir-h" title="Replication directions">
-        {data.directions.length ? (
-          <div className="grid gap-4 md:grid-cols-2">
-            {data.directions.map((d) => (
-              <DirectionCard key={`${d.from}-${d.to}`} d={d} />
-            ))}
-          </div>
-        ) : (
-          <p className="text-sm text-slate-500">No node reports a replication source (yet).</p>
-        )}
+        <ClusterGroups groups={clusters}>
+          {(c) =>
+            c.directions.length ? (
+              <div className="grid gap-4 md:grid-cols-2">
+                {c.directions.map((d) => (
+                  <DirectionCard key={`${d.from}-${d.to}`} d={d} />
+                ))}
+              </div>
+            ) : (
+              <p className="text-sm text-slate-500">No node reports a replication source (yet).</p>
+            )
+          }
+        </ClusterGroups>
       </Section>
       <Section id="sip-h" title="SIP servers">
-        <div className="grid gap-4 md:grid-cols-2">
-          {overview.sip.map((s) => (
-            <SipHealth
-              key={s.name}
-              server={s}
-              rpc={rpc.get(s.name)}
-              service={overview.services?.find((x) => x.name === s.name)}
-            />
-          ))}
-        </div>
+        <ClusterGroups groups={clusters}>
+          {(c) => {
+            const rpc = new Map(c.kamailio.map((k) => [k.name, k]));
+            return (
+              <div className="grid gap-4 md:grid-cols-2">
+                {c.overview.sip.map((s) => (
+                  <SipHealth
+                    key={s.name}
+                    server={s}
+                    rpc={rpc.get(s.name)}
+                    service={c.overview.services?.find((x) => x.name === s.name)}
+                  />
+                ))}
+              </div>
+            );
+          }}
+        </ClusterGroups>
       </Section>
       <Section id="charts-h" title="Last hour">
         <HistoryCharts />

@@ -1,10 +1,14 @@
 'use client';
 
+import { ClusterGroups } from '../cluster-groups';
 import { Topology } from '../topology/topology';
 import { useOverview } from '../use-overview';
 import { HistoryCharts } from './history-charts';
 
-/** The topology picture and the lag chart for the overview page (same /api/status poll). */
+/**
+ * The topology picture (one per cluster, labelled with its name, when more than one is
+ * configured) and the lag chart for the overview page (same /api/status poll).
+ */
 export function OverviewTopology() {
   const { data } = useOverview();
   if (!data) return null;
@@ -13,12 +17,11 @@ export function OverviewTopology() {
       <h2 id="ov-topo-h" className="text-lg font-semibold">
         Topology and lag
       </h2>
-      <Topology
-        nodes={data.nodes}
-        sip={data.sip}
-        services={data.services}
-        directions={data.directions ?? []}
-      />
+      <ClusterGroups groups={data.clusters ?? [data]}>
+        {(c) => (
+          <Topology nodes={c.nodes} sip={c.sip} services={c.services} directions={c.directions ?? []} />
+        )}
+      </ClusterGroups>
       <HistoryCharts registrations={false} />
     </section>
   );

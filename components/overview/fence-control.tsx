@@ -6,7 +6,18 @@ import { type ActionState, idle } from '@/lib/action-state';
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
 /** The admin's explicit override of fencing, behind a warning and a confirmation. */
-export function FenceControl({ node, fenced, action }: { node: string; fenced: boolean; action: Action }) {
+export function FenceControl({
+  node,
+  cluster,
+  fenced,
+  action,
+}: {
+  node: string;
+  /** The node's cluster, when more than one is configured (checked against the node's own). */
+  cluster?: string;
+  fenced: boolean;
+  action: Action;
+}) {
   const [open, setOpen] = useState(false);
   const [state, submit, pending] = useActionState(action, idle);
   const errors = state.status === 'invalid' ? state.fieldErrors : {};
@@ -29,6 +40,7 @@ export function FenceControl({ node, fenced, action }: { node: string; fenced: b
           : `Fencing ${node} moves writes to the next node; it comes back only through a restore.`}
       </p>
       <input type="hidden" name="node" value={node} />
+      {cluster && <input type="hidden" name="cluster" value={cluster} />}
       <input type="hidden" name="fenced" value={fenced ? 'false' : 'true'} />
       <label className="block">
         Reason

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ActionState } from '@/lib/action-state';
+import { ClusterGroups } from '../cluster-groups';
 import { Section } from '../section';
 import { UpdatedAt } from '../updated-at';
 import { useOverview } from '../use-overview';
@@ -13,14 +14,14 @@ type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 /** `fenceAction` is passed only to admins: others see no control. */
 export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
   const { data, error, dataUpdatedAt } = useOverview();
-  // Fencing the only node that can take writes would stop all writes: not offered.
-  const writable = data?.nodes.filter((n) => n.role === 'active' || n.role === 'standby').length ?? 0;
   if (!data)
     return (
       <p className="text-slate-500">
         {error ? 'The console cannot read the status right now.' : 'Loading status…'}
       </p>
     );
+  // With more than one cluster, each cluster's nodes and SIP servers under its name.
+  const clusters = data.clusters ?? [data];
   return (
     <div className="space-y-8">
       <Section
@@ -31,24 +32,41 @@ export function OverviewLive({ fenceAction }: { fenceAction?: Action }) {
           </>
         }
       >
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {data.nodes.map((n) => (
-            <NodeCard key={n.name} node={n}>
-              {fenceAction &&
-                n.reachable &&
-                (n.role === 'fenced' || (n.role === 'active' && writable > 1)) && (
-                  <FenceControl node={n.name} fenced={n.role === 'fenced'} action={fenceAction} />
-                )}
-            </NodeCard>
-          ))}
-        </div>
+        <ClusterGroups groups={clusters}>
+          {(c) => {
+            // Fencing the only node of its cluster that can take writes would stop its writes: not offered.
+            const writable = c.nodes.filter((n) => n.role === 'active' || n.role === 'standby').length;
+            return (
+              <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+                {c.nodes.map((n) => (
+                  <NodeCard key={n.name} node={n}>
+                    {fenceAction &&
+                      n.reachable &&
+                      (n.role === 'fenced' || (n.role === 'active' && writable > 1)) && (
+                        <FenceControl
+                          node={n.name}
+                          cluster={data.clusters ? c.cluster : undefined}
+                          fenced={n.role === 'fenced'}
+                          action={fenceAction}
+                        />
+                      )}
+                  </NodeCard>
+                ))}
+              </div>
+            );
+          }}
+        </ClusterGroups>
       </Section>
       <Section id="sip-h" title="SIP servers">
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {data.sip.map((s) => (
-            <SipCard key={s.name} server={s} service={data.services?.find((x) => x.name === s.name)} />
-          ))}
-        </div>
+        <ClusterGroups groups={clusters}>
+          {(c) => (
+            <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+              {c.sip.map((s) => (
+                <SipCard key={s.name} server={s} service={c.services?.find((x) => x.name === s.name)} />
+              ))}
+            </div>
+          )}
+        </ClusterGroups>
       </Section>
       <UpdatedAt at={dataUpdatedAt} failed={!!error} />
     </div>

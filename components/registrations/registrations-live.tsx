@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
+import { ClusterPicker } from '../cluster-picker';
 import { ActionResult } from './action-result';
 import { RegistrationsTable } from './registrations-table';
 import type { UnregisterAction } from './unregister-button';
@@ -10,13 +11,19 @@ import { useRegistrations } from './use-registrations';
 
 export function RegistrationsLive({
   servers,
+  clusters = [],
+  initialCluster = '',
   unregister,
 }: {
-  servers: { name: string; serverId: number }[];
+  servers: { name: string; serverId: number; cluster?: string }[];
+  /** Every configured cluster's name; the picker shows only with more than one. */
+  clusters?: string[];
+  initialCluster?: string;
   unregister?: UnregisterAction;
 }) {
   const [q, setQ] = useState('');
   const [server, setServer] = useState('');
+  const [cluster, setCluster] = useState(initialCluster);
   const [cursors, setCursors] = useState<string[]>([]); // cursors of the pages before this one
   const [after, setAfter] = useState<string | undefined>();
   const [result, setResult] = useState<ActionState>({ status: 'idle' });
@@ -24,6 +31,7 @@ export function RegistrationsLive({
   const { data, error, dataUpdatedAt, isFetching } = useRegistrations({
     q: q.trim() || undefined,
     server: server || undefined,
+    cluster: cluster || undefined,
     after,
   });
   const onResult = useCallback(
@@ -42,11 +50,14 @@ export function RegistrationsLive({
       <section aria-label="Registrations per SIP server" className="flex flex-wrap gap-3">
         {(data?.counts.counts ?? []).map((c) => (
           <div
-            key={c.serverId}
+            key={`${c.cluster ?? ''}/${c.serverId}`}
             className="rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm shadow-sm"
             data-server={c.server ?? c.serverId}
           >
-            <div className="font-mono font-semibold">{c.server ?? `server_id ${c.serverId}`}</div>
+            <div className="font-mono font-semibold">
+              {c.server ?? `server_id ${c.serverId}`}
+              {c.cluster && <span className="ml-1 font-sans font-normal text-slate-500">({c.cluster})</span>}
+            </div>
             <div>
               <span className="text-lg font-semibold">{c.active}</span> registered
               {c.expired ? <span className="text-slate-500"> · {c.expired} expired, not purged</span> : null}
@@ -69,6 +80,16 @@ export function RegistrationsLive({
             className="w-80 rounded border border-slate-300 px-2 py-1 font-mono"
           />
         </label>
+        <ClusterPicker
+          clusters={clusters}
+          value={cluster}
+          allLabel="All clusters"
+          onChange={(c) => {
+            setCluster(c);
+            setServer('');
+            reset();
+          }}
+        />
         <label className="flex flex-col text-sm">
           <span className="mb-1 font-medium">SIP server</span>
           <select
@@ -80,11 +101,14 @@ export function RegistrationsLive({
             className="rounded border border-slate-300 px-2 py-1"
           >
             <option value="">All servers</option>
-            {servers.map((s) => (
-              <option key={s.serverId} value={s.serverId}>
-                {s.name} (server_id {s.serverId})
-              </option>
-            ))}
+            {servers
+              .filter((s) => !cluster || s.cluster === cluster)
+              .map((s) => (
+                <option key={s.name} value={s.serverId}>
+                  {s.name} (server_id {s.serverId}
+                  {s.cluster ? `, ${s.cluster}` : ''})
+                </option>
+              ))}
           </select>
         </label>
         <span className="text-xs text-slate-500" aria-hidden>

@@ -19,6 +19,8 @@ export function RegistrationsTable({
   onResult: (s: ActionState) => void;
   showAor?: boolean;
 }) {
+  // Rows say their cluster when more than one is configured (the API sets it only then).
+  const clustered = rows.some((r) => r.cluster);
   if (!rows.length)
     return (
       <p className="rounded border border-dashed border-slate-300 p-6 text-center text-slate-500">
@@ -32,6 +34,7 @@ export function RegistrationsTable({
         'Contact',
         'Expires in',
         'SIP server',
+        clustered && 'Cluster',
         'User agent',
         'q',
         'Received · path · socket',
@@ -62,6 +65,7 @@ export function RegistrationsTable({
           <td className="px-3 py-2">
             {r.server ?? <span className="text-amber-700">unknown (server_id {r.serverId})</span>}
           </td>
+          {clustered && <td className="px-3 py-2 font-mono">{r.cluster}</td>}
           <td className="max-w-48 truncate px-3 py-2 text-xs" title={r.userAgent}>
             {r.userAgent || '—'}
           </td>
@@ -73,7 +77,13 @@ export function RegistrationsTable({
           </td>
           {unregister && (
             <td className="px-3 py-2">
-              <UnregisterButton ruid={r.ruid} aor={r.aor} action={unregister} onDone={onResult} />
+              <UnregisterButton
+                ruid={r.ruid}
+                aor={r.aor}
+                cluster={r.cluster}
+                action={unregister}
+                onDone={onResult}
+              />
             </td>
           )}
         </tr>

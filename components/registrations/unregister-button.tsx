@@ -9,11 +9,14 @@ export type UnregisterAction = (prev: ActionState, form: FormData) => Promise<Ac
 export function UnregisterButton({
   ruid,
   aor,
+  cluster,
   action,
   onDone,
 }: {
   ruid: string;
   aor: string;
+  /** The row's cluster: the delete goes to its connection list. */
+  cluster?: string;
   action: UnregisterAction;
   onDone: (s: ActionState) => void;
 }) {
@@ -24,6 +27,7 @@ export function UnregisterButton({
   return (
     <form action={formAction}>
       <input type="hidden" name="ruid" value={ruid} />
+      {cluster && <input type="hidden" name="cluster" value={cluster} />}
       <button
         type="submit"
         disabled={pending}

@@ -15,15 +15,18 @@ import { useRegistrations } from './use-registrations';
 export function UserRegistrations({
   username,
   domain,
+  cluster,
   unregister,
 }: {
   username: string;
   domain: string;
+  /** The owning cluster, when more than one is configured: its registrations only. */
+  cluster?: string;
   unregister?: UnregisterAction;
 }) {
   const [result, setResult] = useState<ActionState>({ status: 'idle' });
   const client = useQueryClient();
-  const { data, error, dataUpdatedAt } = useRegistrations({ user: username, domain, limit: '100' });
+  const { data, error, dataUpdatedAt } = useRegistrations({ user: username, domain, cluster, limit: '100' });
   const onResult = useCallback(
     (s: ActionState) => {
       setResult(s);

@@ -32,11 +32,14 @@ export function StepPanel({
   step,
   actions,
   busy,
+  cluster,
 }: {
   run: RunState;
   step: StepId;
   actions: WizardActions;
   busy: StepId | null;
+  /** The page's cluster, when more than one is configured. */
+  cluster?: string;
 }) {
   const s = run.steps[step];
   const [mode, setMode] = useState<DataMode>('copy');
@@ -134,6 +137,7 @@ export function StepPanel({
           runId={run.runId}
           step={step}
           version={s.finishedAt ?? ''}
+          cluster={cluster}
           {...(step === 'data' ? { mode } : {})}
         />
       )}

@@ -13,17 +13,24 @@ export function StepPreview({
   step,
   mode,
   version,
+  cluster,
 }: {
   runId: string;
   step: StepId;
   mode?: string;
   version?: string;
+  cluster?: string;
 }) {
   const q = useQuery({
     // version: the step's last finish time, so the preview is worked out again after each run.
-    queryKey: ['wizard-preview', runId, step, mode ?? '', version ?? ''],
+    queryKey: ['wizard-preview', runId, step, mode ?? '', version ?? '', cluster ?? ''],
     queryFn: ({ signal }) => {
-      const p = new URLSearchParams({ runId, step, ...(mode ? { mode } : {}) });
+      const p = new URLSearchParams({
+        runId,
+        step,
+        ...(mode ? { mode } : {}),
+        ...(cluster ? { cluster } : {}),
+      });
       return getJson<{ log: LogEntry[]; error?: string; commands: string[] }>(
         `/replication/preview?${p}`,
         signal,

@@ -9,7 +9,7 @@ import { StepList } from './step-list';
 import { StepPanel } from './step-panel';
 import { Summary } from './summary';
 import { TeardownForm } from './teardown-form';
-import type { PublicNode, WizardActions, WizardSnapshot } from './types';
+import type { Action, PublicNode, WizardActions, WizardSnapshot } from './types';
 
 // Polls the run every second (long steps run in the background on the server) and shows the
 // step the run resumes at, unless the operator picked another one.
@@ -17,15 +17,20 @@ import type { PublicNode, WizardActions, WizardSnapshot } from './types';
 export function WizardClient({
   initial,
   nodes,
-  actions,
+  actions: serverActions,
+  cluster,
 }: {
   initial: WizardSnapshot;
   nodes: PublicNode[];
   actions: WizardActions;
+  /** The page's cluster, when more than one is configured: every form and poll names it. */
+  cluster?: string;
 }) {
+  const actions = cluster ? withCluster(serverActions, cluster) : serverActions;
+  const state = cluster ? `/replication/state?cluster=${encodeURIComponent(cluster)}` : '/replication/state';
   const q = useQuery({
-    queryKey: ['wizard-state'],
-    queryFn: ({ signal }) => getJson<WizardSnapshot>('/replication/state', signal),
+    queryKey: ['wizard-state', cluster ?? ''],
+    queryFn: ({ signal }) => getJson<WizardSnapshot>(state, signal),
     initialData: initial,
     refetchInterval: 1000,
   });
@@ -63,7 +68,14 @@ export function WizardClient({
           </button>
         </aside>
         <div className="space-y-4">
-          <StepPanel key={`${run.runId}-${step}`} run={run} step={step} actions={actions} busy={busy} />
+          <StepPanel
+            key={`${run.runId}-${step}`}
+            run={run}
+            step={step}
+            actions={actions}
+            busy={busy}
+            cluster={cluster}
+          />
           {['directions', 'verify', 'harden'].includes(step) && (
             <TeardownForm
               runId={run.runId}
@@ -77,4 +89,20 @@ export function WizardClient({
       {q.isError && <p className="text-sm text-red-700">Lost contact with the console; retrying.</p>}
     </div>
   );
+}
+
+/** Every wizard form posts the page's cluster with it. */
+function withCluster(actions: WizardActions, cluster: string): WizardActions {
+  const wrap =
+    (action: Action): Action =>
+    (prev, form) => {
+      form.set('cluster', cluster);
+      return action(prev, form);
+    };
+  return {
+    create: wrap(actions.create),
+    start: wrap(actions.start),
+    apply: wrap(actions.apply),
+    teardown: wrap(actions.teardown),
+  };
 }

@@ -36,9 +36,13 @@ export function RestorePanel({
   rollback: Action;
   repair: { preview: Action; apply: Action };
 }) {
+  // With more than one cluster the page shows one (initial.cluster); a node names its own
+  // cluster, a run id does not: the resume and rollback forms say which.
+  const cluster = initial.cluster;
+  const url = cluster ? `/api/restore?cluster=${encodeURIComponent(cluster)}` : '/api/restore';
   const { data } = useQuery({
-    queryKey: ['restore'],
-    queryFn: ({ signal }) => getJson<RestoreOverview>('/api/restore', signal),
+    queryKey: ['restore', cluster ?? ''],
+    queryFn: ({ signal }) => getJson<RestoreOverview>(url, signal),
     initialData: initial,
     refetchInterval: 1000,
   });
@@ -78,12 +82,14 @@ export function RestorePanel({
           <div className="flex gap-2">
             <form action={resumeAction}>
               <input type="hidden" name="runId" value={r.runId} />
+              {cluster && <input type="hidden" name="cluster" value={cluster} />}
               <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">
                 Resume
               </button>
             </form>
             <form action={rollbackAction}>
               <input type="hidden" name="runId" value={r.runId} />
+              {cluster && <input type="hidden" name="cluster" value={cluster} />}
               <button type="submit" className="rounded border border-slate-800 px-3 py-1">
                 Roll back
               </button>

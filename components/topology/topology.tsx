@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { DirectionHealth, DirectionStatus, NodeStatus, SipService, SipStatus } from '@/lib/health/types';
 import { arrowLabel, arrowPath, NODE, nodeX, SIP, width } from './layout';
 
@@ -59,6 +60,8 @@ export function Topology({
   services?: SipService[];
   directions: DirectionStatus[];
 }) {
+  // One picture per cluster can share a page: each names its own title.
+  const titleId = useId();
   const index = new Map(nodes.map((n, i) => [n.name, i]));
   const answering = (n: NodeStatus) => n.reachable !== false;
   // Room under the boxes only when a ring's closing arrow needs it.
@@ -67,10 +70,10 @@ export function Topology({
     <svg
       viewBox={`0 0 ${width(nodes.length)} ${far ? 310 : 250}`}
       role="img"
-      aria-labelledby="topo-title"
+      aria-labelledby={titleId}
       className="w-full max-w-4xl rounded-lg border border-slate-200 bg-white"
     >
-      <title id="topo-title">
+      <title id={titleId}>
         {`Topology: ${nodes.map((n) => `${n.name} ${n.role}`).join(', ')}; ${directions.map((d) => `${d.from} to ${d.to} ${d.health}`).join(', ') || 'no replication'}`}
       </title>
       <defs>

@@ -70,3 +70,40 @@ export function isFailedOver(list: ConnectionList): boolean {
   const first = list.nodes[0];
   return !first || list.isFenced(first.handle.name) || list.active() !== first;
 }
+
+/**
+ * The cluster a page or API asked for (`?cluster=`, a body's `cluster`), the home cluster when
+ * none was named; an unknown name is refused (404) before anything runs.
+ */
+export function chosenCluster(name?: string | null): string {
+  if (name === undefined || name === null || name === '') return homeCluster();
+  return clusterNamed(name).name;
+}
+
+/** The cluster a node belongs to, refused (404) when no cluster has it. */
+export function clusterOfNode(node: string): string {
+  const c = clusters().find((x) => x.nodes.some((n) => n.name === node));
+  if (!c) throw new AppError('not_found:resource', `No node named ${node} in the configuration.`);
+  return c.name;
+}
+
+/**
+ * An audit target that names its cluster when more than one is configured (with one, the text
+ * as it always was). No cluster given: the home cluster.
+ */
+export function inCluster(text: string, cluster?: string): string {
+  return clusters().length === 1 ? text : `${text} in cluster ${cluster ?? homeCluster()}`;
+}
+
+/** The cluster whose list holds `node`; refused (404) for an unknown node or another cluster. */
+export function nodeCluster({ node, cluster }: { node: string; cluster?: string }): string {
+  const own = clusterOfNode(node);
+  if (cluster !== undefined && cluster !== own)
+    throw new AppError('not_found:resource', `No node named ${node} in cluster ${cluster}.`);
+  return own;
+}
+
+/** An audit target for a node: with more than one cluster it names the node's cluster too. */
+export function nodeTarget(node: string, rest = ''): string {
+  return inCluster(`${node}${rest}`, clusterOfMember(node) ?? 'unknown');
+}

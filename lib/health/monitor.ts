@@ -1,6 +1,7 @@
 import 'server-only';
-import { getConfig } from '@/lib/config/load';
-import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { clusterNamed, clusters, connectionListOf, homeCluster } from '@/lib/clusters/registry';
+import type { ClusterConfig } from '@/lib/config/schema';
+import type { ConnectionList } from '@/lib/db';
 import { startAutoLower } from '@/lib/dns/auto-lower';
 import { every } from '@/lib/every';
 import { buildDirections, nodeReplication, type SampleView } from '@/lib/health/replication/directions';
@@ -13,6 +14,7 @@ import type { DirectionStatus, KamailioSummary, NodeReplication, RegistrationCou
 
 // The console's own background monitor: replication samples (per node, every second), lag and
 // registration counts kept for an hour in memory rings for the charts, Kamailio RPC stats.
+// One monitor per cluster, over that cluster's connection list and SIP servers (issue 14).
 // Started once per process on first use; requests read its last results and never wait on a node.
 
 const HOUR = 3600_000;
@@ -31,13 +33,15 @@ export class Monitor {
   readonly kamailio = new Map<string, KamailioSummary>();
   private stops: (() => void)[] = [];
 
-  constructor(private readonly list: ConnectionList) {
+  constructor(
+    private readonly list: ConnectionList,
+    readonly cluster: ClusterConfig,
+  ) {
     this.sampler = new ReplicationSampler(list);
   }
 
   start(): void {
     this.sampler.start();
-    startAutoLower();
     this.stops = [
       every(1000, () => this.recordLag()),
       every(COUNTS_EVERY_MS, () => this.sampleCounts()),
@@ -86,7 +90,7 @@ export class Monitor {
   }
 
   private async sampleCounts(): Promise<void> {
-    const names = new Map(getConfig().sipServers.map((s) => [s.serverId, s.name]));
+    const names = new Map(this.cluster.sipServers.map((s) => [s.serverId, s.name]));
     try {
       const served = await this.list.read((db) => countByServer({ db, names }), 5000);
       const now = Date.now();
@@ -103,7 +107,7 @@ export class Monitor {
 
   private async sampleRpc(): Promise<void> {
     await Promise.all(
-      getConfig().sipServers.map(async (s) => {
+      this.cluster.sipServers.map(async (s) => {
         if (!s.rpcUrl) {
           this.kamailio.set(s.name, {
             name: s.name,
@@ -127,18 +131,31 @@ export class Monitor {
   }
 }
 
-const g = globalThis as unknown as { __siphaMonitor?: Promise<Monitor> };
+const g = globalThis as unknown as { __siphaMonitors?: Map<string, Promise<Monitor>> };
 
-export function getMonitor(): Promise<Monitor> {
-  g.__siphaMonitor ??= getConnectionList().then((list) => {
-    const m = new Monitor(list);
-    m.start();
-    return m;
-  });
-  g.__siphaMonitor.catch(() => {
-    g.__siphaMonitor = undefined;
-  });
-  return g.__siphaMonitor;
+/** The monitor of `cluster` (the home cluster when none is named), started on first use. */
+export function getMonitor(cluster: string = homeCluster()): Promise<Monitor> {
+  const config = clusterNamed(cluster);
+  g.__siphaMonitors ??= new Map();
+  const monitors = g.__siphaMonitors;
+  let p = monitors.get(cluster);
+  if (!p) {
+    p = connectionListOf(cluster).then((list) => {
+      const m = new Monitor(list, config);
+      m.start();
+      // Once per process: DNS drains are not a cluster's business.
+      if (cluster === homeCluster()) startAutoLower();
+      return m;
+    });
+    monitors.set(cluster, p);
+    p.catch(() => monitors.delete(cluster));
+  }
+  return p;
+}
+
+/** Every cluster's monitor, in configuration order (the home cluster first). */
+export function getMonitors(): Promise<Monitor[]> {
+  return Promise.all(clusters().map((c) => getMonitor(c.name)));
 }
 
 export const HISTORY_MS = HOUR;

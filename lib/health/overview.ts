@@ -1,6 +1,5 @@
 import 'server-only';
-import { getConfig } from '@/lib/config/load';
-import { getConnectionList } from '@/lib/db';
+import { clusterNamed, clusters, connectionListOf } from '@/lib/clusters/registry';
 import { getMonitor } from './monitor';
 import { registerSampler } from './register-sampler';
 import { sipDbSnapshot } from './sip-db';
@@ -10,14 +9,25 @@ import type { NodeStatus, Overview } from './types';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** The live picture for the overview: all from background probes, so it never blocks. */
+/**
+ * The live picture for the overview: the home cluster's at the top level, as with one cluster,
+ * and with more than one every cluster's in `clusters` (issue 14). All from background probes,
+ * so it never blocks.
+ */
 export async function getOverview(): Promise<Overview> {
-  const cfg = getConfig();
-  const list = await getConnectionList();
+  const all = await Promise.all(clusters().map((c) => getClusterOverview(c.name)));
+  return all.length === 1 ? all[0]! : { ...all[0]!, clusters: all };
+}
+
+/** One cluster's nodes, SIP servers and replication, over its own connection list. */
+export async function getClusterOverview(cluster: string): Promise<Overview> {
+  const config = clusterNamed(cluster);
+  const list = await connectionListOf(cluster);
   const nodes: NodeStatus[] = list.nodes.map((n) => {
     const fence = list.fence.nodes.get(n.handle.name);
     return {
       name: n.handle.name,
+      cluster,
       host: n.handle.config.host,
       port: n.handle.config.port,
       role: list.roleOf(n),
@@ -48,15 +58,16 @@ export async function getOverview(): Promise<Overview> {
               ? (preferred.downSince ?? preferred.fencedSince)
               : preferred.fencedSince,
         };
-  const monitor = await getMonitor();
-  const sip = sipSnapshot(cfg.sipServers);
-  const dbs = sipDbSnapshot(list, cfg);
-  const registers = registerSampler(cfg.sipServers, cfg.domains).snapshot();
+  const monitor = await getMonitor(cluster);
+  const sip = sipSnapshot(config.sipServers).map((s) => ({ ...s, cluster }));
+  const dbs = sipDbSnapshot(list, config);
+  const registers = registerSampler().snapshot();
   const services = sip.map((s, i) =>
     sipService({ sip: s, register: registers.get(s.name) ?? null, db: dbs[i]!, nodes }),
   );
   return {
     at: new Date().toISOString(),
+    cluster,
     nodes,
     sip,
     active,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { audited } from '@/lib/audit/audited';
+import { clusterOfMember } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
 import { generatePassword } from '@/lib/generate-password';
 import { digestHashes } from '@/lib/users/hash';
@@ -21,16 +22,18 @@ const g = globalThis as unknown as { __siphaProbeAccounts?: Map<string, Promise<
 async function provision(server: string, domain: string): Promise<string> {
   const password = generatePassword(24);
   const key = { username: probeUser(server), domain };
+  // The server authenticates against its own cluster's databases, whatever the shard map says.
+  const cluster = clusterOfMember(server);
   await audited({
     actor: 'console',
     action: 'probe.account',
     target: () => `${key.username}@${domain}`,
     run: async () => {
       try {
-        return await createUser({ ...key, password });
+        return await createUser({ ...key, password, cluster });
       } catch (e) {
         if (!(e instanceof AppError && e.code === 'conflict:user')) throw e;
-        return setPassword({ ...key, password });
+        return setPassword({ ...key, password, cluster });
       }
     },
     outcome: (r) => ({

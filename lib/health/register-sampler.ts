@@ -1,4 +1,5 @@
 import 'server-only';
+import { getConfig } from '@/lib/config/load';
 import type { SipServerConfig } from '@/lib/config/schema';
 import { probeRegister } from '@/lib/sip/register-probe';
 import { probeAccount, probeUser } from './probe-account';
@@ -64,8 +65,12 @@ class RegisterSampler {
 
 const g = globalThis as unknown as { __siphaRegister?: RegisterSampler };
 
-/** Starts the sampler on first use. */
-export function registerSampler(servers: SipServerConfig[], domains: string[]): RegisterSampler {
-  g.__siphaRegister ??= new RegisterSampler(servers, domains);
+/** Starts the sampler on first use: every configured cluster's SIP servers, every domain. */
+export function registerSampler(): RegisterSampler {
+  const cfg = getConfig();
+  g.__siphaRegister ??= new RegisterSampler(
+    cfg.clusters.flatMap((c) => c.sipServers),
+    cfg.domains,
+  );
   return g.__siphaRegister;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { audit } from '@/lib/audit/log';
-import type { SiphaConfig, SipServerConfig } from '@/lib/config/schema';
+import { getConfig } from '@/lib/config/load';
+import type { ClusterConfig, SiphaConfig, SipServerConfig } from '@/lib/config/schema';
 import type { ConnectionList } from '@/lib/db';
 import {
   type DbConnection,
@@ -198,9 +199,16 @@ export class SipDbSync {
   }
 }
 
-const g = globalThis as unknown as { __siphaSipDb?: SipDbSync };
+const g = globalThis as unknown as { __siphaSipDb?: Map<string, SipDbSync> };
 
-export function sipDbSnapshot(list: ConnectionList, cfg: SiphaConfig): SipDbStatus[] {
-  g.__siphaSipDb ??= new SipDbSync(list, cfg).start();
-  return g.__siphaSipDb.snapshot();
+/** The last db_cluster view of `cluster`'s SIP servers; one sync per cluster, over its own list. */
+export function sipDbSnapshot(list: ConnectionList, cluster: ClusterConfig): SipDbStatus[] {
+  g.__siphaSipDb ??= new Map();
+  let sync = g.__siphaSipDb.get(cluster.name);
+  if (!sync) {
+    const { dbCluster } = getConfig();
+    sync = new SipDbSync(list, { nodes: cluster.nodes, sipServers: cluster.sipServers, dbCluster }).start();
+    g.__siphaSipDb.set(cluster.name, sync);
+  }
+  return sync.snapshot();
 }

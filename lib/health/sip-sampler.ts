@@ -1,4 +1,5 @@
 import 'server-only';
+import { getConfig } from '@/lib/config/load';
 import type { SipServerConfig } from '@/lib/config/schema';
 import { every } from '@/lib/every';
 import { probeOptions } from '@/lib/sip/options';
@@ -18,8 +19,8 @@ class Sampler {
     every(1000, () => this.round());
   }
 
-  snapshot(): SipStatus[] {
-    return this.servers.map((s) => this.results.get(s.name) ?? blank(s));
+  snapshot(servers: SipServerConfig[]): SipStatus[] {
+    return servers.map((s) => this.results.get(s.name) ?? blank(s));
   }
 
   private async round() {
@@ -58,7 +59,8 @@ export async function probeServer(s: SipServerConfig): Promise<SipStatus> {
   return { ...blank(s), udp, tcp, up, checkedAt: new Date().toISOString() };
 }
 
+/** The last OPTIONS results of `servers`; one sampler probes every configured cluster's servers. */
 export function sipSnapshot(servers: SipServerConfig[]): SipStatus[] {
-  g.__siphaSip ??= new Sampler(servers);
-  return g.__siphaSip.snapshot();
+  g.__siphaSip ??= new Sampler(getConfig().clusters.flatMap((c) => c.sipServers));
+  return g.__siphaSip.snapshot(servers);
 }

@@ -6,6 +6,8 @@ export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
 
 export interface NodeStatus {
   name: string;
+  /** The cluster whose connection list holds the node (issue 14). */
+  cluster?: string;
   host: string;
   port: number;
   role: NodeRole;
@@ -30,6 +32,8 @@ export interface SipProbeStatus {
 
 export interface SipStatus {
   name: string;
+  /** The cluster the SIP server belongs to (issue 14). */
+  cluster?: string;
   host: string;
   node: string;
   serverId: number;
@@ -50,6 +54,8 @@ export interface FailoverInfo {
 
 export interface Overview {
   at: string;
+  /** The cluster this picture is of (the home cluster at the top level). */
+  cluster?: string;
   nodes: NodeStatus[];
   sip: SipStatus[];
   active: string | null;
@@ -60,6 +66,8 @@ export interface Overview {
   services?: SipService[];
   /** Pairs that may differ without a failover (a SIP server wrote to both): to verify. */
   verify?: { nodes: string[]; reason: string; since: string }[];
+  /** With more than one cluster configured: every cluster's picture, the home cluster first. */
+  clusters?: Overview[];
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.
@@ -109,6 +117,8 @@ export interface NodeReplication {
 
 export interface RegistrationCount {
   serverId: number;
+  /** With more than one cluster: the cluster whose table was counted. */
+  cluster?: string;
   /** The configured SIP server name, or null for a server_id no server in the config has. */
   server: string | null;
   total: number;
@@ -127,12 +137,18 @@ export interface KamailioSummary {
 
 export interface HealthDetail {
   at: string;
+  /** The home cluster's, as with one cluster. */
   overview: Overview;
   nodes: NodeReplication[];
   directions: DirectionStatus[];
   registrations: { counts: RegistrationCount[]; checkedAt: string | null; error: string | null };
   kamailio: KamailioSummary[];
+  /** With more than one cluster configured: every cluster's health, the home cluster first. */
+  clusters?: ClusterHealth[];
 }
+
+/** One cluster's part of the health page. */
+export type ClusterHealth = Omit<HealthDetail, 'at' | 'clusters'> & { cluster: string };
 
 export interface Series {
   key: string;

@@ -1,19 +1,20 @@
 import 'server-only';
-import { getConnectionList } from '@/lib/db';
+import { connectionListOf, nodeCluster } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
 
 /**
  * The operator's explicit override (restore is the normal way back): lets a fenced node take
- * writes again, or fences a node by hand (e.g. before maintenance). Returns the node that
- * recorded the change.
+ * writes again, or fences a node by hand (e.g. before maintenance). The node names its cluster;
+ * a `cluster` given too must be that one. Returns the node that recorded the change.
  */
 export async function setNodeFence(opts: {
   node: string;
+  cluster?: string;
   fenced: boolean;
   reason: string;
   actor: string;
 }): Promise<string> {
-  const list = await getConnectionList();
+  const list = await connectionListOf(nodeCluster(opts));
   const n = list.node(opts.node);
   if (list.isFenced(opts.node) === opts.fenced)
     throw new AppError('conflict:state', `${opts.node} is already ${opts.fenced ? 'fenced' : 'not fenced'}.`);

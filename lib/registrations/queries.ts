@@ -1,14 +1,16 @@
 import 'server-only';
 import { type Kysely, sql } from 'kysely';
-import { getConfig } from '@/lib/config/load';
-import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { chosenCluster, clusterNamed, clusters, connectionListOf } from '@/lib/clusters/registry';
+import type { ConnectionList } from '@/lib/db';
 import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
 import { afterCursor, decodeCursor, encodeCursor, parseAorPrefix } from './cursor';
 import type { Registration, RegistrationPage } from './types';
 
 // Registrations straight from Kamailio's `location` table on the active node (usrloc
-// db_mode=3 makes the table the truth). Keyset pages only: see cursor.ts.
+// db_mode=3 makes the table the truth). Keyset pages only: see cursor.ts. With more than one
+// cluster, each cluster's table is its own users' registrations: a page spans them all (or the
+// one named), each row saying its cluster.
 
 export const PAGE_SIZE = 50;
 
@@ -21,20 +23,23 @@ export interface ListArgs {
   domain?: string | null;
   after?: string | null;
   limit?: number;
+  /** Only this cluster's registrations (validated: an unknown name is refused). */
+  cluster?: string;
   /** For tests and benchmarks: a list other than the console's own. */
   list?: ConnectionList;
 }
 
-export function serverNames(): Map<number, string> {
-  return new Map(getConfig().sipServers.map((s) => [s.serverId, s.name]));
+/** A cluster's SIP servers by server_id, as Kamailio writes it into `location`. */
+export function serverNames(cluster: string): Map<number, string> {
+  return new Map(clusterNamed(cluster).sipServers.map((s) => [s.serverId, s.name]));
 }
 
 export async function queryRegistrations(
   db: Kysely<DB>,
-  args: ListArgs,
+  args: ListArgs & { names?: Map<number, string>; cluster?: string },
 ): Promise<{ rows: Registration[]; next: string | null }> {
   const limit = Math.min(Math.max(args.limit ?? PAGE_SIZE, 1), 500);
-  const names = args.list ? new Map<number, string>() : serverNames();
+  const names = args.names ?? new Map<number, string>();
   let q = db
     .selectFrom('location')
     .select([
@@ -87,6 +92,7 @@ export async function queryRegistrations(
       socket: r.socket,
       serverId: r.server_id,
       server: names.get(r.server_id) ?? null,
+      ...(args.cluster ? { cluster: args.cluster } : {}),
       lastModified: new Date(r.last_modified).toISOString(),
     };
   });
@@ -99,9 +105,63 @@ export async function queryRegistrations(
   };
 }
 
-/** One page of registrations from the active node. */
+/** One page of registrations from the active node of each cluster (or of the one named). */
 export async function listRegistrations(args: ListArgs = {}): Promise<RegistrationPage> {
-  const list = args.list ?? (await getConnectionList());
-  const served = await list.read((db) => queryRegistrations(db, args), 3000);
+  if (args.list) {
+    const served = await args.list.read((db) => queryRegistrations(db, args), 3000);
+    return { ...served.value, node: served.node, at: new Date().toISOString() };
+  }
+  const all = clusters();
+  if (all.length === 1 || args.cluster !== undefined) {
+    const cluster = chosenCluster(args.cluster);
+    return pageOf(cluster, args, all.length > 1);
+  }
+  // A server filter names one cluster's SIP server: only that cluster has its rows.
+  const owners = all.filter(
+    (c) => args.serverId === undefined || c.sipServers.some((s) => s.serverId === args.serverId),
+  );
+  const pages = await Promise.all((owners.length ? owners : all).map((c) => pageOf(c.name, args, true)));
+  return mergePages(pages, args.limit);
+}
+
+async function pageOf(cluster: string, args: ListArgs, named: boolean): Promise<RegistrationPage> {
+  const list = await connectionListOf(cluster);
+  const names = serverNames(cluster);
+  const served = await list.read(
+    (db) => queryRegistrations(db, { ...args, names, cluster: named ? cluster : undefined }),
+    3000,
+  );
   return { ...served.value, node: served.node, at: new Date().toISOString() };
+}
+
+// The tables' case-insensitive collation, imitated: each cluster returned the rows next to the
+// cursor in its own key order, so the first `limit` rows of their merge are the page.
+const collate = (r: Registration) => [
+  r.username.toUpperCase(),
+  r.domain === null ? '' : `\u0001${r.domain.toUpperCase()}`,
+  r.contact.toUpperCase(),
+];
+
+function byKey(a: Registration, b: Registration): number {
+  const x = collate(a);
+  const y = collate(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return a.id - b.id;
+}
+
+function mergePages(pages: RegistrationPage[], requested?: number): RegistrationPage {
+  const limit = Math.min(Math.max(requested ?? PAGE_SIZE, 1), 500);
+  const rows = pages.flatMap((p) => p.rows).sort(byKey);
+  const page = rows.slice(0, limit);
+  const more = rows.length > limit || pages.some((p) => p.next !== null);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next:
+      last && more
+        ? encodeCursor({ username: last.username, domain: last.domain, contact: last.contact, id: last.id })
+        : null,
+    node: pages.map((p) => p.node).join(', '),
+    at: new Date().toISOString(),
+  };
 }

@@ -19,6 +19,8 @@ export interface Registration {
   serverId: number;
   /** The configured SIP server with this server_id, or null when no server has it. */
   server: string | null;
+  /** The cluster whose table holds the row; set when more than one cluster is configured. */
+  cluster?: string;
   lastModified: string;
 }
 

@@ -1,19 +1,23 @@
 import 'server-only';
-import { type ConnectionList, getConnectionList } from '@/lib/db';
+import { chosenCluster, connectionListOf } from '@/lib/clusters/registry';
+import type { ConnectionList } from '@/lib/db';
 import { AppError } from '@/lib/errors';
 
 // Unregister = delete the contact's row; with usrloc db_mode=3 Kamailio reads the table on every
 // lookup, so the phone is no longer reachable through any SIP server once the row is gone
-// (and replication removes it on the other nodes).
+// (and replication removes it on the other nodes). The row lives in its user's cluster: the
+// delete goes to that cluster's connection list (the home cluster's when none is named).
 
 export async function deleteRegistration({
   ruid,
+  cluster,
   list,
 }: {
   ruid: string;
+  cluster?: string;
   list?: ConnectionList;
 }): Promise<{ node: string; warning?: string; aor: string }> {
-  const l = list ?? (await getConnectionList());
+  const l = list ?? (await connectionListOf(chosenCluster(cluster)));
   const found = await l.read((db) =>
     db.selectFrom('location').select(['username', 'domain']).where('ruid', '=', ruid).executeTakeFirst(),
   );

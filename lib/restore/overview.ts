@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { getConnectionList } from '@/lib/db';
+import { chosenCluster, clusters, connectionListOf } from '@/lib/clusters/registry';
 import { publicError } from '@/lib/errors';
 import { getMonitor } from '@/lib/health/monitor';
 import type { DirectionStatus } from '@/lib/health/types';
@@ -59,6 +59,8 @@ export interface LagView {
 }
 
 export interface RestoreOverview {
+  /** The cluster shown, when more than one is configured (each restores within its own list). */
+  cluster?: string;
   candidates: Candidate[];
   current: RunView | null;
   interrupted: RunView[];
@@ -68,23 +70,29 @@ export interface RestoreOverview {
   active: string | null;
 }
 
-async function directions(): Promise<DirectionStatus[]> {
+async function directions(cluster: string): Promise<DirectionStatus[]> {
   // The sampler's last results only: the restore page must never wait on a hung node.
   try {
-    return (await getMonitor()).directions();
+    return (await getMonitor(cluster)).directions();
   } catch {
     return [];
   }
 }
 
-export async function restoreOverview(): Promise<RestoreOverview> {
-  const list = await getConnectionList();
+/** One cluster's candidates and runs (the home cluster when none is named; unknown: 404). */
+export async function restoreOverview({
+  cluster: asked,
+}: {
+  cluster?: string;
+} = {}): Promise<RestoreOverview> {
+  const cluster = chosenCluster(asked);
+  const list = await connectionListOf(cluster);
   const recent = await recentRuns({ list, limit: 5 }).catch(() => []);
   const live = recent.map((r) => liveRun(r.runId)).find((v) => v?.status === 'running') ?? null;
   const latest = recent[0] ? (liveRun(recent[0].runId) ?? recent[0]) : null;
   const candidates: Candidate[] = [];
   const active = list.active()?.handle.name ?? null;
-  const dirs = await directions();
+  const dirs = await directions(cluster);
   for (const n of list.nodes) {
     const role = list.roleOf(n);
     if (role === 'active') continue;
@@ -122,6 +130,7 @@ export async function restoreOverview(): Promise<RestoreOverview> {
     candidates.push(c);
   }
   return {
+    ...(clusters().length > 1 ? { cluster } : {}),
     candidates,
     current: redactRun(live ?? latest),
     interrupted: (await interruptedRuns({ list }).catch(() => [])).map((r) => redactRun(r)),

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Kysely } from 'kysely';
+import { clusters, connectionListOf } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
 import { errorErrno } from '@/lib/db/classify';
 import type { DB } from '@/lib/db/schema';
@@ -29,6 +30,16 @@ export function landed(r: { node: string; verified?: boolean; warning?: string }
   return { node: r.node, warning: r.warning, verified: r.verified, cluster: owner.named };
 }
 
+/**
+ * Where a write goes: the owning cluster by the shard map, or the cluster the console names for
+ * an account of its own (a SIP server's probe account lives where that server authenticates).
+ */
+async function writeOwner(opts: UserKey & { cluster?: string }): Promise<Owner> {
+  if (!opts.cluster) return ownerForWrite(opts);
+  const named = clusters().length > 1 ? opts.cluster : undefined;
+  return { cluster: opts.cluster, list: await connectionListOf(opts.cluster), named };
+}
+
 const exists = () =>
   new AppError('conflict:user', 'This user already exists.', { fields: { username: ['already exists'] } });
 
@@ -42,7 +53,7 @@ function findOne(db: Kysely<DB>, key: UserKey) {
 }
 
 export async function createUser(
-  opts: UserKey & { password?: string },
+  opts: UserKey & { password?: string; cluster?: string },
 ): Promise<WriteResult & { generatedPassword?: string }> {
   const cfg = getConfig();
   const password = opts.password ?? generatePassword(16);
@@ -53,7 +64,7 @@ export async function createUser(
     password: cfg.users.storePlaintextPasswords ? password : '',
     ...h,
   };
-  const owner = await ownerForWrite(opts);
+  const owner = await writeOwner(opts);
   const { list } = owner;
   try {
     const r = await list.write({
@@ -72,9 +83,11 @@ export async function createUser(
   }
 }
 
-export async function setPassword(opts: UserKey & { password: string }): Promise<WriteResult> {
+export async function setPassword(
+  opts: UserKey & { password: string; cluster?: string },
+): Promise<WriteResult> {
   const cfg = getConfig();
-  const owner = await ownerForWrite(opts);
+  const owner = await writeOwner(opts);
   // The key matches case-insensitively; the hashes are over the spelling Kamailio has stored.
   let ha1: string | undefined;
   const r = await owner.list.write({

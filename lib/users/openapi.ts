@@ -238,7 +238,9 @@ export function openApiDocument(opts: RulesOptions & { version: string }) {
       },
       '/nodes': {
         get: {
-          summary: 'The connection list: order, role, reachability',
+          summary:
+            "The connection list: order, role, reachability. With more than one cluster, every cluster's nodes, each with its `cluster` (or one cluster's with ?cluster=NAME; unknown: 404)",
+          parameters: [{ name: 'cluster', in: 'query', required: false, schema: { type: 'string' } }],
           responses: {
             '200': { description: 'Nodes', content: { 'application/json': { schema: { type: 'object' } } } },
             ...common,

@@ -1,17 +1,26 @@
+import { ClusterPicker } from '@/components/cluster-picker';
 import { WizardClient } from '@/components/replication/wizard-client';
 import { requirePageUser } from '@/lib/auth/guard';
-import { publicConfig } from '@/lib/config/load';
+import { pageCluster } from '@/lib/clusters/page-cluster';
+import { clusters } from '@/lib/clusters/registry';
 import { wizardContext } from '@/lib/wizard/app-context';
 import { isBusy, present } from '@/lib/wizard/runner';
 import { applyFixAction, createRunAction, startStepAction, teardownAction } from './actions';
 
 export const dynamic = 'force-dynamic';
 
-export default async function ReplicationPage() {
+export default async function ReplicationPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ cluster?: string | string[] }>;
+}) {
   const user = await requirePageUser('admin');
-  const ctx = await wizardContext({ actor: user.actor });
+  // ?cluster=NAME: the wizard sets up one cluster's nodes (unknown: 404).
+  const cluster = pageCluster((await searchParams).cluster);
+  const multi = clusters().length > 1;
+  const ctx = await wizardContext({ actor: user.actor, cluster });
   const run = await ctx.store.latest();
-  const nodes = publicConfig().nodes;
+  const nodes = ctx.nodes.map(({ name, host, port, database }) => ({ name, host, port, database }));
   return (
     <div className="space-y-6">
       <div>
@@ -21,7 +30,10 @@ export default async function ReplicationPage() {
           (passwords masked), every step is audited and can be run again safely.
         </p>
       </div>
+      <ClusterPicker clusters={clusters().map((c) => c.name)} value={cluster} />
       <WizardClient
+        key={cluster}
+        cluster={multi ? cluster : undefined}
         initial={{ run: run ? present(run) : null, busy: run ? (isBusy(run.runId) ?? null) : null }}
         nodes={nodes}
         actions={{

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { auditAs } from '@/lib/audit/log';
 import { validatedAction } from '@/lib/auth/guard';
-import { getConnectionList } from '@/lib/db';
+import { clusterField } from '@/lib/clusters/field';
+import { connectionListOf, nodeCluster, nodeTarget } from '@/lib/clusters/registry';
 import { applyRepair, previewRepair } from '@/lib/restore/repair';
 import type { SubscriberChoice } from '@/lib/restore/repair-types';
 
@@ -19,6 +20,7 @@ const schema = z
       .string()
       .regex(/^[a-f0-9]{64}$/, 'Preview the repair first.')
       .optional(),
+    cluster: clusterField,
   })
   .catchall(z.unknown())
   .superRefine((o, ctx) => {
@@ -42,11 +44,11 @@ export const previewRepairAction = validatedAction({
   role: 'admin',
   action: 'restore.repair.preview',
   schema,
-  target: (i) => i.target,
+  target: (i) => nodeTarget(i.target),
   revalidate: '/restore',
   run: async (i) => {
     const p = await previewRepair({
-      list: await getConnectionList(),
+      list: await connectionListOf(nodeCluster({ node: i.target, cluster: i.cluster })),
       target: i.target,
       choices: choicesOf(i),
     });
@@ -63,12 +65,12 @@ export const applyRepairAction = validatedAction({
   role: 'admin',
   action: 'restore.repair.apply',
   schema,
-  target: (i) => i.target,
+  target: (i) => nodeTarget(i.target),
   revalidate: '/restore',
   run: async (i, { user }) => {
     if (!i.digest) return { status: 'invalid', fieldErrors: { digest: ['Preview the repair first.'] } };
     const p = await applyRepair({
-      list: await getConnectionList(),
+      list: await connectionListOf(nodeCluster({ node: i.target, cluster: i.cluster })),
       target: i.target,
       choices: choicesOf(i),
       digest: i.digest,

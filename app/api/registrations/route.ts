@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { withRoute } from '@/lib/auth/guard';
+import { clusterField } from '@/lib/clusters/field';
+import { chosenCluster, clusters } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 import { getMonitor } from '@/lib/health/monitor';
@@ -15,16 +17,20 @@ const params = z.object({
   domain: searchText(),
   after: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
+  cluster: clusterField,
 });
 
-// GET /api/registrations?q=&server=&after= — one keyset page from the active node; polled by
-// the registrations page every 2 s and by the per-user view (user=&domain=).
+// GET /api/registrations?q=&server=&cluster=&after= — one keyset page from the active node of
+// every cluster (or of the one named; unknown: 404); polled by the registrations page every 2 s
+// and by the per-user view (user=&domain=&cluster=).
 export const GET = withRoute('viewer', null, async (request) => {
   const parsed = params.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)
     throw new AppError('bad_request:input', 'Invalid search', { fields: fieldErrors(parsed.error) });
   const p = parsed.data;
+  const only = p.cluster === undefined ? undefined : chosenCluster(p.cluster);
   const page = await listRegistrations({
+    cluster: only,
     q: p.q,
     serverId: p.server,
     username: p.user,
@@ -32,7 +38,20 @@ export const GET = withRoute('viewer', null, async (request) => {
     after: p.after,
     limit: p.limit,
   });
-  // Counts per server come from the background sampler (a full scan at a million rows).
-  const counts = (await getMonitor()).counts;
+  // Counts per server come from the background samplers (a full scan at a million rows).
+  const all = clusters();
+  if (all.length === 1) return Response.json({ ...page, counts: (await getMonitor()).counts });
+  const monitors = await Promise.all(
+    all.filter((c) => !only || c.name === only).map((c) => getMonitor(c.name)),
+  );
+  const counts = {
+    counts: monitors.flatMap((m) => m.counts.counts.map((c) => ({ ...c, cluster: m.cluster.name }))),
+    // The oldest count decides (none yet in one cluster: not yet).
+    checkedAt: monitors.some((m) => !m.counts.checkedAt)
+      ? null
+      : (monitors.map((m) => m.counts.checkedAt!).sort()[0] ?? null),
+    error:
+      monitors.map((m) => m.counts.error && `${m.cluster.name}: ${m.counts.error}`).find(Boolean) ?? null,
+  };
   return Response.json({ ...page, counts });
 });

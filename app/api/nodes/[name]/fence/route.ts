@@ -1,4 +1,5 @@
 import { withRoute } from '@/lib/auth/guard';
+import { clusters, nodeCluster, nodeTarget } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/field-errors';
 import { setNodeFence } from '@/lib/nodes/fence';
@@ -7,7 +8,8 @@ import { boundedText } from '@/lib/users/http';
 
 export const dynamic = 'force-dynamic';
 
-// POST {"fenced": false, "reason": "...", "confirm": "yes"}: the audited operator override.
+// POST {"fenced": false, "reason": "...", "confirm": "yes"[, "cluster": "c2"]}: the audited
+// operator override. The node names its cluster; a `cluster` that is not the node's is a 404.
 export const POST = withRoute<{ params: Promise<{ name: string }> }>(
   'admin',
   'node.fence',
@@ -23,13 +25,14 @@ export const POST = withRoute<{ params: Promise<{ name: string }> }>(
     const parsed = fenceSchema.safeParse({ ...body, fenced: String(body?.fenced), node: name });
     if (!parsed.success)
       throw new AppError('bad_request:input', 'Invalid request', { fields: fieldErrors(parsed.error) });
-    const { node, fenced, reason } = parsed.data;
+    const { node, cluster, fenced, reason } = parsed.data;
     const recordedOn = await mutate({
       action: fenced ? 'node.fence' : 'node.unfence',
-      target: () => node,
-      run: () => setNodeFence({ node, fenced, reason, actor: user.actor }),
+      target: () => nodeTarget(node),
+      run: () => setNodeFence({ node, cluster, fenced, reason, actor: user.actor }),
       outcome: (on) => ({ outcome: 'ok', node: on, detail: reason }),
     });
-    return Response.json({ node, fenced, recordedOn });
+    const named = clusters().length > 1 ? { cluster: nodeCluster({ node }) } : {};
+    return Response.json({ node, ...named, fenced, recordedOn });
   },
 );
