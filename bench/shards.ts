@@ -2,8 +2,10 @@
 // Two clusters (pairs d1/d2 + p1/p2, d3/d4 + p3/p4) behind the first stage f1, 10,000 users.
 //   through_first_stage  REGISTERs at RATE for DURATION s through f1, in 10 s slices alternating
 //                        with the same users sent straight to their owning cluster's first SIP
-//                        server (so both see the same machine load): failed_registers (through
-//                        f1) and added_latency_ms, the p50 through f1 minus the p50 direct
+//                        server (the machine carries the same load either way):
+//                        failed_registers (through f1); added_latency_ms, the p50 of paired
+//                        REGISTERs timed to the microsecond all along (each probe user once
+//                        through f1, once straight to its cluster) through f1 minus direct
 //   db_writes            row writes on d1 for the same REGISTER load with two shards against one
 //                        pair holding everyone (the same lab, map switched): writes_per_db_ratio
 //   move_5000            half the users moved online during REGISTERs at RATE and 10 calls/s
@@ -23,6 +25,7 @@ import { CALL_SCENARIO, percentile, runSipp } from '../lab/sipp.ts';
 import type { LabSip } from '../lab/state.ts';
 import { ownerByRange, type ShardRange } from '../lib/shards/placement.ts';
 import { digestHashes } from '../lib/users/hash.ts';
+import { RegisterTimer, type RttTarget } from './lib/register-rtt.ts';
 import { report, row } from './lib/report.ts';
 
 export const usage = '[--runs N] [--users N] [--rate R] [--duration S]';
@@ -30,6 +33,7 @@ export const description =
   'two clusters behind a first stage: added latency, writes per database, online move of 5,000 users under calls';
 
 const SLICE_SEC = 10;
+const PROBE_MS = 100;
 const CALL_RATE = 10;
 
 type User = { username: string; password: string };
@@ -111,36 +115,83 @@ async function direct(state: LabState, users: User[], ranges: ShardRange[], rate
   return { failed: results.reduce((n, r) => n + r.failed, 0), rtts: results.flatMap((r) => r.rtts) };
 }
 
+type Prober = { username: string; domain: string; ha1: string; direct: RttTarget };
+
 /**
- * REGISTERs through f1 and straight to the clusters in alternating slices of SLICE_SEC, each
- * side `seconds` in all: the p50 of each side over the same minutes of the same machine.
+ * Paired REGISTERs for the probe users, one through f1 and one straight to the owning cluster's
+ * first SIP server, in alternating order, every PROBE_MS until `stop`: both sides of each pair
+ * meet the same load at the same moment.
+ */
+async function probePairs(state: LabState, probers: Prober[], stop: { done: boolean }) {
+  const timer = await RegisterTimer.open();
+  const via: number[] = [];
+  const straight: number[] = [];
+  let lost = 0;
+  const fs = { host: state.firstStage!.host, port: state.firstStage!.udp };
+  try {
+    for (let i = 0; !stop.done; i++) {
+      const p = probers[i % probers.length]!;
+      const order = i % 2 ? ([fs, p.direct] as const) : ([p.direct, fs] as const);
+      for (const to of order) {
+        const ms = await timer.register(to, p);
+        if (ms === null) lost++;
+        else (to === fs ? via : straight).push(ms);
+      }
+      await new Promise((r) => setTimeout(r, PROBE_MS));
+    }
+  } finally {
+    timer.close();
+  }
+  return { via, straight, lost };
+}
+
+/**
+ * REGISTERs at `rate` through f1 and straight to the clusters in alternating slices of
+ * SLICE_SEC, each side `seconds` in all, while probePairs times paired REGISTERs throughout:
+ * failed_registers through f1, and the p50 of each side of the pairs.
  */
 async function throughFirstStage(
   state: LabState,
   users: User[],
+  probers: Prober[],
   ranges: ShardRange[],
   rate: number,
   seconds: number,
 ) {
-  const via: number[] = [];
-  const straight: number[] = [];
+  const stop = { done: false };
+  const probes = probePairs(state, probers, stop);
   let failed = 0;
   let failedDirect = 0;
-  for (let t = 0; t < seconds; t += SLICE_SEC) {
-    const s = Math.min(SLICE_SEC, seconds - t);
-    const a = await registers(state, f1(state), users, rate, s);
-    failed += a.failed;
-    via.push(...a.rtts);
-    const b = await direct(state, users, ranges, rate, s);
-    failedDirect += b.failed;
-    straight.push(...b.rtts);
+  const sipp: { via: number[]; straight: number[] } = { via: [], straight: [] };
+  try {
+    for (let t = 0; t < seconds; t += SLICE_SEC) {
+      const s = Math.min(SLICE_SEC, seconds - t);
+      const a = await registers(state, f1(state), users, rate, s);
+      failed += a.failed;
+      sipp.via.push(...a.rtts);
+      const b = await direct(state, users, ranges, rate, s);
+      failedDirect += b.failed;
+      sipp.straight.push(...b.rtts);
+    }
+  } finally {
+    stop.done = true;
   }
+  const p = await probes;
   const p50 = (xs: number[]) =>
     percentile(
       [...xs].sort((x, y) => x - y),
       50,
     );
-  return { failed, failedDirect, viaP50: p50(via), directP50: p50(straight) };
+  return {
+    failed,
+    failedDirect,
+    viaP50: p50(p.via),
+    directP50: p50(p.straight),
+    pairs: Math.min(p.via.length, p.straight.length),
+    lost: p.lost,
+    sippViaP50: p50(sipp.via),
+    sippDirectP50: p50(sipp.straight),
+  };
 }
 
 /** Calls at CALL_RATE through f1 from `caller` to `callee`, whose phone registered through f1. */
@@ -195,10 +246,15 @@ export async function run(args: string[]): Promise<void> {
   // The caller and the callee are among the users every move takes; the REGISTER load leaves
   // them alone (a REGISTER for the callee would replace its phone's contact).
   const [caller, callee] = [c2Users[0]!, c2Users[1]!];
-  const loadUsers = users.filter((u) => u !== caller && u !== callee);
+  // The probe users (paired REGISTERs, see probePairs): ten of each cluster, also kept out of the load.
+  const probeUsers = [
+    ...users.filter((u) => ownerByRange(SPLIT, u.username) === 'c1').slice(0, 10),
+    ...c2Users.slice(2, 12),
+  ];
+  const loadUsers = users.filter((u) => u !== caller && u !== callee && !probeUsers.includes(u));
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-shards-'));
-  const stop = () => down(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+  const stop = () => down(dir).finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     const state = await up({ dir, clusters: 2, console: false, log: (l) => console.log(l) });
@@ -216,16 +272,27 @@ export async function run(args: string[]): Promise<void> {
     await insertUsers(dir, 'd1', state.domain, users);
     await insertUsers(dir, 'd3', state.domain, c2Users);
     await setMap(SPLIT);
+    const probers: Prober[] = probeUsers.map((u) => {
+      const c = state.clusters!.find((x) => x.name === ownerByRange(SPLIT, u.username))!;
+      const sip = state.sip.find((x) => x.name === c.sip[0])!;
+      return {
+        username: u.username,
+        domain: state.domain,
+        ha1: digestHashes({ username: u.username, domain: state.domain, password: u.password }).ha1,
+        direct: { host: sip.host, port: sip.udp },
+      };
+    });
 
     const fsFailed: number[] = [];
     const added: number[] = [];
     const ratios: number[] = [];
     for (let i = 0; i < o.runs; i++) {
-      const t = await throughFirstStage(state, loadUsers, SPLIT, o.rate, o.duration);
+      const t = await throughFirstStage(state, loadUsers, probers, SPLIT, o.rate, o.duration);
       fsFailed.push(t.failed);
       added.push(t.viaP50 - t.directP50);
       console.log(
-        `run ${i + 1}: through f1 p50 ${t.viaP50} ms, ${t.failed} failed; direct p50 ${t.directP50} ms, ${t.failedDirect} failed`,
+        `run ${i + 1}: ${t.pairs} paired REGISTERs (${t.lost} lost): p50 ${t.viaP50.toFixed(2)} ms through f1, ${t.directP50.toFixed(2)} ms direct; ` +
+          `load: ${t.failed} failed through f1, ${t.failedDirect} direct (sipp's own p50, 4 ms steps: ${t.sippViaP50} and ${t.sippDirectP50} ms)`,
       );
       // db_writes: the same short load with two shards, then with c1 holding everyone.
       const w0 = await rowWrites(dir);
