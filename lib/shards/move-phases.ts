@@ -62,8 +62,8 @@ export async function checkFirstStages(plan: Plan, side: 'source' | 'target'): P
       }
 }
 
-/** A REGISTER relayed just before a flip ends within the first stage's 4 s fr_timer. */
-export const settle = () => new Promise((r) => setTimeout(r, 4500));
+/** A REGISTER relayed just before a flip is answered within the first stage's 3 s REGISTER timer. */
+export const settle = () => new Promise((r) => setTimeout(r, 3500));
 
 const RUN: Record<Phase, (c: MoveCtx) => Promise<string>> = {
   pin: ({ plan, moveId, actor }) =>
