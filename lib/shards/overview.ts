@@ -8,7 +8,7 @@ import { formatRanges } from './ranges-text';
 
 // What the shards page shows: each cluster with where it writes now and how many users it holds,
 // the current map, and moves that have not finished (after a console restart, to resume or roll
-// back) with the last one that ended lately. Polled by the page while it is open.
+// back), or the last one that ended lately. Polled by the page while it is open.
 
 const RECENT_MS = 30 * 60_000;
 
@@ -46,12 +46,16 @@ export async function shardOverview() {
   );
   const [map, versions] = await Promise.all([readMap(), mapVersions({ limit: 5 })]);
   const recent: MoveRow[] = clusters().length > 1 ? await recentMoves({ limit: 20 }) : [];
-  // Moves not finished, and the last one that ended if it ended lately (its outcome stays in view).
+  // Moves not finished; when there is none, the last one that ended if it ended lately (its
+  // outcome stays in view for a while).
   const ended = (m: MoveRow) => m.status === 'done' || m.status === 'rolled_back';
+  const unfinished = recent.filter((m) => !ended(m));
   const last = recent.find(ended);
-  const moves = recent.filter(
-    (m) => !ended(m) || (m === last && Date.now() - (m.finishedAt ?? 0) < RECENT_MS),
-  );
+  const moves = unfinished.length
+    ? unfinished
+    : last && Date.now() - (last.finishedAt ?? 0) < RECENT_MS
+      ? [last]
+      : [];
   return {
     clusters: summaries,
     firstStages: getConfig().firstStages.map((f) => ({ name: f.name, host: f.host, udpPort: f.udpPort })),

@@ -166,5 +166,14 @@ describe('an online move whose console is killed', () => {
     expect(await register(dir(), { site: 'f1', users: users(1061, 1061) })).toEqual({ ok: 1, failed: 0 });
     expect(await count('d3', 'location', "username = 'user1061'")).toBeGreaterThan(0);
     expect(await moves.unfinishedMoves()).toEqual([]);
+    // One audit row per step of the rollback, between its start and its end.
+    const audited = await adminQuery(
+      dir(),
+      'd1',
+      "SELECT action, outcome FROM kamailio.sipha_audit WHERE action LIKE 'shards.move.rollback%' ORDER BY id",
+    );
+    expect(audited.map((a) => `${a.action} ${a.outcome}`)).toEqual(
+      ['start', 'repin', 'copyback', 'uncopy', 'unpin', 'finish'].map((s) => `shards.move.rollback.${s} ok`),
+    );
   });
 });
