@@ -22,7 +22,7 @@ function headline(m: Move): string {
   const doing = m.mode === 'move' ? 'moving' : 'rolling back';
   switch (m.status) {
     case 'running':
-      return m.inProgress ? `Now ${doing}: ${m.phase}.` : `Running in another console process: ${m.phase}.`;
+      return `Now ${doing}: ${m.phase}.`;
     case 'interrupted':
       return `Interrupted: the console stopped while ${doing} (at ${m.phase}).`;
     case 'failed':
