@@ -30,11 +30,11 @@ async function homeNode(): Promise<string> {
   return (await connectionListOf(homeCluster())).active()?.handle.name ?? 'none';
 }
 
-function summarise(plan: Plan): string {
+function summarise(plan: Plan, verb: string): string {
   const parts = plan.groups.map(
     (g) => `${g.source} → ${g.target}: ${g.users.length} users, ${g.registrations} live registrations`,
   );
-  return `${plan.users} users and ${plan.registrations} live registrations would move${parts.length ? ` (${parts.join('; ')})` : ''}.`;
+  return `${plan.users} users and ${plan.registrations} live registrations ${verb}${parts.length ? ` (${parts.join('; ')})` : ''}.`;
 }
 
 export const previewAction = validatedAction({
@@ -44,7 +44,7 @@ export const previewAction = validatedAction({
   target: (i) => formatRanges(i.ranges).replace(/\n/g, '; '),
   run: async (i) => ({
     status: 'saved',
-    message: summarise(await planChange({ ranges: i.ranges })),
+    message: summarise(await planChange({ ranges: i.ranges }), 'would move'),
     node: await homeNode(),
   }),
 });
@@ -61,7 +61,7 @@ export const moveRangesAction = validatedAction({
     void done.catch((e) => logError(`move ${move.moveId} stopped`, e));
     return {
       status: 'saved',
-      message: `Move ${move.moveId.slice(0, 8)} started: ${summarise(move.plan)}`,
+      message: `Move ${move.moveId.slice(0, 8)} started: ${summarise(move.plan, 'move')}`,
       node: await homeNode(),
     };
   },
