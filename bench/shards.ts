@@ -21,7 +21,7 @@ import { callCsv } from '../lab/calls.ts';
 import { adminQuery, down, type LabState, up } from '../lab/index.ts';
 import { startPhone } from '../lab/phone.ts';
 import { seedUsers } from '../lab/schema.ts';
-import { CALL_SCENARIO, percentile, runSipp } from '../lab/sipp.ts';
+import { CALL_SCENARIO, percentile, runSipp, type SippCall } from '../lab/sipp.ts';
 import type { LabSip } from '../lab/state.ts';
 import { ownerByRange, type ShardRange } from '../lib/shards/placement.ts';
 import { digestHashes } from '../lib/users/hash.ts';
@@ -89,7 +89,14 @@ async function rowWrites(dir: string): Promise<number> {
 
 const f1 = (state: LabState): LabSip => ({ ...state.firstStage!, node: '', serverId: 0 });
 
-function registers(state: LabState, sip: LabSip, users: User[], rate: number, seconds: number) {
+function registers(
+  state: LabState,
+  sip: LabSip,
+  users: User[],
+  rate: number,
+  seconds: number,
+  trace = false,
+) {
   return runSipp({
     sip,
     users,
@@ -100,7 +107,28 @@ function registers(state: LabState, sip: LabSip, users: User[], rate: number, se
     expires: 3600,
     workDir: state.dir,
     timeoutSec: seconds + 30,
+    trace,
   });
+}
+
+type Timeline = { phase: string; at: number }[];
+
+/**
+ * Where the failures fell: each REGISTER or call that got no 200, by the move's phase when it
+ * started, with its last reply code (or "no answer").
+ */
+function failuresByPhase(calls: SippCall[] | undefined, timeline: Timeline): string {
+  const by = new Map<string, Map<string, number>>();
+  for (const c of calls ?? []) {
+    if (c.okMs !== null) continue;
+    const phase = [...timeline].reverse().find((t) => t.at <= c.startMs)?.phase ?? 'before';
+    const code = String(c.codes.filter((x) => x >= 300).at(-1) ?? 'no answer');
+    const m = by.get(phase) ?? by.set(phase, new Map()).get(phase)!;
+    m.set(code, (m.get(code) ?? 0) + 1);
+  }
+  return (
+    [...by].map(([p, m]) => `${p}: ${[...m].map(([c, n]) => `${c} ×${n}`).join(', ')}`).join('; ') || 'none'
+  );
 }
 
 /** The same users straight to their owning cluster's first SIP server, one sipp per cluster. */
@@ -218,9 +246,16 @@ async function callLoad(state: LabState, caller: User, callee: User, seconds: nu
       scenario: CALL_SCENARIO,
       inject: callCsv(caller, callee.username, state.domain),
       pauseMs: 500,
+      trace: true,
     });
     // A call counts as failed unless the caller got its 200.
-    return { attempted: count, answered: r.ok, failed: count - r.ok, atCallee: phone.answered() };
+    return {
+      attempted: count,
+      answered: r.ok,
+      failed: count - r.ok,
+      atCallee: phone.answered(),
+      calls: r.calls,
+    };
   } finally {
     // The phone unregisters when its stay ends: the next run's phone is the callee's only contact.
     await Promise.race([phone.exited, new Promise((r) => setTimeout(r, 8000))]);
@@ -322,12 +357,27 @@ export async function run(args: string[]): Promise<void> {
       const count = async () =>
         Number((await adminQuery(dir, source, 'SELECT COUNT(*) AS n FROM kamailio.subscriber'))[0].n);
       const before = await count();
-      const regs = registers(state, f1(state), loadUsers, o.rate, o.duration);
+      const regs = registers(state, f1(state), loadUsers, o.rate, o.duration, true);
       const calls = callLoad(state, caller, callee, o.duration);
       await new Promise((r) => setTimeout(r, 5000));
       const t0 = performance.now();
       const move = await moves.startMove({ change: { ranges: to }, actor: 'bench' });
-      await moves.runMove(move.moveId, 'bench');
+      // The phases as they go, to tell where any failure fell.
+      const timeline: Timeline = [{ phase: 'start', at: Date.now() }];
+      const { done } = await moves.launchMove(move.moveId, 'bench');
+      let finished = false;
+      const watching = (async () => {
+        while (!finished) {
+          const m = await moves.getMove(move.moveId);
+          if (m && m.phase !== timeline.at(-1)!.phase) timeline.push({ phase: m.phase, at: Date.now() });
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      await done.finally(() => {
+        finished = true;
+      });
+      await watching;
+      timeline.push({ phase: 'after', at: Date.now() });
       moveSeconds.push((performance.now() - t0) / 1000);
       const [r, c] = await Promise.all([regs, calls]);
       const moved = before - (await count());
@@ -337,6 +387,12 @@ export async function run(args: string[]): Promise<void> {
       console.log(
         `move ${i + 1}: ${moved} users (preview ${move.plan.users}) in ${moveSeconds.at(-1)!.toFixed(1)} s; REGISTER ${r.sent} sent, ${r.failed} failed; calls ${c.attempted} placed, ${c.answered} answered (${c.atCallee} at the callee's phone)`,
       );
+      const t = timeline
+        .map((x) => `${x.phase} +${((x.at - timeline[0]!.at) / 1000).toFixed(1)} s`)
+        .join(', ');
+      console.log(`move ${i + 1}: phases ${t}`);
+      console.log(`move ${i + 1}: REGISTERs without 200 by phase: ${failuresByPhase(r.calls, timeline)}`);
+      console.log(`move ${i + 1}: calls without 200 by phase: ${failuresByPhase(c.calls, timeline)}`);
     }
     const { clusters, connectionListOf } = await import('../lib/clusters/registry.ts');
     for (const c of clusters()) await (await connectionListOf(c.name)).close();
