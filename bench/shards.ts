@@ -248,11 +248,14 @@ async function callLoad(state: LabState, caller: User, callee: User, seconds: nu
       pauseMs: 500,
       trace: true,
     });
-    // A call counts as failed unless the caller got its 200.
+    // A call counts as failed unless the caller got a 200 to its INVITE (a call not even placed
+    // too); one answered whose BYE then went unanswered is counted apart, as not ended cleanly.
+    const answered = (r.calls ?? []).filter((c) => c.okMs !== null).length;
     return {
       attempted: count,
-      answered: r.ok,
-      failed: count - r.ok,
+      answered,
+      failed: count - answered,
+      notEnded: answered - r.ok,
       atCallee: phone.answered(),
       calls: r.calls,
     };
@@ -385,7 +388,7 @@ export async function run(args: string[]): Promise<void> {
       callsFailed.push(c.failed);
       previewError.push(move.plan.users - moved);
       console.log(
-        `move ${i + 1}: ${moved} users (preview ${move.plan.users}) in ${moveSeconds.at(-1)!.toFixed(1)} s; REGISTER ${r.sent} sent, ${r.failed} failed; calls ${c.attempted} placed, ${c.answered} answered (${c.atCallee} at the callee's phone)`,
+        `move ${i + 1}: ${moved} users (preview ${move.plan.users}) in ${moveSeconds.at(-1)!.toFixed(1)} s; REGISTER ${r.sent} sent, ${r.failed} failed; calls ${c.attempted} placed, ${c.answered} answered (${c.atCallee} at the callee's phone), ${c.notEnded} answered but not ended cleanly`,
       );
       const t = timeline
         .map((x) => `${x.phase} +${((x.at - timeline[0]!.at) / 1000).toFixed(1)} s`)
