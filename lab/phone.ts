@@ -15,6 +15,8 @@ export interface Phone {
   port: number;
   /** Calls this phone answered so far (each logged by lab/sipp-answer.xml). */
   answered: () => number;
+  /** Lines of its log containing `word` (what its answering scenario logged). */
+  logged: (word: string) => number;
   /** Resolves when the phone unregistered and sipp exited (after `stayMs`), or was killed. */
   exited: Promise<void>;
   stop: () => Promise<void>;
@@ -32,6 +34,8 @@ export async function startPhone(opts: {
   stayMs: number;
   expires?: number;
   timeoutMs?: number;
+  /** How it takes calls: lab/sipp-answer.xml unless told (lab/sipp-ring.xml rings until CANCEL). */
+  answer?: string;
 }): Promise<Phone> {
   const work = mkdtempSync(join(opts.workDir, 'phone-'));
   const csv = join(work, 'phone.csv');
@@ -43,7 +47,7 @@ export async function startPhone(opts: {
     '-sf',
     PHONE,
     '-oocsf',
-    ANSWER,
+    opts.answer ?? ANSWER,
     '-inf',
     csv,
     '-i',
@@ -84,5 +88,5 @@ export async function startPhone(opts: {
     }
     await sleep(50);
   }
-  return { user: opts.user.username, port, answered: () => count('answered'), exited, stop };
+  return { user: opts.user.username, port, answered: () => count('answered'), logged: count, exited, stop };
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useActionState, useEffect, useState } from 'react';
 import { FieldError, WriteResult } from '@/components/users/write-result';
 import { type ActionState, idle } from '@/lib/action-state';
 
@@ -13,6 +14,11 @@ export function PlannerForm({ text, preview, move }: { text: string; preview: Ac
   const [ranges, setRanges] = useState(text);
   const [previewState, previewAction, previewing] = useActionState(preview, idle);
   const [moveState, moveAction, moving] = useActionState(move, idle);
+  // A move started: show it at once (the page polls faster while it runs).
+  const client = useQueryClient();
+  useEffect(() => {
+    if (moveState.status === 'saved') void client.invalidateQueries({ queryKey: ['shards'] });
+  }, [moveState, client]);
   const invalid = [previewState, moveState].find((s) => s.status === 'invalid');
   const errors = invalid?.status === 'invalid' ? invalid.fieldErrors : {};
   return (

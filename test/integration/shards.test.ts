@@ -1,11 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callCsv, labUser, site } from '../../lab/calls.ts';
 import { adminQuery, call, load, placeCalls, register, signal, start } from '../../lab/index.ts';
+import { startPhone } from '../../lab/phone.ts';
+import { runSipp } from '../../lab/sipp.ts';
 import { ALPHABET, aorKey, place, routeTable, type ShardRange } from '../../lib/shards/placement.ts';
 import { type Lab, useLab } from '../helpers/lab';
 import { until } from '../helpers/poll';
 import { registerStatus } from '../helpers/sip-register';
 
 // Two clusters (pairs d1/d2 with p1/p2, d3/d4 with p3/p4) behind the first stage f1 (issue 14).
+
+const RING = fileURLToPath(new URL('../../lab/sipp-ring.xml', import.meta.url));
+const CANCEL = fileURLToPath(new URL('../../lab/sipp-cancel.xml', import.meta.url));
 
 let lab: () => Lab;
 let map: typeof import('@/lib/shards/map');
@@ -145,6 +152,47 @@ describe('load sharing across clusters behind a first stage', () => {
     expect(r).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
     const back = await call(lab().dir, { from: 'user1090', to: 'user1010', site: 'f1', calleeSite: 'f1' });
     expect(back).toMatchObject({ attempted: 1, answered: 1, failed: 0, atCallee: 1 });
+  });
+
+  it('a caller who hangs up while the phone rings: the CANCEL reaches the callee through both stages, the call ends', async () => {
+    // user1001 (c1) calls user1080 (c2), whose phone rings and never answers; the caller cancels
+    // on the 180. The CANCEL goes the INVITE's way (f1, p1, f1, c2's SIP server) to the phone.
+    const st = lab().state;
+    const phone = await startPhone({
+      sip: site(st, 'f1'),
+      user: labUser('user1080'),
+      domain: domain(),
+      workDir: st.dir,
+      stayMs: 4000,
+      answer: RING,
+    });
+    try {
+      const r = await runSipp({
+        sip: site(st, 'f1'),
+        users: [],
+        domain: domain(),
+        transport: 'udp',
+        rate: 1,
+        calls: 1,
+        expires: 0,
+        workDir: st.dir,
+        timeoutSec: 20,
+        scenario: CANCEL,
+        inject: callCsv(labUser('user1001'), 'user1080', domain()),
+        trace: true,
+      });
+      // The caller saw the ringing, the 200 to its CANCEL and the 487 that ends the INVITE
+      // (then sent its ACK): the scenario succeeds only so. Never a 200 to the INVITE.
+      expect(r).toMatchObject({ sent: 1, ok: 1, failed: 0 });
+      const codes = r.calls?.[0]?.codes ?? [];
+      expect(codes.filter((c) => c !== 100)).toEqual([407, 180, 200, 487]);
+      // The phone rang once, got the CANCEL, answered it and the INVITE (487), and got the ACK.
+      expect([phone.logged('ringing'), phone.logged('cancelled'), phone.logged('ended')]).toEqual([1, 1, 1]);
+    } finally {
+      // The phone unregisters when its stay ends: no stale contact for the tests below.
+      await Promise.race([phone.exited, new Promise((r) => setTimeout(r, 8000))]);
+      await phone.stop();
+    }
   });
 
   it("a call to a dead cluster's user fails with 503 and the caller's cluster stays in service", async () => {
