@@ -14,9 +14,22 @@ export function FailoverBanner() {
   const { data } = useOverview();
   const f = data?.failover;
   const verify = data?.verify ?? [];
+  // A Galera cluster fences nothing: its own words say why writes left the first node.
+  const g = data?.galera;
   return (
     <>
-      {f ? <Failover f={f} /> : null}
+      {g ? (
+        g.failover ? (
+          <div
+            role="alert"
+            className={`px-6 py-2 text-sm font-medium text-white ${g.failover.severity === 'down' ? 'bg-red-700' : 'bg-amber-600'}`}
+          >
+            {g.failover.words}
+          </div>
+        ) : null
+      ) : f ? (
+        <Failover f={f} />
+      ) : null}
       {verify.map((v) => (
         <div
           key={v.nodes.join('+')}

@@ -20,6 +20,8 @@ function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
         markSafe: cmd(n.name, 'mark-safe'),
         bootstrap: cmd(n.name, 'bootstrap'),
         start: cmd(n.name, 'start'),
+        config: cmd(n.name, 'config'),
+        progress: cmd(n.name, 'progress'),
       },
     ]),
   );

@@ -68,6 +68,7 @@ export function GaleraLive({
             plans={plans}
             action={action}
             busy={job?.outcome === 'running'}
+            initialOp={data.nodes.some((n) => n.status) ? 'recover' : 'bootstrap'}
           />
         </Section>
       )}

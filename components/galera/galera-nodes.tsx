@@ -36,6 +36,12 @@ export function GaleraNodes({ nodes }: { nodes: GaleraNodeHealth[] }) {
             <td className="px-3 py-2">
               <StateDot health={health} label={s?.localState ?? n.error ?? 'down'} />
               {s && <div className="text-xs text-slate-500">for {Math.round(n.inStateMs / 1000)} s</div>}
+              {n.transfer && (
+                <div className="text-xs text-amber-800" title={n.transfer.source}>
+                  {n.transfer.phase} {n.transfer.percent === null ? 'in progress' : `${n.transfer.percent} %`}
+                  : {n.transfer.source}
+                </div>
+              )}
             </td>
             <td className="px-3 py-2">{s?.clusterStatus ?? '–'}</td>
             <td className="px-3 py-2">{s?.clusterSize ?? '–'}</td>

@@ -28,6 +28,11 @@ export function runControl(
   timeoutMs = 300_000,
 ): Promise<string> {
   const argv = controlFor(node)[action];
+  if (!argv)
+    throw new AppError(
+      'conflict:state',
+      `No ${action} command is configured for ${node} (galera.control.${node}.${action} in the configuration).`,
+    );
   log('command', `${node}: ${argv.join(' ')}`);
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {

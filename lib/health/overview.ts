@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
+import { getGaleraOverview } from '@/lib/galera/overview';
 import { getMonitor } from './monitor';
 import { registerSampler } from './register-sampler';
 import { sipDbSnapshot } from './sip-db';
@@ -64,5 +65,6 @@ export async function getOverview(): Promise<Overview> {
     directions: monitor.directions(),
     services,
     verify: list.needsVerification().map((u) => ({ ...u, since: u.since.toISOString() })),
+    galera: list.galera ? await getGaleraOverview() : undefined,
   };
 }

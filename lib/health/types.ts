@@ -1,5 +1,6 @@
 // The overview's JSON, shared by the route handler and the client components.
 
+import type { GaleraOverview } from '@/lib/galera/overview';
 import type { RegisterProbeResult } from '@/lib/sip/register-probe';
 
 export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
@@ -60,6 +61,8 @@ export interface Overview {
   services?: SipService[];
   /** Pairs that may differ without a failover (a SIP server wrote to both): to verify. */
   verify?: { nodes: string[]; reason: string; since: string }[];
+  /** Present for a Galera cluster: the group, its writer and the banner's words (lib/galera/overview.ts). */
+  galera?: GaleraOverview | null;
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.
