@@ -1,24 +1,16 @@
 // The lab's side of the console's Galera node control (sipha.config.json `galera.control`):
-//   tsx lab/galera-ctl.ts DIR NAME state|recover|mark-safe|bootstrap|start|config|progress
-// On a real host these would be `cat grastate.dat`, `galera_recovery`, `sed`, `galera_new_cluster`,
-// `systemctl start mariadb`, `my_print_defaults mysqld` and `cat` of the wsrep_status_file,
-// possibly behind ssh; here they act on the lab's own nodes.
-import { execFileSync, spawn } from 'node:child_process';
+//   tsx lab/galera-ctl.ts DIR NAME state|recover|mark-safe|bootstrap|start
+// On a real host these would be `cat grastate.dat`, `galera_recovery`, `sed`, `galera_new_cluster`
+// and `systemctl start mariadb`, possibly behind ssh; here they act on the lab's own nodes.
+// (`config` and `progress` are plain programs: see lab/config.ts.)
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MARIADBD, waitMariadb } from './mariadb.ts';
 import { procState, spawnDetached, waitUntil } from './process.ts';
 import { readState, writeState } from './state.ts';
 
-export const CTL_ACTIONS = [
-  'state',
-  'recover',
-  'mark-safe',
-  'bootstrap',
-  'start',
-  'config',
-  'progress',
-] as const;
+export const CTL_ACTIONS = ['state', 'recover', 'mark-safe', 'bootstrap', 'start'] as const;
 export type CtlAction = (typeof CTL_ACTIONS)[number];
 
 function recover(args: string[], out: string): Promise<string> {
@@ -70,13 +62,6 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
         .split('\n')
         .filter((l) => /WSREP: Recovered position/.test(l))
         .join('\n');
-    }
-    case 'config':
-      // What the node starts with: its my.cnf as the server reads it.
-      return execFileSync('my_print_defaults', [...proc.args, 'mysqld'], { encoding: 'utf8' });
-    case 'progress': {
-      const file = join(state.dir, name, 'wsrep_status.json');
-      return existsSync(file) ? readFileSync(file, 'utf8') : '';
     }
     case 'mark-safe': {
       const text = readFileSync(grastate, 'utf8');

@@ -26,6 +26,8 @@ export function runControl(
   action: ControlAction,
   log: JobLog,
   timeoutMs = 300_000,
+  /** False for a poll whose failures are expected (a status file not written yet). */
+  logFailure = true,
 ): Promise<string> {
   const argv = controlFor(node)[action];
   if (!argv)
@@ -39,9 +41,10 @@ export function runControl(
       if (err) {
         const first = `${stderr}`.trim().split('\n')[0]?.slice(0, 200) ?? '';
         // The exit and the first line of its error output; never the error object (a stack).
-        console.error(
-          `[sipha] galera ${action} on ${node} failed (exit ${err.code ?? err.signal ?? '?'}): ${first}`,
-        );
+        if (logFailure)
+          console.error(
+            `[sipha] galera ${action} on ${node} failed (exit ${err.code ?? err.signal ?? '?'}): ${first}`,
+          );
         reject(new AppError('failed:database', `${action} on ${node} failed${first ? `: ${first}` : ''}.`));
       } else resolve(stdout);
     });

@@ -50,7 +50,9 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
           );
         seen.set(d.handle.name, s);
       }
-      const file = hasFile ? await runControl(node, 'progress', quiet, 5000).catch(() => null) : null;
+      const file = hasFile
+        ? await runControl(node, 'progress', quiet, 10_000, false).catch(() => null)
+        : null;
       const r = await probeWsrep(list.node(node).handle.config, 800);
       const joiner = r.ok ? r.status : null;
       if (joiner && start === null) start = joiner.lastCommitted;
@@ -63,7 +65,8 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
         if (key !== last) log('wait', words);
         last = key;
       }
-      await sleep(1000);
+      // The progress command is a process on the node's host: every 2 s, not every second.
+      await sleep(hasFile ? 2000 : 1000);
     }
   })();
   return async () => {
