@@ -17,7 +17,10 @@ export default async function OverviewPage() {
       {/* The picture first: at 3 a.m. a red arrow says more than a table. */}
       {getConfig().galera ? <GaleraOverviewTopology /> : <OverviewTopology />}
       <div className="mt-8">
-        <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
+        {/* A Galera node is never fenced: no fence control there. */}
+        <OverviewLive
+          fenceAction={hasRole(user.role, 'admin') && !getConfig().galera ? setFenceAction : undefined}
+        />
       </div>
     </>
   );

@@ -29,9 +29,11 @@ export function GaleraLive({
     <div className="space-y-8">
       <Section id="g-topo" title="Cluster">
         <p className="mb-2 text-sm text-slate-600">
-          Writes go to <strong>{data.writer ?? 'no node'}</strong> (the first node of the list that is Synced
-          in the primary component; failback {data.failback}). Certification conflicts retried{' '}
-          {data.conflicts.retried}, reported {data.conflicts.reported}.
+          Writes go to <strong>{data.writer ?? 'no node'}</strong>{' '}
+          {data.nodes.some((n) => n.status)
+            ? `(the first node of the list that is Synced in the primary component; failback ${data.failback})`
+            : '(a plain server: no node has formed or joined a cluster yet)'}
+          . Certification conflicts retried {data.conflicts.retried}, reported {data.conflicts.reported}.
         </p>
         <GaleraTopology nodes={data.nodes} />
         {plans && data.failback === 'manual' && (

@@ -5,7 +5,7 @@ import type { GaleraNodeHealth } from '@/lib/galera/health';
 // outside it (down, non-Primary, not yet joined) beside the box, each with its state in words.
 
 function color(n: GaleraNodeHealth): string {
-  if (!n.status) return '#dc2626';
+  if (!n.status) return n.reachable !== false && !n.error ? '#64748b' : '#dc2626';
   if (n.status.clusterStatus !== 'Primary') return '#dc2626';
   if (n.status.localState !== 'Synced') return '#f59e0b';
   return '#10b981';
@@ -31,11 +31,13 @@ function members(nodes: GaleraNodeHealth[]): Set<string> {
 export function GaleraTopology({ nodes }: { nodes: GaleraNodeHealth[] }) {
   const inside = members(nodes);
   const ordered = [...nodes.filter((n) => inside.has(n.name)), ...nodes.filter((n) => !inside.has(n.name))];
-  const step = 140;
-  const gap = inside.size > 0 && inside.size < nodes.length ? 40 : 0;
-  const w = Math.max(520, 60 + step * nodes.length + gap);
+  const step = 150;
+  // The box fits its members and its title; the nodes outside it follow, apart.
+  const boxW = inside.size > 0 ? Math.max(step * (inside.size - 1) + 124, 400) : 0;
+  const x = (i: number) =>
+    i < inside.size ? 90 + step * i : (inside.size > 0 ? 28 + boxW + 40 + 66 : 90) + step * (i - inside.size);
+  const w = Math.max(520, x(nodes.length - 1) + 90);
   const h = 250;
-  const x = (i: number) => 90 + step * i + (i >= inside.size ? gap : 0);
   const y = 120;
   const size = Math.max(0, ...nodes.flatMap((n) => (inside.has(n.name) ? [n.status?.clusterSize ?? 0] : [])));
   return (
@@ -50,7 +52,7 @@ export function GaleraTopology({ nodes }: { nodes: GaleraNodeHealth[] }) {
           <rect
             x={x(0) - 62}
             y={30}
-            width={step * (inside.size - 1) + 124}
+            width={boxW}
             height={h - 44}
             rx={18}
             fill="#ecfdf5"
@@ -66,9 +68,9 @@ export function GaleraTopology({ nodes }: { nodes: GaleraNodeHealth[] }) {
         <g key={n.name} aria-label={`${n.name} ${stateWords(n)}${n.writer ? ' writer' : ''}`}>
           {!inside.has(n.name) && (
             <rect
-              x={x(i) - 58}
+              x={x(i) - 66}
               y={74}
-              width={116}
+              width={132}
               height={150}
               rx={14}
               fill="none"
