@@ -34,7 +34,7 @@ export function describeOperation(op: GaleraOp, node?: string): string[] {
         'Choose the most advanced node; refuse if a position is unknown, histories differ, or safe_to_bootstrap contradicts seqno.',
         'CHOSEN: <markSafe command>   (unless grastate.dat already says safe_to_bootstrap: 1)',
         'CHOSEN: <bootstrap command>, then wait until it is Synced and Primary',
-        'each other node: <start command>, then wait until it is Synced',
+        'each other node, one at a time: <start command>, then wait until it is Synced (state transfer progress shown)',
       ];
     case 'rolling-restart':
       return [

@@ -169,10 +169,9 @@ export async function recoverFullOutage(log: JobLog): Promise<string> {
   await runControl(decision.node, 'bootstrap', log);
   await waitSynced(list, decision.node, log);
   log('info', `${decision.node} is Primary and takes writes; the others join now.`);
-  await Promise.all(
-    list.nodes
-      .filter((x) => x.handle.name !== decision.node)
-      .map((n) => startAndSync(list, n.handle.name, log)),
-  );
+  // One at a time: a node that crashed needs a full SST, and a donor serves one SST at a time (a
+  // second joiner asking the same donor at once fails its SST).
+  for (const n of list.nodes.filter((x) => x.handle.name !== decision.node))
+    await startAndSync(list, n.handle.name, log);
   return `Cluster recovered from ${decision.node} (seqno ${decision.seqno}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; all nodes Synced.`;
 }

@@ -175,7 +175,7 @@ export function bootstrapItems(
       sst.user === null
         ? 'wsrep_sst_auth is empty'
         : sst.exists === null
-          ? 'could not be read'
+          ? 'unknown (the node did not answer)'
           : sst.exists
             ? 'exists'
             : 'missing',

@@ -6,7 +6,8 @@ import { getConnectionList } from '@/lib/db';
 import { getBootstrapPreflight } from '@/lib/galera/bootstrap';
 import { getGaleraHealth } from '@/lib/galera/health';
 import { jobDone } from '@/lib/galera/job';
-import { adminQuery } from '../../lab/index.ts';
+import { getGaleraOverview } from '@/lib/galera/overview';
+import { adminQuery, signal } from '../../lab/index.ts';
 import { actAs } from '../helpers/as-role';
 import { waitFor, wsrep } from '../helpers/galera';
 import { useLab } from '../helpers/lab';
@@ -150,5 +151,30 @@ describe('Galera bootstrap from the console', () => {
     expect(job.steps.at(-1)?.text).toMatch(/d1: gcomm port 127\.0\.0\.1:\d+ is in use/);
     // No view change: nothing was stopped or started.
     expect((await wsrep(lab().dir, 'd2')).wsrep_cluster_conf_id).toBe(seqno);
+  });
+
+  it('lets the admin signed in before a full outage recover it through the page, in Galera words', async () => {
+    const recover = async () => {
+      const { galeraOperationAction } = await import('@/app/(console)/galera/actions');
+      return actAs('admin', '/galera', galeraOperationAction, idle, { op: 'recover', confirm: 'yes' });
+    };
+    for (const n of ['d1', 'd2', 'd3']) await signal(lab().dir, n, 'kill');
+    await waitFor('no writer', async () => (await getGaleraHealth()).writer === null, 20_000);
+    const o = await getGaleraOverview();
+    expect(o?.failover).toMatchObject({ severity: 'down' });
+    expect(o?.failover?.words).toMatch(
+      /^No Galera node takes writes: none is Synced in a primary component; d1 does not answer/,
+    );
+    // No node answers: the session this process verified before is what lets the admin in.
+    expect(await recover()).toMatchObject({ status: 'saved' });
+    const job = await jobDone(600_000);
+    expect(job.outcome, logOf(job.steps)).toBe('ok');
+    expect(job.steps.at(-1)?.text).toMatch(/^Cluster recovered from d\d \(seqno \d+\)/);
+    await waitFor(
+      'every node writable',
+      async () => (await getGaleraHealth()).nodes.every((n) => n.writable),
+      30_000,
+    );
+    await waitFor('writes back on d1', async () => (await getGaleraOverview())?.failover === null, 15_000);
   });
 });
