@@ -30,7 +30,7 @@ export function GaleraLive({
       <Section id="g-topo" title="Cluster">
         <p className="mb-2 text-sm text-slate-600">
           Writes go to <strong>{data.writer ?? 'no node'}</strong>{' '}
-          {data.nodes.some((n) => n.status)
+          {data.formed
             ? `(the first node of the list that is Synced in the primary component; failback ${data.failback})`
             : '(a plain server: no node has formed or joined a cluster yet)'}
           . Certification conflicts retried {data.conflicts.retried}, reported {data.conflicts.reported}.
@@ -70,7 +70,7 @@ export function GaleraLive({
             plans={plans}
             action={action}
             busy={job?.outcome === 'running'}
-            initialOp={data.nodes.some((n) => n.status) ? 'recover' : 'bootstrap'}
+            initialOp={data.formed ? 'recover' : 'bootstrap'}
           />
         </Section>
       )}
@@ -92,7 +92,7 @@ export function GaleraLive({
                 key={s.seq}
                 className={s.kind === 'error' ? 'text-red-300' : s.kind === 'done' ? 'text-emerald-300' : ''}
               >
-                {s.at.slice(11, 19)} {s.kind.padEnd(7)} {s.text}
+                {s.at.slice(11, 19)} {s.kind.padEnd(8)} {s.text}
               </li>
             ))}
           </ol>

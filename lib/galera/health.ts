@@ -29,6 +29,8 @@ export interface GaleraNodeHealth {
 export interface GaleraHealth {
   at: string;
   enabled: boolean;
+  /** Some node has reported a Galera state since the console started: a cluster exists. */
+  formed: boolean;
   writer: string | null;
   failback: 'auto' | 'manual' | null;
   nodes: GaleraNodeHealth[];
@@ -46,6 +48,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
     return {
       at,
       enabled: false,
+      formed: false,
       writer: null,
       failback: null,
       nodes: [],
@@ -96,6 +99,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
   return {
     at,
     enabled: true,
+    formed: list.nodes.some((n) => g.get(n.handle.name).lastState !== null),
     writer,
     failback: g.cfg.failback,
     nodes,

@@ -29,8 +29,7 @@ export default async function GaleraPage() {
   const names = getConfig().nodes.map((n) => n.name);
   const admin = hasRole(user.role, 'admin');
   // No node in a Galera cluster yet: the full bootstrap preflight (membership, ports, SST account).
-  const formed = initial.nodes.some((n) => n.status);
-  const check = admin ? await (formed ? getPreflight() : getBootstrapPreflight()) : null;
+  const check = admin ? await (initial.formed ? getPreflight() : getBootstrapPreflight()) : null;
   const plans = admin
     ? {
         bootstrap: describeOperation('bootstrap'),
