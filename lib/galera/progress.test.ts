@@ -49,7 +49,7 @@ describe('state transfer progress', () => {
   it('says "in progress" without a percentage when the transfer reports no total (mariabackup SST)', () => {
     const p = transferProgress({
       node: 'd2',
-      file: file('JOINER', 'Receiving SST', -1, -1),
+      file: file('JOINING', 'Receiving SST', -1, -1),
       joiner: null,
       clusterSeqno: 120,
       startSeqno: null,
@@ -57,6 +57,19 @@ describe('state transfer progress', () => {
     });
     expect(p).toMatchObject({ phase: 'SST', percent: null });
     expect(p?.source).toMatch(/no total reported/);
+  });
+
+  it('prefers the seqnos to a status file without a total, keeping the phase the file names', () => {
+    const p = transferProgress({
+      node: 'd3',
+      file: file('JOINING', 'Receiving IST', -1, -1),
+      joiner: status('Joining: receiving State Transfer', 10_029),
+      clusterSeqno: 30_031,
+      startSeqno: 29,
+      now,
+    });
+    expect(p).toMatchObject({ phase: 'IST', percent: 33 });
+    expect(p?.source).toBe('seqno 10029 of 30031 (wsrep_last_committed on d3 and on the cluster)');
   });
 
   it("falls back to the joiner's last committed seqno against the cluster's once it answers", () => {

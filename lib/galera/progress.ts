@@ -1,13 +1,16 @@
 import type { GaleraStatus } from './status';
 
-// How far a joining node's state transfer is (pure, unit-tested). Two sources, best first:
-// - Galera's own progress events, which MariaDB writes to the node's wsrep_status_file (10.9+):
-//   {"status": {"state": "JOINER", "comment": "Receiving IST", "progress": {"total", "done"}}};
-//   read on the node's host by the `progress` control command. IST counts write-sets; an SST by
-//   mariabackup reports no total (indefinite), so it has no percentage from here.
-// - The joiner's wsrep_last_committed against the cluster's (SHOW STATUS over SQL): once the
-//   joiner answers, during IST and while it catches up. Not while an SST runs: the joiner's
-//   server opens its port only after the SST.
+// How far a joining node's state transfer is (pure, unit-tested). What MariaDB 10.11 with
+// Galera 4 exposes, as measured on the lab (10.11.19, galera 26.4.23):
+// - the node's wsrep_status_file (MariaDB 10.9+; read on its host by the `progress` control
+//   command): {"status": {"state": "JOINING", "comment": "Receiving IST", "progress": {"total",
+//   "done"}}}. The phase is reliable; the progress fields stayed -1 through a 30,000-write-set
+//   IST (Galera logged "Receiving IST... 0.0% (0/30003 events)" to the error log only), so a
+//   total there is used when present and never assumed.
+// - once the joiner's server answers (during IST, after an SST), its wsrep_last_committed against
+//   the cluster's, from SHOW STATUS: the seqno range of the IST, the figure used for a share.
+// - an SST by mariabackup reports no total anywhere the console can read (its own progress
+//   needs `pv` and goes to the joiner's error log), so it shows as "in progress".
 
 export interface TransferProgress {
   node: string;
@@ -50,43 +53,45 @@ export function transferProgress(o: {
 }): TransferProgress | null {
   const at = (o.now ?? new Date()).toISOString();
   const f = o.file ? parseStatusFile(o.file) : null;
-  const p = f?.progress;
+  const joining = !!f && /JOIN/i.test(f.state ?? '');
   const comment = f?.comment ?? '';
-  if (f && /JOIN/i.test(f.state ?? '') && p && typeof p.total === 'number' && typeof p.done === 'number') {
-    const phase = /IST/.test(comment)
+  const filePhase = joining
+    ? /IST/.test(comment)
       ? 'IST'
       : /SST|state transfer/i.test(comment)
         ? 'SST'
-        : 'state transfer';
-    if (p.total > 0)
-      return {
-        node: o.node,
-        phase,
-        percent: pct(p.done, p.total),
-        source: `${comment || 'Galera progress'}: ${p.done} of ${p.total} (wsrep_status_file)`,
-        at,
-      };
+        : 'state transfer'
+    : null;
+  const p = f?.progress;
+  if (joining && p && typeof p.total === 'number' && typeof p.done === 'number' && p.total > 0)
     return {
       node: o.node,
-      phase,
-      percent: null,
-      source: `${comment || 'state transfer'}, no total reported (wsrep_status_file)`,
+      phase: filePhase!,
+      percent: pct(p.done, p.total),
+      source: `${comment || 'Galera progress'}: ${p.done} of ${p.total} (wsrep_status_file)`,
       at,
     };
-  }
   const s = o.joiner;
   if (s && s.localState !== 'Synced' && /^Join/.test(s.localState) && o.clusterSeqno !== null) {
     const from = Math.min(o.startSeqno ?? s.lastCommitted, s.lastCommitted);
     const total = o.clusterSeqno - from;
     return {
       node: o.node,
-      phase: /receiving/i.test(s.localState) ? 'state transfer' : 'catch-up',
+      phase: filePhase ?? (/receiving/i.test(s.localState) ? 'state transfer' : 'catch-up'),
       // Without the seqno it started from, only the distance left is known, not a share.
       percent: o.startSeqno !== null && total > 0 ? pct(s.lastCommitted - from, total) : null,
       source: `seqno ${s.lastCommitted} of ${o.clusterSeqno} (wsrep_last_committed on ${o.node} and on the cluster)`,
       at,
     };
   }
+  if (filePhase)
+    return {
+      node: o.node,
+      phase: filePhase,
+      percent: null,
+      source: `${comment || 'state transfer'}, no total reported (wsrep_status_file)`,
+      at,
+    };
   return null;
 }
 
