@@ -11,6 +11,9 @@ import type { JobLog } from './job';
 
 export type ControlAction = keyof GaleraControl;
 
+/** For commands run to read evidence (a preflight, a progress poll), not as an operation's step. */
+export const unlogged: JobLog = () => undefined;
+
 export function controlFor(node: string): GaleraControl {
   const c = getConfig().galera?.control[node];
   if (!c)

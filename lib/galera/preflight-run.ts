@@ -3,11 +3,8 @@ import { sql } from 'kysely';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { runControl } from './control';
-import type { JobLog } from './job';
+import { runControl, unlogged } from './control';
 import { type NodeSettings, PREFLIGHT_VARS, parseDefaults, portsOf, preflight } from './preflight';
-
-const quiet: JobLog = () => undefined;
 
 /**
  * The settings a node will run Galera with: its my.cnf as the server reads it, through the
@@ -17,12 +14,12 @@ const quiet: JobLog = () => undefined;
 export async function nodeSettings(
   list: ConnectionList,
   node: string,
-): Promise<{ vars: Record<string, string> | null; source: 'my.cnf' | 'server' }> {
+): Promise<Record<string, string> | null> {
   if (getConfig().galera?.control[node]?.config) {
-    const text = await runControl(node, 'config', quiet, 10_000).catch(() => null);
-    return { vars: text === null ? null : parseDefaults(text), source: 'my.cnf' };
+    const text = await runControl(node, 'config', unlogged, 10_000).catch(() => null);
+    return text === null ? null : parseDefaults(text);
   }
-  const vars = await list
+  return list
     .on(node)
     .run(async (db) => {
       const r = await sql<{
@@ -32,7 +29,6 @@ export async function nodeSettings(
       return Object.fromEntries(r.rows.map((x) => [x.Variable_name.toLowerCase(), String(x.Value)]));
     }, 1000)
     .catch(() => null);
-  return { vars, source: 'server' };
 }
 
 /** The preflight shown on the page (no setting's value beyond the ones it checks). */
@@ -43,7 +39,7 @@ export async function getPreflight() {
 /** Reads the settings the preflight checks from every node (see nodeSettings); server-side only. */
 export async function readPreflight(list: ConnectionList) {
   const read = await Promise.all(
-    list.nodes.map(async (n) => ({ n, ...(await nodeSettings(list, n.handle.name)) })),
+    list.nodes.map(async (n) => ({ n, vars: await nodeSettings(list, n.handle.name) })),
   );
   const nodes: NodeSettings[] = read.map(({ n, vars }) => ({
     node: n.handle.name,

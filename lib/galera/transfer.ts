@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { controlFor, runControl } from './control';
+import { controlFor, runControl, unlogged } from './control';
 import type { JobLog } from './job';
 import { probeWsrep } from './probe';
 import { progressWords, type TransferProgress, transferProgress } from './progress';
@@ -18,8 +18,6 @@ export function liveTransfers(): Map<string, TransferProgress> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet: JobLog = () => undefined;
-
 /** The highest seqno a writable node has committed, from the background samples. */
 function clusterSeqno(list: ConnectionList): number | null {
   const seqnos = list.nodes.flatMap((n) => {
@@ -51,7 +49,7 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
         seen.set(d.handle.name, s);
       }
       const file = hasFile
-        ? await runControl(node, 'progress', quiet, 10_000, false).catch(() => null)
+        ? await runControl(node, 'progress', unlogged, 10_000, false).catch(() => null)
         : null;
       const r = await probeWsrep(list.node(node).handle.config, 800);
       const joiner = r.ok ? r.status : null;
