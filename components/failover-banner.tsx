@@ -13,17 +13,30 @@ const time = (iso: string | null) => (iso ? clock(iso) : 'an unknown time');
 export function FailoverBanner() {
   const { data } = useOverview();
   // With more than one cluster, every cluster's failover and pairs, each naming its cluster.
+  // A Galera cluster fences nothing: its own words say why writes left the first node.
   const all = data ? (data.clusters ?? [data]) : [];
   const named = all.length > 1;
-  const failovers = all.flatMap((c) =>
-    c.failover ? [{ f: c.failover, prefix: named ? `Cluster ${c.cluster}: ` : '' }] : [],
-  );
   const verify = all.flatMap((c) => c.verify ?? []);
   return (
     <>
-      {failovers.map(({ f, prefix }) => (
-        <Failover key={`${prefix}${f.preferred}`} f={f} prefix={prefix} />
-      ))}
+      {all.map((c) => {
+        const prefix = named ? `Cluster ${c.cluster}: ` : '';
+        const g = c.galera;
+        if (g)
+          return g.failover ? (
+            <div
+              key={`g-${c.cluster}`}
+              role="alert"
+              className={`px-6 py-2 text-sm font-medium text-white ${g.failover.severity === 'down' ? 'bg-red-700' : 'bg-amber-600'}`}
+            >
+              {prefix}
+              {g.failover.words}
+            </div>
+          ) : null;
+        return c.failover ? (
+          <Failover key={`${prefix}${c.failover.preferred}`} f={c.failover} prefix={prefix} />
+        ) : null;
+      })}
       {verify.map((v) => (
         <div
           key={v.nodes.join('+')}

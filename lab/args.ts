@@ -34,6 +34,7 @@ const UP: Verb = {
     'no-failover': 'flag',
     engine: 'value',
     arbitrator: 'flag',
+    'no-bootstrap': 'flag',
     clusters: 'value',
   },
   hint: {

@@ -62,14 +62,15 @@ const USAGE = `npm run lab -- [VERB] [options]   (every verb takes --dir DIR, de
   up [--nodes N] [--fresh] [--no-console] [--detach] [--dev] [--netns]
      [--db-policy co-located|single-writer|single-url]
      [--srv 0:40,0:40,0:20] [--dns-ttl 5] [--no-dns] [--edge] [--no-failover]
-     [--engine galera [--nodes 3] [--arbitrator]]
+     [--engine galera [--nodes 3] [--arbitrator] [--no-bootstrap]]
                             the console runs a production build (rebuilt when sources changed);
                             --dev runs \`next dev\` instead; --netns: each node, SIP server and
                             the console in its own network namespace; --db-policy: how each SIP
                             server reaches the databases (db_cluster; default co-located);
                             DNS (BIND 9) for the SIP domain: SRV priority:weight per SIP server
                             (default p1 0, p2 1, …); --edge: a Kamailio forwarding by RFC 3263;
-                            --engine galera: a Galera cluster instead of the pair
+                            --engine galera: a Galera cluster instead of the pair;
+                            --no-bootstrap: its nodes configured, bootstrapped from the console
   up --clusters K [--nodes N]  K clusters of N nodes (default 2) behind a first stage f1
   load --site f1 ...        REGISTER load through the first stage
   status [--json]
@@ -99,6 +100,8 @@ async function main(): Promise<number> {
       const sites = f.fresh === true ? 1 : nodes;
       const srv = parseSrvOption(typeof f.srv === 'string' ? f.srv : undefined, sites);
       const dns = f['no-dns'] === true ? false : { srv, ttl: num(f, 'dns-ttl', 5) };
+      if (f['no-bootstrap'] === true && f.engine !== 'galera')
+        throw new Error('--no-bootstrap is for --engine galera');
       const edge = f.edge === true ? { failover: f['no-failover'] !== true } : false;
       if (edge && !dns) throw new Error('--edge resolves through the lab DNS server: drop --no-dns');
       const stopped = stopOnSignal(a.dir);
@@ -111,6 +114,7 @@ async function main(): Promise<number> {
           edge,
           engine: engineFlag(f.engine),
           arbitrator: f.arbitrator === true,
+          bootstrap: f['no-bootstrap'] !== true,
           clusters: f.clusters === undefined ? undefined : num(f, 'clusters', 2),
           fresh: f.fresh === true,
           dbPolicy: dbPolicy(f['db-policy']),

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type SiphaConfigInput } from '../lib/config/schema.ts';
 import { netnsDnsHost } from './dns.ts';
@@ -20,6 +21,10 @@ function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
         markSafe: cmd(n.name, 'mark-safe'),
         bootstrap: cmd(n.name, 'bootstrap'),
         start: cmd(n.name, 'start'),
+        // Plain programs, as on a real host (behind ssh there): the preflight's and the
+        // progress poll's commands run often and must be cheap.
+        config: ['my_print_defaults', ...(state.procs?.[n.name]?.args ?? []), 'mysqld'],
+        progress: ['cat', join(state.dir, n.name, 'wsrep_status.json')],
       },
     ]),
   );

@@ -2,6 +2,7 @@
 //   tsx lab/galera-ctl.ts DIR NAME state|recover|mark-safe|bootstrap|start
 // On a real host these would be `cat grastate.dat`, `galera_recovery`, `sed`, `galera_new_cluster`
 // and `systemctl start mariadb`, possibly behind ssh; here they act on the lab's own nodes.
+// (`config` and `progress` are plain programs: see lab/config.ts.)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

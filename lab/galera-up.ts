@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { type GaleraPlan, galeraPorts, launchGaleraNode } from './galera.ts';
+import {
+  type GaleraPlan,
+  galeraPorts,
+  launchGaleraNode,
+  launchStandalone,
+  prepareGaleraNode,
+} from './galera.ts';
 import { launchArbitrator } from './garbd.ts';
 import { query } from './mariadb.ts';
 import { launchSip } from './nodes.ts';
 import { freePort } from './ports.ts';
 import { createUsers } from './replication.ts';
 import { createSchema, seed } from './schema.ts';
-import { type LabState, writeState } from './state.ts';
+import { type LabNode, type LabState, writeState } from './state.ts';
 
 type Step = <T>(what: (r: T) => string, fn: () => Promise<T>) => Promise<T>;
 
@@ -14,11 +20,12 @@ type Step = <T>(what: (r: T) => string, fn: () => Promise<T>) => Promise<T>;
  * `up --engine galera`: d1 forms a new cluster (--wsrep-new-cluster), gets the accounts,
  * Kamailio's schema and the seed users, then d2… join one at a time by SST (mariabackup) from
  * it. One Kamailio per node; only p1 purges expired `location` rows (see kamailio.ts).
- * With an arbitrator there are two data nodes and garbd.
+ * With an arbitrator there are two data nodes and garbd. With `bootstrap: false` the nodes are
+ * only configured (see upUnbootstrapped).
  */
 export async function upGalera(
   state: LabState,
-  opts: { nodes: number; arbitrator?: boolean; sip?: boolean },
+  opts: { nodes: number; arbitrator?: boolean; sip?: boolean; bootstrap?: boolean },
   step: Step,
 ): Promise<void> {
   const count = opts.arbitrator ? 2 : opts.nodes;
@@ -33,6 +40,7 @@ export async function upGalera(
   }
   state.galera = { ports: Object.fromEntries(plans.map((p) => [p.name, p.ports])) };
   writeState(state);
+  if (opts.bootstrap === false) return upUnbootstrapped(state, plans, step);
   const first = await step(
     (n) => `d1 bootstrapped a new cluster on 127.0.0.1:${n.port} (gcomm ${plans[0]!.ports.gcomm})`,
     () => launchGaleraNode(state, plans[0]!, plans, true),
@@ -40,14 +48,7 @@ export async function upGalera(
   await step(
     () => 'database users, SST account, kamailio schema and 100 users on d1',
     async () => {
-      await createUsers(first, state.db);
-      const sst = state.db.sst!;
-      await query(
-        first.socket,
-        `CREATE USER IF NOT EXISTS ?@'localhost' IDENTIFIED BY ?;
-         GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO ?@'localhost';`,
-        [sst.user, sst.password, sst.user],
-      );
+      await createAccounts(first, state);
       await createSchema(first);
       await seed(first, state.domain);
     },
@@ -73,4 +74,40 @@ export async function upGalera(
           `p${i} SIP on 127.0.0.1:${s.udp} via ${state.nodes[i - 1]!.name}${i === 1 ? ', purges expired' : ''}`,
         () => launchSip(state, i),
       );
+}
+
+async function createAccounts(node: LabNode, state: LabState): Promise<void> {
+  await createUsers(node, state.db);
+  const sst = state.db.sst!;
+  await query(
+    node.socket,
+    `CREATE USER IF NOT EXISTS ?@'localhost' IDENTIFIED BY ?;
+     GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO ?@'localhost';`,
+    [sst.user, sst.password, sst.user],
+  );
+}
+
+/**
+ * `up --engine galera --no-bootstrap`: every node has its datadir and its my.cnf with the
+ * Galera lines, but no cluster exists. d1 runs as a plain server with the accounts and an empty
+ * `kamailio` database (where the console keeps its own tables); the others do not run. An
+ * operator bootstraps the cluster from the console (/galera), which also creates Kamailio's
+ * schema; no SIP server starts, as there is no schema for it yet.
+ */
+async function upUnbootstrapped(state: LabState, plans: GaleraPlan[], step: Step): Promise<void> {
+  const nodes = plans.map((p) => prepareGaleraNode(state, p, plans));
+  await step(
+    (n) => `d1 runs without Galera (wsrep off) on 127.0.0.1:${n.port}, with the accounts`,
+    async () => {
+      const d1 = await launchStandalone(state, nodes[0]!);
+      await createAccounts(d1, state);
+      await query(d1.socket, 'CREATE DATABASE IF NOT EXISTS kamailio');
+      return d1;
+    },
+  );
+  await step(
+    () =>
+      `${plans.map((p) => p.name).join(', ')} configured (my.cnf) as a cluster to bootstrap from the console`,
+    async () => undefined,
+  );
 }

@@ -103,11 +103,39 @@ export function writeNodeCnf(state: LabState, plan: GaleraPlan, all: GaleraPlan[
       peers: all.map((p) => p.ports.gcomm),
       sst,
     }),
+    // Galera's own state and state-transfer progress as JSON (read by `galera-ctl progress`);
+    // outside the datadir, which an SST empties.
+    `wsrep_status_file=${join(runDir, 'wsrep_status.json')}`,
     '',
   ];
   const cnf = join(runDir, 'my.cnf');
   writeFileSync(cnf, lines.join('\n'), { mode: 0o600 });
   return [`--defaults-file=${cnf}`];
+}
+
+/**
+ * d{i}'s datadir and my.cnf, recorded in the lab's state as a node that does not run yet
+ * (pid 0); `lab start` and the console's control commands start it as a Galera node.
+ */
+export function prepareGaleraNode(state: LabState, plan: GaleraPlan, all: GaleraPlan[]): LabNode {
+  const runDir = join(state.dir, plan.name);
+  const datadir = join(runDir, 'data');
+  createDatadir(datadir);
+  const args = writeNodeCnf(state, plan, all);
+  const node: LabNode = {
+    name: plan.name,
+    host: '127.0.0.1',
+    port: plan.port,
+    socket: join(runDir, 'mysqld.sock'),
+    pid: 0,
+    serverId: plan.index,
+    datadir,
+  };
+  state.nodes.push(node);
+  // `lab start` never bootstraps: a restarted node joins the cluster that is there.
+  state.procs = { ...state.procs, [plan.name]: { cmd: MARIADBD, args, log: join(runDir, 'mysqld.out') } };
+  writeState(state);
+  return node;
 }
 
 /** Starts d{i} on its datadir; `bootstrap` forms a new cluster (only the first node, once). */
@@ -117,27 +145,25 @@ export async function launchGaleraNode(
   all: GaleraPlan[],
   bootstrap: boolean,
 ): Promise<LabNode> {
-  const runDir = join(state.dir, plan.name);
-  const datadir = join(runDir, 'data');
-  createDatadir(datadir);
-  const args = writeNodeCnf(state, plan, all);
-  const log = join(runDir, 'mysqld.out');
-  const pid = spawnDetached(MARIADBD, bootstrap ? [...args, '--wsrep-new-cluster'] : args, log);
-  const node: LabNode = {
-    name: plan.name,
-    host: '127.0.0.1',
-    port: plan.port,
-    socket: join(runDir, 'mysqld.sock'),
-    pid,
-    serverId: plan.index,
-    datadir,
-  };
-  state.nodes.push(node);
-  // `lab start` never bootstraps: a restarted node joins the cluster that is there.
-  state.procs = { ...state.procs, [plan.name]: { cmd: MARIADBD, args, log } };
+  const node = prepareGaleraNode(state, plan, all);
+  const proc = state.procs![plan.name]!;
+  node.pid = spawnDetached(MARIADBD, bootstrap ? [...proc.args, '--wsrep-new-cluster'] : proc.args, proc.log);
   writeState(state);
-  await waitMariadb(node.socket, pid, 180_000);
+  await waitMariadb(node.socket, node.pid, 180_000);
   await waitSynced(node);
+  return node;
+}
+
+/**
+ * `up --engine galera --no-bootstrap`: d1 runs as a plain server (its my.cnf's Galera lines
+ * overridden by --wsrep-on=OFF on the command line), holding the accounts and the console's
+ * tables, until an operator bootstraps the cluster from the console.
+ */
+export async function launchStandalone(state: LabState, node: LabNode): Promise<LabNode> {
+  const proc = state.procs![node.name]!;
+  node.pid = spawnDetached(MARIADBD, [...proc.args, '--wsrep-on=OFF'], proc.log);
+  writeState(state);
+  await waitMariadb(node.socket, node.pid, 180_000);
   return node;
 }
 

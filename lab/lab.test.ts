@@ -223,6 +223,13 @@ describe('galera node config', () => {
     const a = parseArgs(['up', '--engine', 'galera', '--arbitrator'], '/repo');
     expect(a.flags).toMatchObject({ engine: 'galera', arbitrator: true });
   });
+  it('takes --no-bootstrap, which leaves the Galera nodes configured but formed into no cluster', () => {
+    const a = parseArgs(['up', '--engine', 'galera', '--no-bootstrap'], '/repo');
+    expect(a.flags).toMatchObject({ engine: 'galera', 'no-bootstrap': true });
+    expect(() => parseArgs(['status', '--no-bootstrap'], '/repo')).toThrow(
+      /unknown option --no-bootstrap for status/,
+    );
+  });
 });
 
 describe('db_cluster in the Kamailio config', () => {

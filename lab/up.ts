@@ -41,6 +41,8 @@ export interface UpOptions {
   /** `galera`: a Galera cluster (lab/galera-up.ts) instead of the replicated pair or ring. */
   engine?: 'pair' | 'galera';
   arbitrator?: boolean;
+  /** Galera only: configure the nodes but form no cluster (bootstrapped from the console). */
+  bootstrap?: boolean;
   /** K clusters of `nodes` nodes each behind a first stage (issue 14). */
   clusters?: number;
 }
@@ -119,8 +121,10 @@ export async function up(opts: UpOptions): Promise<LabState> {
         async () => netns(state, opts, count),
       );
     if (opts.engine === 'galera') {
-      await upGalera(state, { nodes: count, arbitrator: opts.arbitrator, sip: opts.sip }, (w, fn) =>
-        step(log, w, fn),
+      await upGalera(
+        state,
+        { nodes: count, arbitrator: opts.arbitrator, sip: opts.sip, bootstrap: opts.bootstrap },
+        (w, fn) => step(log, w, fn),
       );
       return await finishUp(state, opts, log);
     }

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import { GaleraOverviewTopology } from '@/components/galera/galera-overview';
 import { OverviewTopology } from '@/components/health/overview-topology';
 import { OverviewLive } from '@/components/overview/overview-live';
 import { requirePageUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
+import { getConfig } from '@/lib/config/load';
 import { setFenceAction } from './actions';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -13,9 +15,12 @@ export default async function OverviewPage() {
     <>
       <h1 className="mb-6 text-2xl font-semibold">Overview</h1>
       {/* The picture first: at 3 a.m. a red arrow says more than a table. */}
-      <OverviewTopology />
+      {getConfig().galera ? <GaleraOverviewTopology /> : <OverviewTopology />}
       <div className="mt-8">
-        <OverviewLive fenceAction={hasRole(user.role, 'admin') ? setFenceAction : undefined} />
+        {/* A Galera node is never fenced: no fence control there. */}
+        <OverviewLive
+          fenceAction={hasRole(user.role, 'admin') && !getConfig().galera ? setFenceAction : undefined}
+        />
       </div>
     </>
   );

@@ -29,9 +29,11 @@ export function GaleraLive({
     <div className="space-y-8">
       <Section id="g-topo" title="Cluster">
         <p className="mb-2 text-sm text-slate-600">
-          Writes go to <strong>{data.writer ?? 'no node'}</strong> (the first node of the list that is Synced
-          in the primary component; failback {data.failback}). Certification conflicts retried{' '}
-          {data.conflicts.retried}, reported {data.conflicts.reported}.
+          Writes go to <strong>{data.writer ?? 'no node'}</strong>{' '}
+          {data.formed
+            ? `(the first node of the list that is Synced in the primary component; failback ${data.failback})`
+            : '(a plain server: no node has formed or joined a cluster yet)'}
+          . Certification conflicts retried {data.conflicts.retried}, reported {data.conflicts.reported}.
         </p>
         <GaleraTopology nodes={data.nodes} />
         {plans && data.failback === 'manual' && (
@@ -68,6 +70,7 @@ export function GaleraLive({
             plans={plans}
             action={action}
             busy={job?.outcome === 'running'}
+            initialOp={data.formed ? 'recover' : 'bootstrap'}
           />
         </Section>
       )}
@@ -89,7 +92,7 @@ export function GaleraLive({
                 key={s.seq}
                 className={s.kind === 'error' ? 'text-red-300' : s.kind === 'done' ? 'text-emerald-300' : ''}
               >
-                {s.at.slice(11, 19)} {s.kind.padEnd(7)} {s.text}
+                {s.at.slice(11, 19)} {s.kind.padEnd(8)} {s.text}
               </li>
             ))}
           </ol>

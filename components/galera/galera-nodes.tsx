@@ -21,7 +21,9 @@ export function GaleraNodes({ nodes }: { nodes: GaleraNodeHealth[] }) {
     >
       {nodes.map((n) => {
         const s = n.status;
-        const health = !s ? 'down' : n.writable ? 'up' : 'warn';
+        // Answering with wsrep off: a plain server, not (yet) a cluster member.
+        const plain = !s && n.reachable !== false && !n.error;
+        const health = plain ? 'warn' : !s ? 'down' : n.writable ? 'up' : 'warn';
         return (
           <tr key={n.name} aria-label={`galera node ${n.name}`} className="border-t border-slate-100">
             <td className="px-3 py-2 font-mono font-semibold">
@@ -34,8 +36,17 @@ export function GaleraNodes({ nodes }: { nodes: GaleraNodeHealth[] }) {
               </div>
             </td>
             <td className="px-3 py-2">
-              <StateDot health={health} label={s?.localState ?? n.error ?? 'down'} />
+              <StateDot
+                health={health}
+                label={s?.localState ?? (plain ? 'wsrep off (plain server)' : (n.error ?? 'down'))}
+              />
               {s && <div className="text-xs text-slate-500">for {Math.round(n.inStateMs / 1000)} s</div>}
+              {n.transfer && (
+                <div className="text-xs text-amber-800" title={n.transfer.source}>
+                  {n.transfer.phase} {n.transfer.percent === null ? 'in progress' : `${n.transfer.percent} %`}
+                  : {n.transfer.source}
+                </div>
+              )}
             </td>
             <td className="px-3 py-2">{s?.clusterStatus ?? '–'}</td>
             <td className="px-3 py-2">{s?.clusterSize ?? '–'}</td>

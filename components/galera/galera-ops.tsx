@@ -6,6 +6,7 @@ import { type ActionState, idle } from '@/lib/action-state';
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
 const LABELS = {
+  bootstrap: 'Bootstrap a new cluster',
   recover: 'Recover from a full outage',
   'rolling-restart': 'Rolling restart',
   join: 'Join (start) a node',
@@ -19,13 +20,15 @@ export function GaleraOps({
   plans,
   action,
   busy,
+  initialOp,
 }: {
   nodes: string[];
   plans: Record<Op, string[]> & { byNode: Record<string, Record<'join' | 'remove', string[]>> };
   action: Action;
   busy: boolean;
+  initialOp: Op;
 }) {
-  const [op, setOp] = useState<Op>('recover');
+  const [op, setOp] = useState<Op>(initialOp);
   const [node, setNode] = useState(nodes[0] ?? '');
   const [state, submit, pending] = useActionState(action, idle);
   const errors = state.status === 'invalid' ? state.fieldErrors : {};

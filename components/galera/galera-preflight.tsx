@@ -6,7 +6,13 @@ export function GaleraPreflight({ items, cnf }: { items: PreflightItem[]; cnf: R
   return (
     <div className="space-y-3 text-sm">
       {bad.length === 0 ? (
-        <p className="text-emerald-700">Every node has the settings a Galera cluster needs.</p>
+        <p className="text-emerald-700">
+          All {items.length} checks pass: every node has the settings a Galera cluster needs
+          {items.some((i) => i.setting === 'cluster membership')
+            ? ', none belongs to a running cluster, its Galera ports are free and the SST account exists'
+            : ''}
+          .
+        </p>
       ) : (
         <ul className="list-disc pl-6 text-amber-900">
           {bad.map((i) => (

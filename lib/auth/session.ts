@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
+import { AppError } from '@/lib/errors';
 import type { Role } from './roles';
 
 // Sessions are random 256-bit tokens in an httpOnly cookie; the database keeps only their
@@ -43,8 +44,40 @@ export async function createSession(accountId: number): Promise<void> {
   });
 }
 
+/**
+ * Sessions this process verified against the database lately. While no database node answers
+ * (a Galera cluster's full outage, every node of a pair down) the admin who is signed in must
+ * stay signed in to bring the nodes back from the console: such a session is accepted from here
+ * for up to OUTAGE_GRACE_MS after its last verification, never past its expiry. A new sign-in
+ * always needs the database.
+ */
+const OUTAGE_GRACE_MS = 30 * 60_000;
+const g = globalThis as unknown as { __siphaVerified?: Map<string, { user: SessionUser; until: number }> };
+g.__siphaVerified ??= new Map();
+const verified = g.__siphaVerified;
+
+function duringOutage(token: string, err: unknown): SessionUser {
+  const known = verified.get(sha256(token));
+  if (err instanceof AppError && err.code === 'unavailable:database' && known && known.until > Date.now())
+    return known.user;
+  throw err;
+}
+
 export async function sessionFromToken(token: string | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
+  try {
+    const user = await verifySession(token);
+    if (user) {
+      if (verified.size > 1000) for (const [k, v] of verified) if (v.until <= Date.now()) verified.delete(k);
+      verified.set(sha256(token), user);
+    } else verified.delete(sha256(token));
+    return user?.user ?? null;
+  } catch (err) {
+    return duringOutage(token, err);
+  }
+}
+
+async function verifySession(token: string): Promise<{ user: SessionUser; until: number } | null> {
   const list = await getConnectionList();
   const { value: row } = await list.read((db) =>
     db
@@ -79,7 +112,10 @@ export async function sessionFromToken(token: string | undefined): Promise<Sessi
             .execute(),
       })
       .catch(() => undefined);
-  return { accountId: row.id, username: row.username, role: row.role, actor: row.username };
+  return {
+    user: { accountId: row.id, username: row.username, role: row.role, actor: row.username },
+    until: Math.min(new Date(row.expires_at).getTime(), now + OUTAGE_GRACE_MS),
+  };
 }
 
 export async function currentSession(): Promise<SessionUser | null> {

@@ -43,6 +43,10 @@ export const galeraControlSchema = z.object({
   bootstrap: argv,
   /** Starts the node normally: it joins the cluster by IST or SST. */
   start: argv,
+  /** Prints the options the server starts with (`my_print_defaults mysqld`): the bootstrap preflight. */
+  config: argv.optional(),
+  /** Prints the node's wsrep_status_file (JSON, with Galera's state-transfer progress). */
+  progress: argv.optional(),
 });
 
 /** Present when the nodes form a Galera cluster rather than a replicated pair or ring. */

@@ -35,4 +35,13 @@ describe('Galera writer choice', () => {
   it('keeps a writer lower in the list over a lower one that became writable', () => {
     expect(chooseWriter([c('d1', null), c('d2', 0), c('d3', 0)], 'd2', auto, 1e9)).toBe('d2');
   });
+  it('writes to a plain server only before any node was seen in a Galera cluster', () => {
+    const plain = { name: 'd1', writable: false, writableSince: null, standalone: true };
+    const down = { name: 'd2', writable: false, writableSince: null };
+    expect(chooseWriter([plain, down], undefined, auto, 10)).toBe('d1');
+    // Once a node reported a Galera state, a server with wsrep off never takes writes.
+    expect(chooseWriter([plain, { ...down, wsrep: true }], 'd1', auto, 10)).toBeUndefined();
+    expect(chooseWriter([{ ...plain, wsrep: true }, down], 'd1', auto, 10)).toBeUndefined();
+    expect(chooseWriter([plain, c('d2', 0)], 'd1', auto, 10)).toBe('d2');
+  });
 });

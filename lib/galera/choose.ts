@@ -13,6 +13,10 @@ export interface Candidate {
    * while it sends the others their SST.
    */
   donor?: boolean;
+  /** Answers SQL with wsrep off: a plain server, e.g. the node a new cluster is bootstrapped from. */
+  standalone?: boolean;
+  /** Reports a Galera state now, or did at some point since the console started. */
+  wsrep?: boolean;
   /** Epoch ms since when the node has been writable without a break; null when it is not. */
   writableSince: number | null;
 }
@@ -30,7 +34,13 @@ export function chooseWriter(
 ): string | undefined {
   const first = nodes.find((n) => n.writable);
   const cur = nodes.find((n) => n.name === current && n.writable);
-  if (!first) return nodes.find((n) => n.donor)?.name;
+  // Before any cluster exists (no node ever reported a Galera state), the console keeps its own
+  // tables on the first plain server until an operator bootstraps the cluster from it.
+  if (!first)
+    return (
+      nodes.find((n) => n.donor)?.name ??
+      (nodes.some((n) => n.wsrep) ? undefined : nodes.find((n) => n.standalone)?.name)
+    );
   if (!cur) return first.name;
   if (policy.failback === 'manual') return cur.name;
   const higher = nodes

@@ -11,6 +11,9 @@ import type { JobLog } from './job';
 
 export type ControlAction = keyof GaleraControl;
 
+/** For commands run to read evidence (a preflight, a progress poll), not as an operation's step. */
+export const unlogged: JobLog = () => undefined;
+
 export function controlFor(node: string): GaleraControl {
   const c = getConfig().galera?.control[node];
   if (!c)
@@ -26,17 +29,25 @@ export function runControl(
   action: ControlAction,
   log: JobLog,
   timeoutMs = 300_000,
+  /** False for a poll whose failures are expected (a status file not written yet). */
+  logFailure = true,
 ): Promise<string> {
   const argv = controlFor(node)[action];
+  if (!argv)
+    throw new AppError(
+      'conflict:state',
+      `No ${action} command is configured for ${node} (galera.control.${node}.${action} in the configuration).`,
+    );
   log('command', `${node}: ${argv.join(' ')}`);
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
       if (err) {
         const first = `${stderr}`.trim().split('\n')[0]?.slice(0, 200) ?? '';
         // The exit and the first line of its error output; never the error object (a stack).
-        console.error(
-          `[sipha] galera ${action} on ${node} failed (exit ${err.code ?? err.signal ?? '?'}): ${first}`,
-        );
+        if (logFailure)
+          console.error(
+            `[sipha] galera ${action} on ${node} failed (exit ${err.code ?? err.signal ?? '?'}): ${first}`,
+          );
         reject(new AppError('failed:database', `${action} on ${node} failed${first ? `: ${first}` : ''}.`));
       } else resolve(stdout);
     });

@@ -2,8 +2,10 @@ import 'server-only';
 import { getConfig } from '@/lib/config/load';
 import { getConnectionList } from '@/lib/db';
 import { type GaleraJob, latestJob } from './job';
+import { type TransferProgress, transferProgress } from './progress';
 import type { GaleraStatus } from './status';
 import { writable } from './status';
+import { liveTransfers } from './transfer';
 import { type GaleraProblem, galeraProblems } from './words';
 
 // The Galera page's and /metrics' picture, from the connection list's background samples
@@ -20,11 +22,15 @@ export interface GaleraNodeHealth {
   error: string | null;
   inStateMs: number;
   checkedAt: string | null;
+  /** How far its state transfer is, while it joins (./progress.ts). */
+  transfer: TransferProgress | null;
 }
 
 export interface GaleraHealth {
   at: string;
   enabled: boolean;
+  /** Some node has reported a Galera state since the console started: a cluster exists. */
+  formed: boolean;
   writer: string | null;
   failback: 'auto' | 'manual' | null;
   nodes: GaleraNodeHealth[];
@@ -42,6 +48,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
     return {
       at,
       enabled: false,
+      formed: false,
       writer: null,
       failback: null,
       nodes: [],
@@ -51,8 +58,17 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
     };
   const writer = list.active()?.handle.name ?? null;
   const now = Date.now();
+  const synced = list.nodes.flatMap((n) => {
+    const st = g.get(n.handle.name).status;
+    return st && writable(st) ? [st.lastCommitted] : [];
+  });
+  const clusterSeqno = synced.length ? Math.max(...synced) : null;
+  const live = liveTransfers();
   const nodes = list.nodes.map((n) => {
     const s = g.get(n.handle.name);
+    const transfer =
+      live.get(n.handle.name) ??
+      transferProgress({ node: n.handle.name, file: null, joiner: s.status, clusterSeqno, startSeqno: null });
     return {
       name: n.handle.name,
       host: n.handle.config.host,
@@ -64,6 +80,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
       error: s.error,
       inStateMs: now - s.stateSince,
       checkedAt: s.checkedAt?.toISOString() ?? null,
+      transfer,
     };
   });
   const problems = galeraProblems(
@@ -72,7 +89,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
       return {
         node: n.handle.name,
         status: s.status,
-        error: s.error,
+        error: s.error ?? (s.checkedAt ? null : 'not checked yet'),
         inStateMs: now - s.stateSince,
         lastState: s.lastState,
       };
@@ -82,6 +99,7 @@ export async function getGaleraHealth(): Promise<GaleraHealth> {
   return {
     at,
     enabled: true,
+    formed: list.nodes.some((n) => g.get(n.handle.name).lastState !== null),
     writer,
     failback: g.cfg.failback,
     nodes,

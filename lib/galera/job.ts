@@ -4,9 +4,9 @@ import { auditAs } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
-import { ended, jobsOf, PROCESS_ID, publish, runningJobs, track } from '@/lib/jobs/registry';
+import { ended, jobsOf, publish, runningJobs, track } from '@/lib/jobs/registry';
 import { runJobStep } from '@/lib/jobs/step';
-import { tableStore } from '@/lib/jobs/store';
+import { saveJobView, tableStore } from '@/lib/jobs/store';
 
 // One Galera operation at a time, run in the background as a job of kind `galera` (lib/jobs):
 // one step, audited once when it ends; the page polls its log. Every SQL statement and command
@@ -103,18 +103,18 @@ function recorder(job: GaleraJob) {
               step: null,
               finishedAt: Date.now(),
             }));
-        await store.save({
+        await saveJobView({
+          store,
           jobId: job.id,
           kind: GALERA_KIND,
           status: snapshot.outcome,
-          step: running ? snapshot.kind : null,
-          owner: running ? PROCESS_ID : null,
+          running,
+          step: snapshot.kind,
           target: snapshot.kind,
-          state: snapshot,
+          view: snapshot,
           detail: snapshot.steps.at(-1)?.text ?? '',
           createdBy: snapshot.actor,
           createdAt: Date.parse(snapshot.startedAt),
-          updatedAt: Date.now(),
           finishedAt: snapshot.finishedAt ? Date.parse(snapshot.finishedAt) : null,
         });
       })

@@ -21,6 +21,10 @@ export function galeraGauges(registry: Registry) {
     sendQ: g('sipha_galera_send_queue', 'wsrep_local_send_queue'),
     cert: g('sipha_galera_cert_failures', 'wsrep_local_cert_failures (certification conflicts)'),
     seqno: g('sipha_galera_last_committed', 'wsrep_last_committed seqno'),
+    transfer: g(
+      'sipha_galera_transfer_percent',
+      "How far the node's state transfer (SST/IST) is, 0-100, while it joins and the share is known",
+    ),
   };
 }
 
@@ -32,6 +36,8 @@ export function setGaleraMetrics(m: ReturnType<typeof galeraGauges>, h: GaleraHe
     m.primary.set(l, s?.clusterStatus === 'Primary' ? 1 : 0);
     m.synced.set(l, s?.localState === 'Synced' ? 1 : 0);
     m.ready.set(l, s?.ready ? 1 : 0);
+    if (n.transfer?.percent != null) m.transfer.set(l, n.transfer.percent);
+    else m.transfer.remove(l);
     if (!s) continue;
     m.size.set(l, s.clusterSize);
     m.fc.set(l, s.flowControlPaused);

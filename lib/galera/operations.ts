@@ -14,6 +14,7 @@ import {
   type RecoveryDecision,
 } from './recovery';
 import { writable } from './status';
+import { watchTransfer } from './transfer';
 
 // The operator's Galera operations. Each runs inside a job (./job.ts), logging every SQL
 // statement and command before it runs; the caller (a server action) checks the role and
@@ -50,37 +51,27 @@ async function waitDown(list: ConnectionList, node: string, log: JobLog, timeout
   throw new AppError('failed:database', `${node} did not stop within ${timeoutMs / 1000} s.`);
 }
 
+/**
+ * Starts a node with its configured command and waits until it is Synced, following its state
+ * transfer (SST or IST) and the donor's state in the log and on the health page.
+ */
+export async function startAndSync(list: ConnectionList, node: string, log: JobLog): Promise<void> {
+  const stop = watchTransfer(list, node, log);
+  try {
+    await runControl(node, 'start', log);
+    await waitSynced(list, node, log);
+  } finally {
+    await stop();
+  }
+}
+
 /** Start a node with its configured command while logging the cluster's states (SST/IST). */
 export async function joinNode(node: string, log: JobLog): Promise<string> {
   const list = await getConnectionList();
   if ((await probeWsrep(config(list, node), 1000)).ok)
     throw new AppError('conflict:state', `${node} is already running.`);
   const t0 = Date.now();
-  const donors = list.nodes.filter((n) => n.handle.name !== node);
-  let watching = true;
-  const watch = (async () => {
-    const seen = new Map<string, string>();
-    while (watching) {
-      for (const d of donors) {
-        const r = await probeWsrep(d.handle.config, 800);
-        const s = r.ok ? (r.status?.localState ?? '') : '';
-        if (s && seen.get(d.handle.name) !== s)
-          log(
-            'wait',
-            `${d.handle.name}: ${s}${s.startsWith('Donor') ? ' (sending the state transfer)' : ''}`,
-          );
-        seen.set(d.handle.name, s);
-      }
-      await sleep(700);
-    }
-  })();
-  try {
-    await runControl(node, 'start', log);
-    await waitSynced(list, node, log);
-  } finally {
-    watching = false;
-    await watch;
-  }
+  await startAndSync(list, node, log);
   return `${node} joined and is Synced (${((Date.now() - t0) / 1000).toFixed(1)} s).`;
 }
 
@@ -96,7 +87,7 @@ export async function removeNode(node: string, log: JobLog): Promise<string> {
   return `${node} left the cluster. Remove it from the configuration's nodes and from wsrep_cluster_address on the others.`;
 }
 
-async function shutdown(list: ConnectionList, node: string, log: JobLog) {
+export async function shutdown(list: ConnectionList, node: string, log: JobLog) {
   log('sql', `${node}: SHUTDOWN`);
   await list
     .on(node)
@@ -120,8 +111,7 @@ export async function rollingRestart(log: JobLog): Promise<string> {
   log('info', `Order: ${order.join(', ')}`);
   for (const node of order) {
     await shutdown(list, node, log);
-    await runControl(node, 'start', log);
-    await waitSynced(list, node, log);
+    await startAndSync(list, node, log);
   }
   return `Restarted ${order.join(', ')}; all Synced.`;
 }
@@ -179,13 +169,9 @@ export async function recoverFullOutage(log: JobLog): Promise<string> {
   await runControl(decision.node, 'bootstrap', log);
   await waitSynced(list, decision.node, log);
   log('info', `${decision.node} is Primary and takes writes; the others join now.`);
-  await Promise.all(
-    list.nodes
-      .filter((x) => x.handle.name !== decision.node)
-      .map(async (n) => {
-        await runControl(n.handle.name, 'start', log);
-        await waitSynced(list, n.handle.name, log);
-      }),
-  );
+  // One at a time: a node that crashed needs a full SST, and a donor serves one SST at a time (a
+  // second joiner asking the same donor at once fails its SST).
+  for (const n of list.nodes.filter((x) => x.handle.name !== decision.node))
+    await startAndSync(list, n.handle.name, log);
   return `Cluster recovered from ${decision.node} (seqno ${decision.seqno}) in ${((Date.now() - t0) / 1000).toFixed(1)} s; all nodes Synced.`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preflight } from './preflight';
+import { bootstrapItems, parseDefaults, portsOf, preflight } from './preflight';
 
 const good = (addr: string) => ({
   wsrep_on: 'ON',
@@ -41,5 +41,43 @@ describe('Galera bootstrap preflight', () => {
     ]);
     expect(failed.filter((i) => i.node === 'd2')).toHaveLength(9);
     expect(JSON.stringify(r)).not.toMatch(/\*{8}/);
+  });
+  it("reads a node's my.cnf as my_print_defaults prints it, and the Galera ports it will listen on", () => {
+    const cnf = parseDefaults(
+      [
+        '--port=3307',
+        '--wsrep_on=ON',
+        '--wsrep-sst-receive-address=10.0.0.2:4444',
+        '--wsrep_provider_options=base_port=4567;gmcast.listen_addr=tcp://10.0.0.2:4567;ist.recv_addr=10.0.0.2:4568;gcache.size=64M',
+        '--skip-name-resolve',
+      ].join('\n'),
+    );
+    expect(cnf).toMatchObject({ port: '3307', wsrep_on: 'ON', skip_name_resolve: 'ON' });
+    expect(portsOf(cnf)).toEqual({ gcomm: 4567, ist: 4568, sst: 4444 });
+    expect(portsOf({ wsrep_provider_options: 'gmcast.listen_addr=tcp://0.0.0.0:5000' })).toEqual({
+      gcomm: 5000,
+      ist: 5001,
+      sst: 4444,
+    });
+  });
+  it('refuses a node of a running cluster, a taken port and a missing SST account, in words', () => {
+    const items = bootstrapItems(
+      [
+        {
+          node: 'd1',
+          member: { localState: 'Synced', clusterStatus: 'Primary', clusterSize: 3, uuid: 'u-1', seqno: 42 },
+          ports: [{ name: 'gcomm', host: '10.0.0.1', port: 4567, listening: true }],
+        },
+        { node: 'd2', member: null, ports: [{ name: 'sst', host: '10.0.0.2', port: 4444, listening: null }] },
+      ],
+      { node: 'd1', user: 'sst', exists: false },
+    );
+    expect(items.filter((i) => !i.ok).map((i) => `${i.node} ${i.setting}: ${i.have}`)).toEqual([
+      'd1 cluster membership: Synced in a Primary component of 3 (state u-1, seqno 42): it belongs to a running cluster; join the others to it instead',
+      'd1 gcomm port 10.0.0.1:4567: in use',
+      'd1 SST account: missing',
+    ]);
+    // A port the console cannot reach either way does not block (a firewall between them).
+    expect(items.find((i) => i.node === 'd2' && i.setting.startsWith('sst'))).toMatchObject({ ok: true });
   });
 });

@@ -57,4 +57,15 @@ describe('Galera problems in plain words', () => {
     expect(p[1]!.fix).toMatch(/wsrep_desync=OFF/);
     expect(p[2]!.words).toMatch(/40 %/);
   });
+  it('tells a plain server (wsrep off, answering) from a node that is down', () => {
+    const plain = ev('d1', null, { error: null, lastState: null });
+    const [p] = galeraProblems([plain, ev('d2', null, { lastState: null })], 2);
+    expect(p).toMatchObject({ node: 'd1', code: 'standalone' });
+    expect(p?.words).toMatch(/runs without Galera/);
+    expect(p?.fix).toMatch(/Bootstrap a new cluster/);
+    expect(codes([plain, ev('d2', null, { lastState: null })], 2)).toEqual([
+      'd1:standalone',
+      'd2:unreachable',
+    ]);
+  });
 });

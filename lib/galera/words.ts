@@ -7,6 +7,7 @@ export interface GaleraProblem {
   node: string;
   code:
     | 'unreachable'
+    | 'standalone'
     | 'no_primary'
     | 'donor_stuck'
     | 'sst_failed'
@@ -37,7 +38,13 @@ export function galeraProblems(nodes: NodeEvidence[], configured: number): Galer
     const p = (code: GaleraProblem['code'], words: string, fix: string) =>
       out.push({ node: n.node, code, words, fix });
     if (!s) {
-      if (n.lastState && /^Join/.test(n.lastState))
+      if (n.error === null && n.lastState === null)
+        p(
+          'standalone',
+          `${n.node} runs without Galera (wsrep off): it is not part of a cluster.`,
+          'To form a new cluster from the configured nodes, run Bootstrap a new cluster; to add this node to a running cluster, set wsrep_on=ON in its my.cnf and restart it.',
+        );
+      else if (n.lastState && /^Join/.test(n.lastState))
         p(
           'sst_failed',
           `${n.node} stopped during its state transfer (SST): it never became Synced.`,

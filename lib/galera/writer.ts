@@ -87,7 +87,15 @@ export class GaleraWriter {
         st?.localState === 'Donor/Desynced' &&
         st.clusterStatus === 'Primary' &&
         st.ready;
-      return { name: n.handle.name, writable: ok, writableSince: ok ? s.writableSince : null, donor };
+      const standalone = n.reachable !== false && s.checkedAt !== null && !st && !s.error;
+      return {
+        name: n.handle.name,
+        writable: ok,
+        writableSince: ok ? s.writableSince : null,
+        donor,
+        standalone,
+        wsrep: s.lastState !== null,
+      };
     });
     const next = chooseWriter(candidates, this.current, this.cfg, Date.now());
     if (next !== this.current) {

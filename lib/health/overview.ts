@@ -1,5 +1,6 @@
 import 'server-only';
 import { clusterNamed, clusters, connectionListOf } from '@/lib/clusters/registry';
+import { getGaleraOverview } from '@/lib/galera/overview';
 import { getMonitor } from './monitor';
 import { registerSampler } from './register-sampler';
 import { sipDbSnapshot } from './sip-db';
@@ -75,5 +76,6 @@ export async function getClusterOverview(cluster: string): Promise<Overview> {
     directions: monitor.directions(),
     services,
     verify: list.needsVerification().map((u) => ({ ...u, since: u.since.toISOString() })),
+    galera: list.galera ? await getGaleraOverview() : undefined,
   };
 }

@@ -155,6 +155,9 @@ export class SipDbSync {
     order: string[],
     using: string | null,
   ): Promise<string | null> {
+    // Galera certifies every commit on all members of the primary component: SIP servers writing
+    // to different nodes is how it is used, not a window in which the nodes may differ.
+    if (this.list.galera) return null;
     const expected = order.find((n) => !this.list.isFenced(n) && this.list.node(n).reachable !== false);
     const key = s.name;
     if (!using || !expected || using === expected) {

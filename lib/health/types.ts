@@ -1,5 +1,6 @@
 // The overview's JSON, shared by the route handler and the client components.
 
+import type { GaleraOverview } from '@/lib/galera/overview';
 import type { RegisterProbeResult } from '@/lib/sip/register-probe';
 
 export type NodeRole = 'active' | 'standby' | 'fenced' | 'down';
@@ -68,6 +69,8 @@ export interface Overview {
   verify?: { nodes: string[]; reason: string; since: string }[];
   /** With more than one cluster configured: every cluster's picture, the home cluster first. */
   clusters?: Overview[];
+  /** Present for a Galera cluster: the group, its writer and the banner's words (lib/galera/overview.ts). */
+  galera?: GaleraOverview | null;
 }
 
 // ---- Replication and registrations. Added fields only; the ones above are stable.

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import type { DB } from '@/lib/db/schema';
+import { PROCESS_ID } from './registry';
 
 // The one store of background jobs: sipha_job (migration 010), written through the connection
 // list like every console write (so to the active node, replicated to the others). The kind's
@@ -123,4 +124,52 @@ export function tableStore(list: Pick<ConnectionList, 'read' | 'write'>): JobSto
     },
   };
   return store;
+}
+
+/**
+ * Saves a kind's view of one job as its whole record: while it runs, this process owns it and
+ * `step` names what runs; once it ended, neither. The one way a kind that keeps its own view
+ * (a restore run, a Galera operation) writes its row.
+ */
+export async function saveJobView<S>({
+  store,
+  jobId,
+  kind,
+  status,
+  running,
+  step,
+  target,
+  view,
+  detail,
+  createdBy,
+  createdAt,
+  finishedAt,
+}: {
+  store: JobStore;
+  jobId: string;
+  kind: string;
+  status: string;
+  running: boolean;
+  step: string;
+  target: string;
+  view: S;
+  detail: string;
+  createdBy: string;
+  createdAt: number;
+  finishedAt: number | null;
+}): Promise<void> {
+  await store.save({
+    jobId,
+    kind,
+    status,
+    step: running ? step : null,
+    owner: running ? PROCESS_ID : null,
+    target,
+    state: view,
+    detail,
+    createdBy,
+    createdAt,
+    updatedAt: Date.now(),
+    finishedAt,
+  });
 }

@@ -1,7 +1,6 @@
 import 'server-only';
 import type { ConnectionList } from '@/lib/db/connection-list';
-import { PROCESS_ID } from '@/lib/jobs/registry';
-import { type JobRecord, tableStore } from '@/lib/jobs/store';
+import { type JobRecord, saveJobView, tableStore } from '@/lib/jobs/store';
 import type { RunView } from './types';
 
 // A restore run is a job of kind `restore` in the job store (lib/jobs/store.ts): its view is the
@@ -11,19 +10,18 @@ import type { RunView } from './types';
 export const RESTORE_KIND = 'restore';
 
 export async function saveRun({ list, view }: { list: ConnectionList; view: RunView }): Promise<void> {
-  const running = view.status === 'running';
-  await tableStore(list).save({
+  await saveJobView({
+    store: tableStore(list),
     jobId: view.runId,
     kind: RESTORE_KIND,
     status: view.status,
-    step: running ? view.phase : null,
-    owner: running ? PROCESS_ID : null,
+    running: view.status === 'running',
+    step: view.phase,
     target: view.target,
-    state: view,
+    view,
     detail: view.message,
     createdBy: view.createdBy,
     createdAt: view.createdAt,
-    updatedAt: Date.now(),
     finishedAt: view.finishedAt,
   });
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
+import { bootstrapCluster } from '@/lib/galera/bootstrap';
 import { startJob } from '@/lib/galera/job';
 import { joinNode, recoverFullOutage, removeNode, rollingRestart } from '@/lib/galera/operations';
 
@@ -16,6 +17,7 @@ export const galeraOperationAction = validatedAction({
   role: 'admin',
   action: 'galera.request',
   schema: z.discriminatedUnion('op', [
+    z.object({ op: z.literal('bootstrap'), confirm }),
     z.object({ op: z.literal('recover'), confirm }),
     z.object({ op: z.literal('rolling-restart'), confirm }),
     z.object({ op: z.literal('join'), node, confirm }),
@@ -27,7 +29,8 @@ export const galeraOperationAction = validatedAction({
     if (!list.galera)
       return { status: 'failed', message: 'These nodes are not configured as a Galera cluster.' };
     if ('node' in i) list.node(i.node); // an unknown node is refused before anything starts
-    if (i.op === 'recover') startJob('recover', user.actor, recoverFullOutage);
+    if (i.op === 'bootstrap') startJob('bootstrap', user.actor, bootstrapCluster);
+    else if (i.op === 'recover') startJob('recover', user.actor, recoverFullOutage);
     else if (i.op === 'rolling-restart') startJob('rolling-restart', user.actor, rollingRestart);
     else if (i.op === 'join') startJob('join', user.actor, (log) => joinNode(i.node, log));
     else startJob('remove', user.actor, (log) => removeNode(i.node, log));

@@ -4,6 +4,7 @@ import { GaleraPreflight } from '@/components/galera/galera-preflight';
 import { requirePageUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config/load';
+import { getBootstrapPreflight } from '@/lib/galera/bootstrap';
 import { describeOperation } from '@/lib/galera/describe';
 import { getGaleraHealth } from '@/lib/galera/health';
 import { getPreflight } from '@/lib/galera/preflight-run';
@@ -27,9 +28,11 @@ export default async function GaleraPage() {
     );
   const names = getConfig().nodes.map((n) => n.name);
   const admin = hasRole(user.role, 'admin');
-  const check = admin ? await getPreflight() : null;
+  // No node in a Galera cluster yet: the full bootstrap preflight (membership, ports, SST account).
+  const check = admin ? await (initial.formed ? getPreflight() : getBootstrapPreflight()) : null;
   const plans = admin
     ? {
+        bootstrap: describeOperation('bootstrap'),
         recover: describeOperation('recover'),
         'rolling-restart': describeOperation('rolling-restart'),
         join: [],

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { progressWords, transferProgress } from './progress';
+import type { GaleraStatus } from './status';
+
+const file = (state: string, comment: string, total: number, done: number) =>
+  JSON.stringify({
+    date: '2026-11-30 02:05:44.129',
+    status: { state, comment, progress: { from: 3, to: 4, total, done, indefinite: -1 } },
+  });
+
+const status = (localState: string, lastCommitted: number): GaleraStatus => ({
+  clusterSize: 3,
+  clusterStatus: 'Primary',
+  localState,
+  ready: false,
+  connected: true,
+  flowControlPaused: 0,
+  recvQueue: 0,
+  sendQueue: 0,
+  certFailures: 0,
+  lastCommitted,
+  clusterUuid: 'u',
+  desyncCount: 0,
+  incoming: [],
+});
+
+const now = new Date('2026-11-30T02:00:00Z');
+
+describe('state transfer progress', () => {
+  it("takes Galera's IST event counts from the wsrep_status_file, with their source", () => {
+    const p = transferProgress({
+      node: 'd3',
+      file: file('JOINER', 'Receiving IST', 27, 9),
+      joiner: null,
+      clusterSeqno: null,
+      startSeqno: null,
+      now,
+    });
+    expect(p).toEqual({
+      node: 'd3',
+      phase: 'IST',
+      percent: 33,
+      source: 'Receiving IST: 9 of 27 (wsrep_status_file)',
+      at: now.toISOString(),
+    });
+    expect(progressWords(p!)).toBe('d3: IST 33 % — Receiving IST: 9 of 27 (wsrep_status_file)');
+  });
+
+  it('says "in progress" without a percentage when the transfer reports no total (mariabackup SST)', () => {
+    const p = transferProgress({
+      node: 'd2',
+      file: file('JOINING', 'Receiving SST', -1, -1),
+      joiner: null,
+      clusterSeqno: 120,
+      startSeqno: null,
+      now,
+    });
+    expect(p).toMatchObject({ phase: 'SST', percent: null });
+    expect(p?.source).toMatch(/no total reported/);
+  });
+
+  it('prefers the seqnos to a status file without a total, keeping the phase the file names', () => {
+    const p = transferProgress({
+      node: 'd3',
+      file: file('JOINING', 'Receiving IST', -1, -1),
+      joiner: status('Joining: receiving State Transfer', 10_029),
+      clusterSeqno: 30_031,
+      startSeqno: 29,
+      now,
+    });
+    expect(p).toMatchObject({ phase: 'IST', percent: 33 });
+    expect(p?.source).toBe('seqno 10029 of 30031 (wsrep_last_committed on d3 and on the cluster)');
+  });
+
+  it("falls back to the joiner's last committed seqno against the cluster's once it answers", () => {
+    const p = transferProgress({
+      node: 'd2',
+      file: null,
+      joiner: status('Joined', 150),
+      clusterSeqno: 200,
+      startSeqno: 100,
+      now,
+    });
+    expect(p).toMatchObject({ phase: 'catch-up', percent: 50 });
+    expect(p?.source).toBe('seqno 150 of 200 (wsrep_last_committed on d2 and on the cluster)');
+  });
+
+  it('has nothing to say about a Synced node, a broken file or a node that is not joining', () => {
+    const args = { node: 'd1', joiner: status('Synced', 200), clusterSeqno: 200, startSeqno: null, now };
+    expect(transferProgress({ ...args, file: '{"status": {"state": "SYNCED"' })).toBeNull();
+    expect(transferProgress({ ...args, file: file('SYNCED', 'Synced', -1, -1) })).toBeNull();
+    expect(transferProgress({ ...args, file: null, joiner: status('Donor/Desynced', 200) })).toBeNull();
+  });
+});
