@@ -323,11 +323,15 @@ export async function run(args: string[]): Promise<void> {
 
     const fsFailed: number[] = [];
     const added: number[] = [];
+    const [viaP50, directP50] = [[] as number[], [] as number[]];
     const ratios: number[] = [];
+    const [shardedWrites, singleWrites] = [[] as number[], [] as number[]];
     for (let i = 0; i < o.runs; i++) {
       const t = await throughFirstStage(state, loadUsers, probers, SPLIT, o.rate, o.duration);
       fsFailed.push(t.failed);
       added.push(t.viaP50 - t.directP50);
+      viaP50.push(t.viaP50);
+      directP50.push(t.directP50);
       console.log(
         `run ${i + 1}: ${t.pairs} paired REGISTERs (${t.lost} lost): p50 ${t.viaP50.toFixed(2)} ms through f1, ${t.directP50.toFixed(2)} ms direct; ` +
           `load: ${t.failed} failed through f1, ${t.failedDirect} direct (sipp's own p50, 4 ms steps: ${t.sippViaP50} and ${t.sippDirectP50} ms)`,
@@ -342,6 +346,8 @@ export async function run(args: string[]): Promise<void> {
       const single = (await rowWrites(dir)) - w1;
       await setMap(SPLIT);
       ratios.push(sharded / single);
+      shardedWrites.push(sharded);
+      singleWrites.push(single);
       console.log(`run ${i + 1}: d1 row writes ${sharded} with two shards, ${single} with one pair`);
     }
     // c1 keeps only its own half before the moves.
@@ -354,6 +360,7 @@ export async function run(args: string[]): Promise<void> {
     const callsFailed: number[] = [];
     const moveSeconds: number[] = [];
     const previewError: number[] = [];
+    const interrupted: number[] = [];
     for (let i = 0; i < o.runs; i++) {
       // Odd runs move c2's half to c1, even runs move it back.
       const [to, source] = i % 2 === 0 ? [ALL_C1, 'd3'] : [SPLIT, 'd1'];
@@ -376,9 +383,18 @@ export async function run(args: string[]): Promise<void> {
           await new Promise((r) => setTimeout(r, 200));
         }
       })();
-      await done.finally(() => {
-        finished = true;
-      });
+      // A move that stops (a statement timed out on a loaded machine) is reported and resumed, as
+      // an operator would from the page; the run counts it.
+      const ended = await done.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (ended) {
+        interrupted.push(1);
+        console.log(`move ${i + 1}: stopped (${(ended as Error).message}); resumed`);
+        await moves.runMove(move.moveId, 'bench');
+      } else interrupted.push(0);
+      finished = true;
       await watching;
       timeline.push({ phase: 'after', at: Date.now() });
       moveSeconds.push((performance.now() - t0) / 1000);
@@ -416,6 +432,24 @@ export async function run(args: string[]): Promise<void> {
         target: '<= 2',
       }),
       row({
+        case: 'through_first_stage',
+        metric: 'register_p50_ms',
+        unit: 'ms',
+        sipha: viaP50,
+        baseline: directP50,
+        baselineName: 'straight to the owning cluster',
+        target: 'report',
+      }),
+      row({
+        case: 'db_writes',
+        metric: 'row_writes_on_d1',
+        unit: 'rows',
+        sipha: shardedWrites,
+        baseline: singleWrites,
+        baselineName: 'one replicated pair holding everyone',
+        target: 'report',
+      }),
+      row({
         case: 'db_writes',
         metric: 'writes_per_db_ratio',
         unit: 'ratio',
@@ -425,6 +459,13 @@ export async function run(args: string[]): Promise<void> {
       row({ case: 'move_5000', metric: 'failed_registers', unit: 'count', sipha: moveFailed, target: '= 0' }),
       row({ case: 'move_5000', metric: 'failed_calls', unit: 'count', sipha: callsFailed, target: '= 0' }),
       row({ case: 'move_5000', metric: 'move_seconds', unit: 's', sipha: moveSeconds, target: 'report' }),
+      row({
+        case: 'move_5000',
+        metric: 'stopped_and_resumed',
+        unit: 'moves',
+        sipha: interrupted,
+        target: 'report',
+      }),
       row({ case: 'move_5000', metric: 'preview_error', unit: 'users', sipha: previewError, target: '= 0' }),
     ]);
   } finally {

@@ -1,6 +1,9 @@
 import 'server-only';
 import { sql } from 'kysely';
 import type { ConnectionList } from '@/lib/db';
+import { AppError } from '@/lib/errors';
+import { waitFor } from '@/lib/restore/catch-up';
+import { nodeCtx, positions } from '@/lib/restore/node-io';
 import type { UserKey } from '@/lib/users/cursor';
 
 // Copying a moving user's rows between clusters, a slice at a time, through both connection
@@ -125,4 +128,29 @@ export async function countPresent(list: ConnectionList, users: UserKey[]): Prom
     n += Number(value.n);
   }
   return n;
+}
+
+/**
+ * Waits until every other answering, unfenced node of the cluster has applied what its writer
+ * holds now. The cluster's SIP servers read from their own node (db_cluster, co-located), so
+ * rows copied to the writer are there for every SIP server only once replicated: switching the
+ * first stage before that answers a moved user's REGISTER with 404 at a lagging node. A Galera
+ * cluster certifies each commit on every member, so there is nothing to wait for.
+ */
+export async function awaitReplicated(list: ConnectionList, cluster: string, seconds = 60): Promise<void> {
+  if (list.galera) return;
+  const writer = list.active();
+  if (!writer) throw new AppError('unavailable:database', `No node of cluster ${cluster} takes writes.`);
+  const { binlog } = await positions(await nodeCtx({ list, name: writer.handle.name }));
+  const behind: string[] = [];
+  for (const n of list.nodes) {
+    const name = n.handle.name;
+    if (n === writer || n.reachable === false || list.isFenced(name)) continue;
+    if (!(await waitFor({ target: await nodeCtx({ list, name }), pos: binlog, seconds }))) behind.push(name);
+  }
+  if (behind.length)
+    throw new AppError(
+      'failed:database',
+      `${behind.join(', ')} did not apply the copied rows from ${writer.handle.name} within ${seconds} s: check replication in cluster ${cluster}, then resume.`,
+    );
 }

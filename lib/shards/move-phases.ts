@@ -3,7 +3,7 @@ import { connectionListOf } from '@/lib/clusters/registry';
 import { getConfig } from '@/lib/config/load';
 import { AppError } from '@/lib/errors';
 import { defineJobKind } from '@/lib/jobs/kinds';
-import { copyLocations, copySubscribers, countPresent, deleteRows } from './copy';
+import { awaitReplicated, copyLocations, copySubscribers, countPresent, deleteRows } from './copy';
 import { changeMap, firstStageOwner, reloadFirstStages } from './map';
 import { aorKey } from './placement';
 import type { Plan } from './planner';
@@ -74,8 +74,10 @@ const RUN: Record<Phase, (c: MoveCtx) => Promise<string>> = {
       const [from, to] = [await connectionListOf(g.source), await connectionListOf(g.target)];
       n += await copySubscribers(from, to, g.users);
       await copyLocations(from, to, g.users);
+      // Every node the target's SIP servers read from must hold the users before the flip.
+      await awaitReplicated(to, g.target);
     }
-    return `${n} subscribers copied`;
+    return `${n} subscribers copied and replicated`;
   },
   flip: async ({ plan, moveId, actor }) => {
     const out = await publish(plan, {
@@ -90,8 +92,11 @@ const RUN: Record<Phase, (c: MoveCtx) => Promise<string>> = {
   catchup: async ({ plan }) => {
     await settle();
     let n = 0;
-    for (const g of plan.groups)
-      n += await copyLocations(await connectionListOf(g.source), await connectionListOf(g.target), g.users);
+    for (const g of plan.groups) {
+      const to = await connectionListOf(g.target);
+      n += await copyLocations(await connectionListOf(g.source), to, g.users);
+      await awaitReplicated(to, g.target);
+    }
     return `${n} registrations copied again`;
   },
   verify: async ({ plan }) => {

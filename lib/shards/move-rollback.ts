@@ -1,7 +1,7 @@
 import 'server-only';
 import { connectionListOf } from '@/lib/clusters/registry';
 import { defineJobKind } from '@/lib/jobs/kinds';
-import { copyLocations, deleteRows } from './copy';
+import { awaitReplicated, copyLocations, deleteRows } from './copy';
 import { readMap } from './map';
 import { checkFirstStages, type MoveCtx, pins, publish, settle } from './move-phases';
 import { aorKey, place, routeTable } from './placement';
@@ -50,8 +50,12 @@ const RUN: Record<RollbackStep, (c: MoveCtx) => Promise<string>> = {
   copyback: async ({ plan }) => {
     await settle();
     let n = 0;
-    for (const g of plan.groups)
-      n += await copyLocations(await connectionListOf(g.target), await connectionListOf(g.source), g.users);
+    for (const g of plan.groups) {
+      const to = await connectionListOf(g.source);
+      n += await copyLocations(await connectionListOf(g.target), to, g.users);
+      // The source's SIP servers find them at their own node before the pins are dropped.
+      await awaitReplicated(to, g.source);
+    }
     return `${n} registrations copied back`;
   },
   uncopy: async ({ plan }) => {
