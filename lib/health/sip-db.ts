@@ -154,6 +154,8 @@ export class SipDbSync {
     order: string[],
     using: string | null,
   ): Promise<string | null> {
+    // Galera certifies every commit on all nodes: a SIP server on another node is no second writer.
+    if (this.list.galera) return null;
     const expected = order.find((n) => !this.list.isFenced(n) && this.list.node(n).reachable !== false);
     const key = s.name;
     if (!using || !expected || using === expected) {
