@@ -1,6 +1,6 @@
 import 'server-only';
 import type { GaleraConfig, NodeConfig } from '@/lib/config/schema';
-import { errorErrno } from '@/lib/db/classify';
+import { errorErrno, isConnectionError } from '@/lib/db/classify';
 import { withSession } from '@/lib/db/sessions';
 import { AppError } from '@/lib/errors';
 import { chooseWriter } from './choose';
@@ -64,14 +64,29 @@ export class GaleraWriter {
   private readonly configs = new Map<string, NodeConfig>();
   private readonly members = new Map<string, Member>();
 
+  private readonly rechecking = new Set<string>();
+  private probeTimeoutMs = 1000;
+
   async sample(config: NodeConfig, timeoutMs: number): Promise<void> {
     this.configs.set(config.name, config);
+    this.probeTimeoutMs = timeoutMs;
     const r = await probeWsrep(config, timeoutMs);
     this.record(config.name, r.ok ? r.status : null, r.ok ? null : r.error);
     const s = r.ok ? r.status : null;
     if (s?.clusterStatus === 'Primary' && s.gcommUuid && GCOMM_UUID.test(s.gcommUuid))
       this.members.set(config.name, { uuid: s.gcommUuid, viewSize: s.clusterSize });
     if (!r.ok && r.error === 'connection refused') await this.evictGone(config.name, timeoutMs);
+  }
+
+  private async recheck(name: string): Promise<void> {
+    const config = this.configs.get(name);
+    if (!config || this.rechecking.has(name)) return;
+    this.rechecking.add(name);
+    try {
+      await this.sample(config, this.probeTimeoutMs);
+    } finally {
+      this.rechecking.delete(name);
+    }
   }
 
   /**
@@ -186,6 +201,9 @@ export class GaleraWriter {
    * said its `run` is one transaction, up to `conflictRetries` times, else report it.
    */
   verdict(node: string, err: unknown, opts: { atomic?: boolean }, attempt: number): GaleraVerdict {
+    // A broken connection may be a killed process: look now rather than at the next probe
+    // round, so that its eviction (evictGone) starts at once.
+    if (isConnectionError(err)) void this.recheck(node);
     const errno = errorErrno(err);
     if (errno === ER_UNKNOWN_COM_ERROR) {
       this.notWritable(node, 'refused writes (not ready)');
