@@ -1,4 +1,5 @@
 import 'server-only';
+import type { AuditEntry } from '@/lib/audit/log';
 import type { GaleraConfig, NodeConfig } from '@/lib/config/schema';
 import { errorErrno, isConnectionError } from '@/lib/db/classify';
 import { withSession } from '@/lib/db/sessions';
@@ -64,6 +65,13 @@ export class GaleraWriter {
   private readonly configs = new Map<string, NodeConfig>();
   private readonly members = new Map<string, Member>();
 
+  /**
+   * Where the console's own Galera actions are audited: the console's audit log, imported when
+   * used (it writes through the connection list that owns this writer). A process that drives
+   * several labs (a benchmark) points it elsewhere.
+   */
+  audit: (entry: AuditEntry) => Promise<void> = (entry) =>
+    import('@/lib/audit/log').then(({ audit }) => audit(entry));
   private readonly rechecking = new Set<string>();
   private probeTimeoutMs = 1000;
 
@@ -119,11 +127,15 @@ export class GaleraWriter {
     if (on.length === 0) return;
     const detail = `${name} refuses connections (its process is gone): its member ${gone.uuid} evicted on ${on.join(', ')}, so they commit without waiting for the view-change timeout`;
     console.warn(`[sipha] galera: ${detail}`);
-    // Imported here: the audit log writes through the connection list that owns this writer.
     // Not awaited: the next probe round must not wait for the audit row.
-    void import('@/lib/audit/log').then(({ audit }) =>
-      audit({ actor: 'console', action: 'galera.evict', target: name, node: null, outcome: 'ok', detail }),
-    );
+    void this.audit({
+      actor: 'console',
+      action: 'galera.evict',
+      target: name,
+      node: null,
+      outcome: 'ok',
+      detail,
+    });
   }
 
   record(name: string, status: GaleraStatus | null, error: string | null): void {
