@@ -45,61 +45,79 @@ export async function createSession(accountId: number): Promise<void> {
 }
 
 /**
- * Sessions this process verified against the database lately. While no database node answers
- * (a Galera cluster's full outage, every node of a pair down) the admin who is signed in must
- * stay signed in to bring the nodes back from the console: such a session is accepted from here
- * for up to OUTAGE_GRACE_MS after its last verification, never past its expiry. A new sign-in
- * always needs the database.
+ * Sessions this process confirmed against the database. Used only while no node answers (a
+ * full outage of a Galera cluster): without them nobody could sign in to recover it from the
+ * browser. Any answer from the database replaces what is kept here.
  */
-const OUTAGE_GRACE_MS = 30 * 60_000;
-const g = globalThis as unknown as { __siphaVerified?: Map<string, { user: SessionUser; until: number }> };
-g.__siphaVerified ??= new Map();
-const verified = g.__siphaVerified;
+interface Kept {
+  user: SessionUser;
+  expiresAt: number;
+  confirmedAt: number;
+}
+// One map for every module graph Next loads this file in (pages, actions, route handlers).
+const KEPT = Symbol.for('sipha.confirmedSessions');
+const shared = globalThis as { [KEPT]?: Map<string, Kept> };
+shared[KEPT] ??= new Map();
+const confirmed = shared[KEPT];
+/** How long after its last confirmation a kept session still counts during an outage. */
+export const OUTAGE_SESSION_MS = 30 * 60_000;
+const KEPT_MAX = 1000;
 
-function duringOutage(token: string, err: unknown): SessionUser {
-  const known = verified.get(sha256(token));
-  if (err instanceof AppError && err.code === 'unavailable:database' && known && known.until > Date.now())
-    return known.user;
+function duringOutage(hash: string, err: unknown): SessionUser {
+  const kept = confirmed.get(hash);
+  const now = Date.now();
+  if (
+    err instanceof AppError &&
+    err.code === 'unavailable:database' &&
+    kept &&
+    kept.expiresAt > now &&
+    now - kept.confirmedAt < OUTAGE_SESSION_MS
+  )
+    return kept.user;
   throw err;
 }
 
 export async function sessionFromToken(token: string | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
-  try {
-    const user = await verifySession(token);
-    if (user) {
-      if (verified.size > 1000) for (const [k, v] of verified) if (v.until <= Date.now()) verified.delete(k);
-      verified.set(sha256(token), user);
-    } else verified.delete(sha256(token));
-    return user?.user ?? null;
-  } catch (err) {
-    return duringOutage(token, err);
-  }
-}
-
-async function verifySession(token: string): Promise<{ user: SessionUser; until: number } | null> {
+  const hash = sha256(token);
   const list = await getConnectionList();
-  const { value: row } = await list.read((db) =>
-    db
-      .selectFrom('sipha_session as s')
-      .innerJoin('sipha_account as a', 'a.id', 's.account_id')
-      .select([
-        'a.id',
-        'a.username',
-        'a.role',
-        'a.disabled',
-        's.expires_at',
-        's.created_at',
-        's.last_seen_at',
-      ])
-      .where('s.id_hash', '=', sha256(token))
-      .executeTakeFirst(),
-  );
+  const read = await list
+    .read((db) =>
+      db
+        .selectFrom('sipha_session as s')
+        .innerJoin('sipha_account as a', 'a.id', 's.account_id')
+        .select([
+          'a.id',
+          'a.username',
+          'a.role',
+          'a.disabled',
+          's.expires_at',
+          's.created_at',
+          's.last_seen_at',
+        ])
+        .where('s.id_hash', '=', hash)
+        .executeTakeFirst(),
+    )
+    .then(
+      (r) => ({ row: r.value }),
+      (err: unknown) => ({ kept: duringOutage(hash, err) }),
+    );
+  if ('kept' in read) return read.kept;
+  const { row } = read;
   const now = Date.now();
+  confirmed.delete(hash);
   if (!row || row.disabled || new Date(row.expires_at).getTime() < now) return null;
   const seen = new Date(row.last_seen_at ?? row.created_at).getTime();
   const idle = getConfig().session.idleMinutes;
   if (idle && now - seen > idle * 60_000) return null;
+  const user: SessionUser = {
+    accountId: row.id,
+    username: row.username,
+    role: row.role,
+    actor: row.username,
+  };
+  if (confirmed.size >= KEPT_MAX) confirmed.delete(confirmed.keys().next().value!);
+  confirmed.set(hash, { user, expiresAt: new Date(row.expires_at).getTime(), confirmedAt: now });
   // Recorded at most once a minute (twice per idle period) and without waiting.
   if (now - seen > Math.min(60_000, (idle ?? 2) * 30_000))
     void list
@@ -112,10 +130,7 @@ async function verifySession(token: string): Promise<{ user: SessionUser; until:
             .execute(),
       })
       .catch(() => undefined);
-  return {
-    user: { accountId: row.id, username: row.username, role: row.role, actor: row.username },
-    until: Math.min(new Date(row.expires_at).getTime(), now + OUTAGE_GRACE_MS),
-  };
+  return user;
 }
 
 export async function currentSession(): Promise<SessionUser | null> {
@@ -126,6 +141,7 @@ export async function destroySession(): Promise<void> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
   if (token) {
+    confirmed.delete(sha256(token));
     const list = await getConnectionList();
     await list
       .write({ run: (db) => db.deleteFrom('sipha_session').where('id_hash', '=', sha256(token)).execute() })

@@ -39,9 +39,10 @@ export function describeOperation(op: GaleraOp, node?: string): string[] {
     case 'rolling-restart':
       return [
         'Refuse unless every node is Synced.',
-        'For each node, the writer last: SHUTDOWN; wait until it stops;',
+        'For each node, the writer last: every SIP server (db_cluster) leaves it: dbcl.disable_connection;',
+        '  SHUTDOWN; wait until it stops;',
         ...names.map((n) => `  ${n}: ${cmd(n, 'start')}`),
-        '  then wait until it is Synced before the next one.',
+        '  wait until it is Synced, then dbcl.enable_connection on every SIP server, before the next one.',
       ];
     case 'join':
       return [

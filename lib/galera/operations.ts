@@ -13,6 +13,7 @@ import {
   parseRecovered,
   type RecoveryDecision,
 } from './recovery';
+import { holdSipServers, releaseSipServers } from './sip-hold';
 import { writable } from './status';
 import { watchTransfer } from './transfer';
 
@@ -96,7 +97,10 @@ export async function shutdown(list: ConnectionList, node: string, log: JobLog) 
   await waitDown(list, node, log);
 }
 
-/** One node at a time, the writer last; each must be Synced before the next one stops. */
+/**
+ * One node at a time, the writer last; each must be Synced before the next one stops, and the
+ * SIP servers stop using each node before it stops (./sip-hold.ts).
+ */
 export async function rollingRestart(log: JobLog): Promise<string> {
   const list = await getConnectionList();
   const names = list.nodes.map((n) => n.handle.name);
@@ -110,8 +114,11 @@ export async function rollingRestart(log: JobLog): Promise<string> {
   const order = [...names.filter((n) => n !== writer), ...names.filter((n) => n === writer)];
   log('info', `Order: ${order.join(', ')}`);
   for (const node of order) {
+    // The SIP servers leave the node first and take it back once it is Synced again.
+    const held = await holdSipServers(node, log);
     await shutdown(list, node, log);
     await startAndSync(list, node, log);
+    await releaseSipServers(node, held, log);
   }
   return `Restarted ${order.join(', ')}; all Synced.`;
 }
