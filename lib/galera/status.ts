@@ -19,6 +19,8 @@ export interface GaleraStatus {
   desyncCount: number;
   /** Node names in the cluster's current view, as the nodes announce them. */
   incoming: string[];
+  /** This process's member id in the group (wsrep_gcomm_uuid); a restart gets a new one. */
+  gcommUuid?: string;
 }
 
 export const WSREP_STATUS_SQL = "SHOW GLOBAL STATUS LIKE 'wsrep\\_%'";
@@ -43,6 +45,7 @@ export function parseWsrep(rows: { Variable_name: string; Value: string }[]): Ga
     clusterUuid: s.get('wsrep_cluster_state_uuid') ?? '',
     desyncCount: num(s.get('wsrep_desync_count')),
     incoming: (s.get('wsrep_incoming_addresses') ?? '').split(',').filter(Boolean),
+    gcommUuid: s.get('wsrep_gcomm_uuid') ?? '',
   };
 }
 

@@ -1,6 +1,8 @@
 import 'server-only';
+import type { AuditEntry } from '@/lib/audit/log';
 import type { GaleraConfig, NodeConfig } from '@/lib/config/schema';
-import { errorErrno } from '@/lib/db/classify';
+import { errorErrno, isConnectionError } from '@/lib/db/classify';
+import { withSession } from '@/lib/db/sessions';
 import { AppError } from '@/lib/errors';
 import { chooseWriter } from './choose';
 import { probeWsrep } from './probe';
@@ -29,6 +31,19 @@ export interface GaleraNodeState {
 
 export type GaleraVerdict = 'move' | 'retry' | null;
 
+const GCOMM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A member of the primary component as last seen: its process's id and the view's size. */
+interface Member {
+  uuid: string;
+  viewSize: number;
+  /** When it last answered as a member (Date.now()). */
+  seenAt: number;
+}
+
+/** A member last seen longer ago than this is not evicted on a refusal (its view may be gone). */
+const MEMBER_FRESH_MS = 10_000;
+
 export class GaleraWriter {
   readonly state = new Map<string, GaleraNodeState>();
   current: string | undefined;
@@ -52,9 +67,93 @@ export class GaleraWriter {
     return s;
   }
 
+  private readonly configs = new Map<string, NodeConfig>();
+  private readonly members = new Map<string, Member>();
+
+  /**
+   * Where the console's own Galera actions are audited: the console's audit log, imported when
+   * used (it writes through the connection list that owns this writer). A process that drives
+   * several labs (a benchmark) points it elsewhere.
+   */
+  audit: (entry: AuditEntry) => Promise<void> = (entry) =>
+    import('@/lib/audit/log').then(({ audit }) => audit(entry));
+  private readonly rechecking = new Set<string>();
+  private probeTimeoutMs = 1000;
+
   async sample(config: NodeConfig, timeoutMs: number): Promise<void> {
+    this.configs.set(config.name, config);
+    this.probeTimeoutMs = timeoutMs;
     const r = await probeWsrep(config, timeoutMs);
     this.record(config.name, r.ok ? r.status : null, r.ok ? null : r.error);
+    const s = r.ok ? r.status : null;
+    if (s?.clusterStatus === 'Primary' && s.gcommUuid && GCOMM_UUID.test(s.gcommUuid))
+      this.members.set(config.name, { uuid: s.gcommUuid, viewSize: s.clusterSize, seenAt: Date.now() });
+    if (!r.ok && r.error === 'connection refused') await this.evictGone(config.name, timeoutMs);
+  }
+
+  private async recheck(name: string): Promise<void> {
+    const config = this.configs.get(name);
+    if (!config || this.rechecking.has(name)) return;
+    this.rechecking.add(name);
+    try {
+      await this.sample(config, this.probeTimeoutMs);
+    } finally {
+      this.rechecking.delete(name);
+    }
+  }
+
+  /**
+   * A member whose port refuses connections has no process any more (killed, crashed), but the
+   * others keep it in their view until evs.suspect_timeout runs out, and no commit completes
+   * meanwhile. Evicting its process id (evs.evict) on the others installs the new view at once:
+   * the survivors commit again within milliseconds. Only while the survivors are a majority of
+   * the last view, so this never makes a minority primary; a hung node (no refusal) is left to
+   * Galera's own timeouts. The restarted process has a new id and joins as usual.
+   * Only a member of the survivors' current view is evicted: seen answering as a Primary member
+   * moments ago, in a view of the size every survivor still reports. A node whose port refuses
+   * for another reason (not started yet, a joiner still receiving its SST, a stale record from
+   * before a full outage, a clean shutdown that already left the view) is left alone.
+   */
+  private async evictGone(name: string, timeoutMs: number): Promise<void> {
+    const gone = this.members.get(name);
+    if (!gone) return;
+    if (Date.now() - gone.seenAt > MEMBER_FRESH_MS) {
+      this.members.delete(name);
+      return;
+    }
+    const survivors = [...this.configs.values()].filter(
+      (c) => c.name !== name && writable(this.get(c.name).status),
+    );
+    if (survivors.length * 2 <= gone.viewSize) return;
+    const sameView = survivors.every((c) => {
+      const st = this.get(c.name).status;
+      return st?.clusterStatus === 'Primary' && st.clusterSize === gone.viewSize;
+    });
+    if (!sameView) return;
+    this.members.delete(name);
+    const done = await Promise.all(
+      survivors.map((c) =>
+        withSession(c, { connectTimeoutMs: timeoutMs, statementTimeoutMs: timeoutMs, database: false }, (s) =>
+          s.rows(`SET GLOBAL wsrep_provider_options = 'evs.evict=${gone.uuid}'`),
+        ).then(
+          () => c.name,
+          () => null,
+        ),
+      ),
+    );
+    const on = done.filter((n) => n !== null);
+    if (on.length === 0) return;
+    const detail = `${name} refuses connections (its process is gone): its member ${gone.uuid} evicted on ${on.join(', ')}, so they commit without waiting for the view-change timeout`;
+    console.warn(`[sipha] galera: ${detail}`);
+    // Not awaited: the next probe round must not wait for the audit row.
+    void this.audit({
+      actor: 'console',
+      action: 'galera.evict',
+      target: name,
+      node: null,
+      outcome: 'ok',
+      detail,
+    });
   }
 
   record(name: string, status: GaleraStatus | null, error: string | null): void {
@@ -140,6 +239,9 @@ export class GaleraWriter {
    * said its `run` is one transaction, up to `conflictRetries` times, else report it.
    */
   verdict(node: string, err: unknown, opts: { atomic?: boolean }, attempt: number): GaleraVerdict {
+    // A broken connection may be a killed process: look now rather than at the next probe
+    // round, so that its eviction (evictGone) starts at once.
+    if (isConnectionError(err)) void this.recheck(node);
     const errno = errorErrno(err);
     if (errno === ER_UNKNOWN_COM_ERROR) {
       this.notWritable(node, 'refused writes (not ready)');

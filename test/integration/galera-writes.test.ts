@@ -112,17 +112,27 @@ describe('Galera cluster', () => {
       );
       const onD3 = new Map(rows.map((r) => [r.k, Number(r.n)]));
       expect(acked.filter((k) => onD3.get(k) !== 1)).toEqual([]);
+      // The refused port told the console that d1's process is gone: d1 was evicted from the
+      // survivors' view at once instead of after evs.suspect_timeout, and that was audited.
+      const [ev] = await adminQuery<{ detail: string }>(
+        dir,
+        'd2',
+        "SELECT detail FROM kamailio.sipha_audit WHERE action = 'galera.evict' AND target = 'd1'",
+      );
+      expect(ev?.detail).toMatch(
+        /^d1 refuses connections \(its process is gone\): its member [0-9a-f-]{36} evicted on d2, d3/,
+      );
       expect((await wsrep(dir, 'd2')).wsrep_cluster_size).toBe('2');
-      // p1's db_cluster leaves the refused d1 at once; p2's statements on d2 wait out the view
-      // change (evs.suspect_timeout, 1 s here, and the new view), longer than db_mysql's 1 s
-      // timeout, so REGISTERs sent then fail (about 100 of 1,400 here). After it, all register.
+      // p1's db_cluster leaves the refused d1 at once, p2's d2 commits again within the
+      // eviction: at most 1 % of the REGISTERs fail, even on a busy machine.
       for (const r of sip) {
         expect(r.sent).toBe(1400);
-        expect(r.sent - r.ok).toBeLessThanOrEqual(210);
+        expect(r.sent - r.ok).toBeLessThanOrEqual(14);
       }
       expect(await register(dir, { site: 'p2', users: seedUsers(20) })).toEqual({ ok: 20, failed: 0 });
 
-      // d1 rejoins (IST/SST), is Synced again, and after failbackAfterMs takes writes back.
+      // d1 rejoins (IST/SST) as a new member, is Synced again, and after failbackAfterMs takes
+      // writes back.
       await start(dir, 'd1');
       await waitFor('d1 Synced', synced(dir, 'd1'), 120_000);
       await waitFor('writes back on d1', async () => list.active()?.handle.name === 'd1', 15_000);
