@@ -90,11 +90,17 @@ export async function removeNode(node: string, log: JobLog): Promise<string> {
 
 export async function shutdown(list: ConnectionList, node: string, log: JobLog) {
   log('sql', `${node}: SHUTDOWN`);
-  await list
-    .on(node)
-    .run((db) => sql`SHUTDOWN`.execute(db))
-    .catch(() => undefined);
-  await waitDown(list, node, log);
+  // A planned stop leaves the group cleanly: not a process gone to evict (writer.ts).
+  list.galera?.planned.add(node);
+  try {
+    await list
+      .on(node)
+      .run((db) => sql`SHUTDOWN`.execute(db))
+      .catch(() => undefined);
+    await waitDown(list, node, log);
+  } finally {
+    list.galera?.planned.delete(node);
+  }
 }
 
 /**

@@ -46,6 +46,8 @@ const MEMBER_FRESH_MS = 10_000;
 
 export class GaleraWriter {
   readonly state = new Map<string, GaleraNodeState>();
+  /** Nodes an operation is stopping on purpose (SHUTDOWN): never evicted while they leave. */
+  readonly planned = new Set<string>();
   current: string | undefined;
   readonly conflicts = { retried: 0, reported: 0 };
 
@@ -116,7 +118,7 @@ export class GaleraWriter {
    */
   private async evictGone(name: string, timeoutMs: number): Promise<void> {
     const gone = this.members.get(name);
-    if (!gone) return;
+    if (!gone || this.planned.has(name)) return;
     if (Date.now() - gone.seenAt > MEMBER_FRESH_MS) {
       this.members.delete(name);
       return;
