@@ -36,11 +36,15 @@ export function GaleraOps({
   const plan = perNode ? (plans.byNode[node]?.[op] ?? []) : plans[op];
   return (
     <form action={submit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      {/* The choice travels in hidden fields: React resets a form after its action runs, and a
+          native reset puts a select back on its first option while the page still shows the
+          chosen one, so the next submit would start another operation than the one shown. */}
+      <input type="hidden" name="op" value={op} />
+      {perNode && <input type="hidden" name="node" value={node} />}
       <div className="flex flex-wrap items-end gap-4">
         <label className="block">
           Operation
           <select
-            name="op"
             value={op}
             onChange={(e) => setOp(e.target.value as Op)}
             className="mt-1 block rounded border border-slate-300 px-2 py-1"
@@ -56,7 +60,6 @@ export function GaleraOps({
           <label className="block">
             Node
             <select
-              name="node"
               value={node}
               onChange={(e) => setNode(e.target.value)}
               className="mt-1 block rounded border border-slate-300 px-2 py-1"
