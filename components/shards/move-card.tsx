@@ -22,7 +22,9 @@ function headline(m: Move): string {
   const doing = m.mode === 'move' ? 'moving' : 'rolling back';
   switch (m.status) {
     case 'running':
-      return `Now ${doing}: ${m.phase}.`;
+      return m.elsewhere
+        ? `Now ${doing} in another console process: ${m.phase}. Its page shows it live; this one follows it as the steps end.`
+        : `Now ${doing}: ${m.phase}.`;
     case 'interrupted':
       return `Interrupted: the console stopped while ${doing} (at ${m.phase}).`;
     case 'failed':

@@ -26,7 +26,7 @@ export function ShardsLive({
     queryKey: ['shards'],
     queryFn: ({ signal }) => getJson<ShardOverview>('/api/shards', signal),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.moves.some((m) => m.inProgress) ? 1000 : 5000),
+    refetchInterval: (q) => (q.state.data?.moves.some((m) => m.inProgress || m.elsewhere) ? 1000 : 5000),
   });
   const multi = o.clusters.length > 1;
   return (

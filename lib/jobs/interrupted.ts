@@ -1,16 +1,38 @@
 import 'server-only';
 import { jobKind } from './kinds';
-import { liveJob } from './registry';
+import { liveJob, PROCESS_ID } from './registry';
 import type { JobRecord, JobStore } from './store';
 
-// A job is interrupted when the store says a step of it is running and this console process
-// does not run now (or runs at another step): the console that ran it stopped (killed, restarted, crashed). Locks
-// and sessions died with it; the kind offers to resume or roll back (kinds.ts).
+// A job is interrupted when the store says a step of it is running and no console process
+// runs it: not this one (or this one at another step), and not another console process that
+// still says so. The process running a job through runJob (run.ts: online shard moves) touches
+// its row every HEARTBEAT_MS; a row owned by another process and touched within STALE_MS runs
+// there (two consoles over the same databases), so it is neither offered for resume nor
+// resumed. Past that, the console that ran it stopped (killed, restarted, crashed): locks and sessions died with it, and the kind offers
+// to resume or roll back (kinds.ts). The consoles' clocks must agree to within a few seconds
+// (NTP), since each compares its own time with the time the other wrote.
 
-export function isInterrupted(rec: Pick<JobRecord, 'jobId' | 'step'>): boolean {
+export const HEARTBEAT_MS = 5_000;
+export const STALE_MS = 20_000;
+
+type Stored = Pick<JobRecord, 'jobId' | 'step'> & Partial<Pick<JobRecord, 'owner' | 'updatedAt'>>;
+
+/** Stored as running by another console process that touched it within STALE_MS. */
+export function runsElsewhere(rec: Stored, now = Date.now()): boolean {
+  return (
+    rec.step !== null &&
+    !!rec.owner &&
+    rec.owner !== PROCESS_ID &&
+    rec.updatedAt !== undefined &&
+    now - rec.updatedAt < STALE_MS
+  );
+}
+
+export function isInterrupted(rec: Stored, now = Date.now()): boolean {
   if (rec.step === null) return false;
   const live = liveJob(rec.jobId);
-  return !live || live.ended || (live.step !== null && live.step !== rec.step);
+  const here = !!live && !live.ended && (live.step === null || live.step === rec.step);
+  return !here && !runsElsewhere(rec, now);
 }
 
 export async function interruptedJobs({
@@ -22,7 +44,9 @@ export async function interruptedJobs({
   kind: string;
   limit?: number;
 }): Promise<JobRecord[]> {
-  return (await store.recent({ kind, limit })).filter(isInterrupted);
+  // Only this process's jobs count here: the kinds listed this way (restore, Galera operations)
+  // do not touch their rows while a step runs, so a quiet row tells nothing of another process.
+  return (await store.recent({ kind, limit })).filter((r) => isInterrupted({ jobId: r.jobId, step: r.step }));
 }
 
 /** What the pages say about an interrupted job: its kind's words. */

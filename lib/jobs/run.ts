@@ -1,5 +1,6 @@
 import 'server-only';
-import { publicError } from '@/lib/errors';
+import { AppError, publicError } from '@/lib/errors';
+import { HEARTBEAT_MS, runsElsewhere } from './interrupted';
 import { type JobKind, runSteps } from './kinds';
 import { ended, PROCESS_ID, publish, track } from './registry';
 import { type JobAudit, runJobStep } from './step';
@@ -83,6 +84,10 @@ export async function runJob<C>({
   rethrow?: boolean;
 }): Promise<SimpleJob> {
   const { jobId } = job;
+  if (resume) {
+    const stored = await store.load(jobId);
+    if (stored && runsElsewhere(stored)) throw elsewhere(stored);
+  }
   const live = track({ jobId, kind: kind.kind });
   const save = async (fn: (r: JobRecord) => JobRecord) => {
     const r = await store.update(jobId, fn);
@@ -90,9 +95,23 @@ export async function runJob<C>({
     return r as SimpleJob;
   };
   let last: SimpleJob = job;
+  // The row says this process still runs the job (interrupted.ts), also through a long step.
+  const beat = setInterval(() => void store.update(jobId, (r) => r).catch(() => undefined), HEARTBEAT_MS);
+  beat.unref();
   const done = (async () => {
-    if (resume) last = await save((r) => ({ ...r, status: 'running', owner: PROCESS_ID }));
-    else await store.save({ ...job, owner: PROCESS_ID });
+    try {
+      if (resume)
+        last = await save((r) => {
+          // Checked again under the row lock: two consoles resuming at once, one wins.
+          if (runsElsewhere(r)) throw elsewhere(r);
+          return { ...r, status: 'running', owner: PROCESS_ID };
+        });
+      else await store.save({ ...job, owner: PROCESS_ID });
+    } catch (err) {
+      clearInterval(beat);
+      ended(jobId);
+      throw err;
+    }
     try {
       const recorded = job.state.steps;
       await runSteps({
@@ -136,10 +155,19 @@ export async function runJob<C>({
       }));
       if (rethrow) throw err;
     } finally {
+      clearInterval(beat);
       ended(jobId, last);
     }
     return last;
   })();
   live.done = done;
   return done;
+}
+
+function elsewhere(r: JobRecord): AppError {
+  const ago = Math.max(0, Math.round((Date.now() - r.updatedAt) / 1000));
+  return new AppError(
+    'conflict:state',
+    `Another console process runs this job (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
+  );
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { isInterrupted } from '@/lib/jobs/interrupted';
+import { isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
 import { liveJob } from '@/lib/jobs/registry';
 import type { SimpleJob, SimpleState, StepResult } from '@/lib/jobs/run';
 import type { ShardMap } from './map';
@@ -23,8 +23,9 @@ export interface MoveStep {
 export interface MoveRow {
   moveId: string;
   /**
-   * running: in this console process now; interrupted: stored as running, but no process here
-   * runs it (the console that did stopped); failed: a step failed; done, rolled_back: ended.
+   * running: in this console process now, or in another that still reports (`elsewhere`);
+   * interrupted: stored as running, but no console process runs it (the one that did stopped);
+   * failed: a step failed; done, rolled_back: ended.
    */
   status: 'running' | 'interrupted' | 'failed' | 'done' | 'rolled_back';
   mode: 'move' | 'rollback';
@@ -36,6 +37,8 @@ export interface MoveRow {
   /** The new map is in place: a rollback makes no sense any more, only resume. */
   committed: boolean;
   inProgress: boolean;
+  /** Running in another console process over the same databases (lib/jobs/interrupted.ts). */
+  elsewhere: boolean;
   createdBy: string;
   createdAt: number;
   finishedAt: number | null;
@@ -70,7 +73,8 @@ export function rowOf(rec: SimpleJob<Plan>, map: ShardMap): MoveRow {
   const live = liveJob(rec.jobId);
   const inProgress = live?.ended === false;
   // Stored as running with no process here running it: the console that ran it stopped.
-  const stopped = isInterrupted({ jobId: rec.jobId, step: rec.step ?? ids[0]! });
+  const stored = { ...rec, step: rec.step ?? ids[0]! };
+  const stopped = isInterrupted(stored);
   const status: MoveRow['status'] =
     rec.status === 'succeeded'
       ? mode === 'move'
@@ -93,6 +97,7 @@ export function rowOf(rec: SimpleJob<Plan>, map: ShardMap): MoveRow {
     steps,
     committed: mode === 'move' && isCommitted(state.steps, plan, map),
     inProgress,
+    elsewhere: !inProgress && runsElsewhere(stored),
     createdBy: rec.createdBy,
     createdAt: rec.createdAt,
     finishedAt: rec.finishedAt,

@@ -90,9 +90,11 @@ export async function shardOverview() {
       steps: m.steps,
       /** Running in this console process now (else stopped by a failure or a restart). */
       inProgress: m.inProgress,
+      /** Running in another console process that still reports. */
+      elsewhere: m.elsewhere,
       committed: m.committed,
       /** Resume: a move (not a rollback) that stopped. */
-      canResume: !m.inProgress && m.mode === 'move' && m.status !== 'done',
+      canResume: !m.inProgress && !m.elsewhere && m.mode === 'move' && m.status !== 'done',
       /** Why Roll back is not offered, or null; and what it would do, step by step. */
       rollbackRefusal: rollbackRefusal(m),
       rollbackSteps: Object.values(rollbackWords(m.plan)),

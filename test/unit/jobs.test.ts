@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { interruptedJobs, interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
+import {
+  interruptedJobs,
+  interruptedMessage,
+  isInterrupted,
+  runsElsewhere,
+  STALE_MS,
+} from '@/lib/jobs/interrupted';
 import { defineJobKind, rollbackSteps, runSteps } from '@/lib/jobs/kinds';
 import { ended, liveJob, PROCESS_ID, track } from '@/lib/jobs/registry';
 import { newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
@@ -59,7 +65,17 @@ beforeEach(() => {
   store = fileJobStore(dir);
   audits = [];
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The clock moves past STALE_MS: an older console process that wrote a row stopped reporting. */
+function laterThanStale() {
+  const now = Date.now();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now + STALE_MS + 1);
+}
 
 describe('runJob', () => {
   it('runs every step in order, persists the outcome, and audits each step exactly once', async () => {
@@ -106,6 +122,7 @@ describe('runJob', () => {
       owner: 'an-older-console-process',
       state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
     });
+    laterThanStale();
     w.effects.push('a', 'b');
 
     const restarted = fileJobStore(dir);
@@ -144,6 +161,7 @@ describe('runJob', () => {
       owner: 'an-older-console-process',
       state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
     });
+    laterThanStale();
     const end = await runJob({
       store,
       kind,
@@ -179,6 +197,49 @@ describe('runJob', () => {
       { step: 'a', detail: 'a undone' },
     ]);
     expect(w.effects).toEqual([]);
+  });
+});
+
+describe('two console processes', () => {
+  it('a job another process still reports is neither interrupted nor resumed; once it stops reporting, it is', async () => {
+    const w: World = { effects: ['a'], log: [] };
+    const j = job();
+    await store.save({
+      ...j,
+      step: 'b',
+      owner: 'another-live-console',
+      state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
+    });
+    const rec = (await store.load(j.jobId))!;
+    expect(runsElsewhere(rec)).toBe(true);
+    expect(isInterrupted(rec)).toBe(false);
+    await expect(runJob({ store, kind, ctx: w, job: rec as SimpleJob, audit, resume: true })).rejects.toThrow(
+      /Another console process runs this job \(it reported \d+ s ago\)/,
+    );
+    // Refused without a trace: nothing ran, the row still names the other process.
+    expect(w.log).toEqual([]);
+    expect(isInterrupted(rec)).toBe(false);
+    expect(await store.load(j.jobId)).toMatchObject({
+      owner: 'another-live-console',
+      step: 'b',
+      status: 'running',
+    });
+
+    // The other process stopped reporting (killed, say): the job is interrupted, and resumes here.
+    laterThanStale();
+    expect(runsElsewhere(rec)).toBe(false);
+    expect(isInterrupted(rec)).toBe(true);
+    const end = await runJob({ store, kind, ctx: w, job: rec as SimpleJob, audit, resume: true });
+    expect(end.status).toBe('succeeded');
+    expect(w.log).toEqual(['run b', 'run c']);
+  });
+
+  it('runs here: this process is never "elsewhere", whatever the time', () => {
+    const rec = { jobId: `own-${process.pid}`, step: 'a', owner: PROCESS_ID, updatedAt: Date.now() };
+    expect(runsElsewhere(rec)).toBe(false);
+    expect(runsElsewhere({ ...rec, owner: 'other' }, rec.updatedAt + STALE_MS - 1)).toBe(true);
+    expect(runsElsewhere({ ...rec, owner: 'other' }, rec.updatedAt + STALE_MS)).toBe(false);
+    expect(runsElsewhere({ ...rec, owner: 'other', step: null })).toBe(false);
   });
 });
 
