@@ -138,8 +138,11 @@ test.describe('two clusters', () => {
     await expect.poll(() => proc!.exitCode !== null || proc!.signalCode !== null).toBe(true);
     await boot();
     await page.reload();
+    // Until 20 s after the killed console's last heartbeat, the move reads as running in another
+    // console process (lib/jobs/interrupted.ts); the page polls each second meanwhile.
     await expect(move(page).getByTestId('move-status')).toHaveText(
       'Interrupted: the console stopped while moving (at catchup).',
+      { timeout: 40_000 },
     );
     await expect(move(page).getByRole('button', { name: 'Resume' })).toBeVisible();
     await expect(move(page).getByText('Roll back does, in order:')).toBeVisible();
