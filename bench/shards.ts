@@ -258,6 +258,7 @@ async function callLoad(state: LabState, caller: User, callee: User, seconds: nu
       notEnded: answered - r.ok,
       atCallee: phone.answered(),
       calls: r.calls,
+      unexpected: r.unexpected,
     };
   } finally {
     // The phone unregisters when its stay ends: the next run's phone is the callee's only contact.
@@ -412,6 +413,14 @@ export async function run(args: string[]): Promise<void> {
       console.log(`move ${i + 1}: phases ${t}`);
       console.log(`move ${i + 1}: REGISTERs without 200 by phase: ${failuresByPhase(r.calls, timeline)}`);
       console.log(`move ${i + 1}: calls without 200 by phase: ${failuresByPhase(c.calls, timeline)}`);
+      for (const [what, u] of [
+        ['REGISTER', r.unexpected],
+        ['call', c.unexpected],
+      ] as const)
+        if (u)
+          console.log(
+            `move ${i + 1}: first unexpected ${what} messages (sipp -trace_err):\n${u.slice(0, 4000)}`,
+          );
     }
     const { clusters, connectionListOf } = await import('../lib/clusters/registry.ts');
     for (const c of clusters()) await (await connectionListOf(c.name)).close();

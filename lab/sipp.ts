@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.ts';
@@ -52,6 +52,11 @@ export interface SippResult {
   periods: { endMs: number; created: number }[];
   /** With `trace`: every call, in the order sipp started them. */
   calls?: SippCall[];
+  /**
+   * With `trace` and a failure: the first unexpected messages in full (sipp -trace_err), to tell
+   * which element sent a failure reply (its Via, Server and Reason-like headers).
+   */
+  unexpected?: string;
   output: string;
 }
 
@@ -181,7 +186,16 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     '5000',
     '-max_recv_loops',
     '100000',
-    ...(r.trace ? ['-trace_shortmsg', '-shortmessage_file', join(work, 'short.log')] : []),
+    ...(r.trace
+      ? [
+          '-trace_shortmsg',
+          '-shortmessage_file',
+          join(work, 'short.log'),
+          '-trace_err',
+          '-error_file',
+          join(work, 'errors.log'),
+        ]
+      : []),
   ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -208,6 +222,10 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
   const rttText = rttFile ? readFileSync(join(work, rttFile), 'utf8') : '';
   const rtts = parseRtt(rttText);
   const calls = r.trace ? parseShortTrace(readFileSync(join(work, 'short.log'), 'utf8')) : undefined;
+  const unexpected =
+    r.trace && stat.failed > 0 && existsSync(join(work, 'errors.log'))
+      ? readFileSync(join(work, 'errors.log'), 'utf8').slice(0, 16_000)
+      : undefined;
   // The run's files are small but many runs add up; keep them only when something failed.
   if (stat.failed === 0) rmSync(work, { recursive: true, force: true });
   return {
@@ -216,6 +234,7 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
     done: parseDone(rttText, timing.startMs),
     periods: timing.periods,
     calls,
+    unexpected,
     output,
   };
 }
