@@ -25,6 +25,7 @@ function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
         // progress poll's commands run often and must be cheap.
         config: ['my_print_defaults', ...(state.procs?.[n.name]?.args ?? []), 'mysqld'],
         progress: ['cat', join(state.dir, n.name, 'wsrep_status.json')],
+        sstReceived: ['du', '-sb', join(state.dir, n.name, 'data', '.sst')],
       },
     ]),
   );

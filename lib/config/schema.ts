@@ -47,6 +47,11 @@ export const galeraControlSchema = z.object({
   config: argv.optional(),
   /** Prints the node's wsrep_status_file (JSON, with Galera's state-transfer progress). */
   progress: argv.optional(),
+  /**
+   * Prints the bytes the node has received of an SST so far: `du -sb <datadir>/.sst`, where
+   * wsrep_sst_mariabackup receives the stream. Gives an SST a percentage.
+   */
+  sstReceived: argv.optional(),
 });
 
 /** Present when the nodes form a Galera cluster rather than a replicated pair or ring. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressWords, transferProgress } from './progress';
+import { parseDuBytes, progressWords, transferProgress } from './progress';
 import type { GaleraStatus } from './status';
 
 const file = (state: string, comment: string, total: number, done: number) =>
@@ -57,6 +57,58 @@ describe('state transfer progress', () => {
     });
     expect(p).toMatchObject({ phase: 'SST', percent: null });
     expect(p?.source).toMatch(/no total reported/);
+  });
+
+  it("counts an SST's share from the bytes the joiner received against the donor's tablespaces", () => {
+    const at = (received: number) =>
+      transferProgress({
+        node: 'd3',
+        file: file('JOINING', 'Receiving SST', -1, -1),
+        joiner: null,
+        clusterSeqno: 120,
+        startSeqno: null,
+        sst: { received, total: 114_245_632 },
+        now,
+      });
+    expect(at(0)).toMatchObject({ phase: 'SST', percent: 0 });
+    expect(at(57_122_816)).toMatchObject({
+      phase: 'SST',
+      percent: 50,
+      source:
+        "54 MiB of about 109 MiB received (the joiner's SST directory against the donor's InnoDB tablespaces)",
+    });
+    // Aria tables and logs travel too: past the estimate, it still is not done.
+    expect(at(120_000_000)?.percent).toBe(99);
+    // No total (the donor did not answer): back to "in progress".
+    expect(
+      transferProgress({
+        node: 'd3',
+        file: file('JOINING', 'Receiving SST', -1, -1),
+        joiner: null,
+        clusterSeqno: null,
+        startSeqno: null,
+        sst: { received: 5, total: 0 },
+        now,
+      }),
+    ).toMatchObject({ phase: 'SST', percent: null });
+    // Bytes are an SST's measure only: an IST keeps its seqnos.
+    expect(
+      transferProgress({
+        node: 'd3',
+        file: file('JOINING', 'Receiving IST', -1, -1),
+        joiner: status('Joined', 110),
+        clusterSeqno: 120,
+        startSeqno: 100,
+        sst: { received: 5, total: 10 },
+        now,
+      }),
+    ).toMatchObject({ phase: 'IST', percent: 50 });
+  });
+
+  it('reads du -sb output, and nothing else', () => {
+    expect(parseDuBytes('57122816\t/var/lib/mysql/.sst\n')).toBe(57_122_816);
+    expect(parseDuBytes("du: cannot access '/var/lib/mysql/.sst': No such file or directory")).toBeNull();
+    expect(parseDuBytes('')).toBeNull();
   });
 
   it('prefers the seqnos to a status file without a total, keeping the phase the file names', () => {

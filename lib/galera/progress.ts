@@ -9,8 +9,14 @@ import type { GaleraStatus } from './status';
 //   total there is used when present and never assumed.
 // - once the joiner's server answers (during IST, after an SST), its wsrep_last_committed against
 //   the cluster's, from SHOW STATUS: the seqno range of the IST, the figure used for a share.
-// - an SST by mariabackup reports no total anywhere the console can read (its own progress
-//   needs `pv` and goes to the joiner's error log), so it shows as "in progress".
+// - an SST by mariabackup reports no total the console can read: Galera's fields stay -1, and
+//   the script's own `pv` line (with `[sst] progress=`) is cut at 80 columns before its share.
+//   What can be read: the bytes the joiner holds in <datadir>/.sst, where wsrep_sst_mariabackup
+//   receives the stream (the node's `sstReceived` command, `du -sb`), against the donor's InnoDB
+//   tablespaces (SUM(FILE_SIZE) of INNODB_SYS_TABLESPACES but innodb_temporary), which is the
+//   script's own estimate ("To transfer: N" in the donor's log) to the byte on the lab. The
+//   stream also carries Aria/MyISAM tables and logs, so the share stops at 99 % until the node
+//   says it is done. Without the command, an SST shows as "in progress".
 
 export interface TransferProgress {
   node: string;
@@ -37,6 +43,14 @@ export function parseStatusFile(text: string): StatusFile['status'] | null {
   }
 }
 
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MiB`;
+
+/** The first number `du -sb DIR` prints; null for anything else. */
+export function parseDuBytes(text: string): number | null {
+  const m = /^\s*(\d+)\s/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 const pct = (done: number, total: number) => Math.max(0, Math.min(100, Math.floor((done * 100) / total)));
 
 export function transferProgress(o: {
@@ -49,6 +63,8 @@ export function transferProgress(o: {
   clusterSeqno: number | null;
   /** The joiner's wsrep_last_committed when it first answered during this join. */
   startSeqno: number | null;
+  /** During an SST: bytes the joiner received so far, and the donor's tablespaces in bytes. */
+  sst?: { received: number; total: number } | null;
   now?: Date;
 }): TransferProgress | null {
   const at = (o.now ?? new Date()).toISOString();
@@ -69,6 +85,14 @@ export function transferProgress(o: {
       phase: filePhase!,
       percent: pct(p.done, p.total),
       source: `${comment || 'Galera progress'}: ${p.done} of ${p.total} (wsrep_status_file)`,
+      at,
+    };
+  if (filePhase === 'SST' && o.sst && o.sst.total > 0 && o.sst.received >= 0)
+    return {
+      node: o.node,
+      phase: 'SST',
+      percent: Math.min(99, pct(o.sst.received, o.sst.total)),
+      source: `${mib(o.sst.received)} of about ${mib(o.sst.total)} received (the joiner's SST directory against the donor's InnoDB tablespaces)`,
       at,
     };
   const s = o.joiner;

@@ -1,9 +1,16 @@
 import 'server-only';
+import { sql } from 'kysely';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { controlFor, runControl, unlogged } from './control';
 import type { JobLog } from './job';
 import { probeWsrep } from './probe';
-import { progressWords, type TransferProgress, transferProgress } from './progress';
+import {
+  parseDuBytes,
+  parseStatusFile,
+  progressWords,
+  type TransferProgress,
+  transferProgress,
+} from './progress';
 import { writable } from './status';
 
 // Follows one node's state transfer while an operation starts it: the donor's state, and how
@@ -27,6 +34,34 @@ function clusterSeqno(list: ConnectionList): number | null {
   return seqnos.length ? Math.max(...seqnos) : null;
 }
 
+/**
+ * The bytes an SST carries as wsrep_sst_mariabackup estimates them: the InnoDB tablespaces of
+ * the donor (the node Donor/Desynced now, else a writable one), temporary tablespace aside.
+ */
+async function sstTotal(list: ConnectionList, joiner: string): Promise<number | null> {
+  const others = list.nodes.filter((n) => n.handle.name !== joiner);
+  const state = (n: (typeof others)[number]) => list.galera?.get(n.handle.name).status;
+  const donor =
+    others.find((n) => state(n)?.localState.startsWith('Donor')) ??
+    others.find((n) => {
+      const s = state(n);
+      return !!s && writable(s);
+    });
+  if (!donor) return null;
+  return list
+    .on(donor.handle.name)
+    .run(async (db) => {
+      const r = await sql<{
+        n: string | number | null;
+      }>`SELECT SUM(FILE_SIZE) AS n FROM information_schema.INNODB_SYS_TABLESPACES WHERE NAME <> 'innodb_temporary'`.execute(
+        db,
+      );
+      const n = r.rows[0]?.n;
+      return n == null ? null : Number(n);
+    }, 2000)
+    .catch(() => null);
+}
+
 /** Starts following `node`; the returned function stops it (and forgets its progress). */
 export function watchTransfer(list: ConnectionList, node: string, log: JobLog): () => Promise<void> {
   const hasFile = !!controlFor(node).progress;
@@ -37,6 +72,7 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
   const loop = (async () => {
     const seen = new Map<string, string>();
     let start: number | null = null;
+    let total: number | null = null;
     let last = '';
     while (watching) {
       for (const d of donors) {
@@ -54,7 +90,23 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
       const r = await probeWsrep(list.node(node).handle.config, 800);
       const joiner = r.ok ? r.status : null;
       if (joiner && start === null) start = joiner.lastCommitted;
-      const p = transferProgress({ node, file, joiner, clusterSeqno: clusterSeqno(list), startSeqno: start });
+      // An SST: the bytes received so far against the donor's size (read once per transfer).
+      let sst: { received: number; total: number } | null = null;
+      const receiving = file ? /SST/.test(parseStatusFile(file)?.comment ?? '') : false;
+      if (receiving && controlFor(node).sstReceived) {
+        total ??= await sstTotal(list, node);
+        const out = await runControl(node, 'sstReceived', unlogged, 10_000, false).catch(() => '');
+        const received = parseDuBytes(out);
+        if (total !== null && received !== null) sst = { received, total };
+      }
+      const p = transferProgress({
+        node,
+        file,
+        joiner,
+        clusterSeqno: clusterSeqno(list),
+        startSeqno: start,
+        sst,
+      });
       if (p) {
         liveTransfers().set(node, p);
         const words = progressWords(p);

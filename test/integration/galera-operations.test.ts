@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConnectionList } from '@/lib/db';
 import { getGaleraHealth } from '@/lib/galera/health';
 import { jobDone, startJob } from '@/lib/galera/job';
-import { planRecovery, recoverFullOutage, rollingRestart } from '@/lib/galera/operations';
+import { joinNode, planRecovery, recoverFullOutage, rollingRestart } from '@/lib/galera/operations';
 import { renderMetrics } from '@/lib/health/metrics';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
 import { newJob } from '@/lib/jobs/run';
@@ -106,6 +108,40 @@ describe('Galera console operations', () => {
       );
       expect(await interruptedJobs({ store: tableStore(list), kind: 'galera' })).toEqual([]);
       expect(i).toBeGreaterThan(50);
+    }, 360_000);
+
+    it('joins a node by SST with its share measured: bytes received against the donor', async () => {
+      const { dir } = lab();
+      const list = await getConnectionList();
+      await writeKey(list, 'before-sst');
+      // A node that lost its state (grastate.dat and gcache gone) can only join by a full SST.
+      await signal(dir, 'd3', 'kill');
+      for (const f of ['grastate.dat', 'galera.cache']) rmSync(join(dir, 'd3', 'data', f), { force: true });
+      await waitFor(
+        'the others to see d3 gone',
+        async () => (await wsrep(dir, 'd1')).wsrep_cluster_size === '2',
+        30_000,
+      );
+      startJob('join', 'test', (log) => joinNode('d3', log));
+      const job = await jobDone(300_000);
+      expect(job.outcome, logOf(job.steps)).toBe('ok');
+      const shares = job.steps
+        .map((s) => /d3: SST (\d+) % — [\d.]+ MiB of about [\d.]+ MiB received/.exec(s.text)?.[1])
+        .filter((x) => x !== undefined)
+        .map(Number);
+      // The donor waits 10 s before it streams: the share starts low and only grows.
+      expect(shares[0], logOf(job.steps)).toBeLessThan(99);
+      expect(shares).toEqual([...shares].sort((a, b) => a - b));
+      expect(await wsrep(dir, 'd3')).toMatchObject({
+        wsrep_cluster_size: '3',
+        wsrep_local_state_comment: 'Synced',
+      });
+      const rows = await adminQuery(
+        dir,
+        'd3',
+        `SELECT COUNT(*) AS n FROM kamailio.${TABLE} WHERE k = 'before-sst'`,
+      );
+      expect(Number(rows[0].n)).toBe(1);
     }, 360_000);
 
     it('recovers a full outage: the most advanced node bootstrapped, the others rejoined', async () => {
