@@ -17,6 +17,8 @@ const select = 'rounded border border-slate-300 px-2 py-1';
 export function DrainPanel(p: {
   domains: string[];
   servers: string[];
+  /** The page's ?cluster=, kept through the preview. */
+  cluster?: string;
   request: DrainRequest | null;
   plan: DrainPlan | null;
   problem: string | null;
@@ -29,6 +31,7 @@ export function DrainPanel(p: {
         Drain or restore a SIP server
       </h2>
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm">
+        {p.cluster && <input type="hidden" name="cluster" value={p.cluster} />}
         <label className="flex flex-col">
           SIP domain
           <select name="domain" defaultValue={r?.domain} className={select}>

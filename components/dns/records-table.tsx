@@ -45,10 +45,10 @@ export function NaptrTable({ rows }: { rows: NaptrRow[] }) {
 }
 
 /** One row per SRV target: what a phone picks, how often, and whether it answers now. */
-export function SrvTable({ rows }: { rows: Row[] }) {
+export function SrvTable({ rows, caption = 'SRV targets' }: { rows: Row[]; caption?: string }) {
   return (
     <table className="w-full text-left text-sm">
-      <caption className="sr-only">SRV targets</caption>
+      <caption className="sr-only">{caption}</caption>
       <thead className="text-slate-500">
         <tr>
           <th className="py-1">transport</th>

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
 import { ClusterPicker } from '../cluster-picker';
+import { UnavailableClusters } from '../unavailable-clusters';
 import { ActionResult } from './action-result';
 import { RegistrationsTable } from './registrations-table';
 import type { UnregisterAction } from './unregister-button';
@@ -41,6 +42,10 @@ export function RegistrationsLive({
     },
     [client],
   );
+  // The clusters this page asked (a server filter asks only its own), less those that did not answer.
+  const owner = servers.find((s) => String(s.serverId) === server)?.cluster;
+  const asked = cluster ? [cluster] : owner ? [owner] : clusters;
+  const answered = asked.filter((c) => !data?.unavailable?.some((u) => u.cluster === c));
   const reset = () => {
     setCursors([]);
     setAfter(undefined);
@@ -122,6 +127,9 @@ export function RegistrationsLive({
         </p>
       )}
       {data && (
+        <UnavailableClusters what="registrations" unavailable={data.unavailable} answered={answered} />
+      )}
+      {data && (
         <RegistrationsTable
           rows={data.rows}
           readAt={dataUpdatedAt}
@@ -132,7 +140,8 @@ export function RegistrationsLive({
       {data && (
         <nav aria-label="Pages" className="flex items-center justify-between text-sm">
           <span className="text-slate-500">
-            Read from {data.node} · {data.rows.length} shown · page {cursors.length + 1}
+            Read from {data.node || 'no node'} · {data.rows.length} shown · page {cursors.length + 1}
+            {data.partial && ` · partial: without ${data.unavailable?.map((u) => u.cluster).join(', ')}`}
           </span>
           <span className="flex gap-2">
             <button

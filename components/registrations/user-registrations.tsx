@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ActionState } from '@/lib/action-state';
+import { UnavailableClusters } from '../unavailable-clusters';
 import { ActionResult } from './action-result';
 import { RegistrationsTable } from './registrations-table';
 import type { UnregisterAction } from './unregister-button';
@@ -43,7 +44,8 @@ export function UserRegistrations({
           Could not read registrations: {error.message}
         </p>
       )}
-      {data ? (
+      {data && <UnavailableClusters what="registrations" unavailable={data.unavailable} />}
+      {data?.unavailable?.length ? null : data ? (
         <RegistrationsTable
           rows={data.rows}
           readAt={dataUpdatedAt}

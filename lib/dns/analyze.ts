@@ -13,6 +13,10 @@ export interface ServerView {
   tcpPort?: number;
   /** Last probe per transport: true answered, false did not, null not probed yet. */
   up: { udp: boolean | null; tcp: boolean | null };
+  /** With more than one cluster: the cluster whose SIP server this is (unset for a first stage). */
+  cluster?: string;
+  /** A first stage in front of the clusters (issue 14), where the SIP domain should lead. */
+  firstStage?: boolean;
 }
 
 export interface Row extends Target {
@@ -20,6 +24,9 @@ export interface Row extends Target {
   srvName: string;
   server: string | null;
   up: boolean | null;
+  /** The matched server's cluster, or first stage, when more than one cluster is configured. */
+  cluster?: string;
+  firstStage?: boolean;
 }
 
 export interface Warning {
@@ -32,7 +39,8 @@ export interface Warning {
     | 'udp-tcp-disagree'
     | 'ttl-over-budget'
     | 'naptr-srv-disagree'
-    | 'kamailio-naptr-bug';
+    | 'kamailio-naptr-bug'
+    | 'bypasses-first-stage';
   text: string;
 }
 
@@ -57,7 +65,15 @@ function rowsOf(set: SrvSet, servers: ServerView[]): Row[] {
   return set.targets.map((t) => {
     const s = serverFor(t, set.transport, servers);
     const up = s ? (set.transport === 'udp' ? s.up.udp : s.up.tcp) : null;
-    return { ...t, transport: set.transport, srvName: set.name, server: s?.name ?? null, up };
+    return {
+      ...t,
+      transport: set.transport,
+      srvName: set.name,
+      server: s?.name ?? null,
+      up,
+      ...(s?.cluster ? { cluster: s.cluster } : {}),
+      ...(s?.firstStage ? { firstStage: true } : {}),
+    };
   });
 }
 
@@ -105,14 +121,23 @@ export function analyze(
           `${s.name} points at ${x.target}:${x.port} (${x.addresses.map((a) => a.address).join(', ')}), which is no configured SIP server.`,
         );
     }
-    for (const srv of servers) {
+    // Behind a first stage the clusters' SIP servers are reached through it: the domain must
+    // lead to the first stage, and a cluster's own server in it takes only that cluster's users.
+    const stages = servers.filter((x) => x.firstStage);
+    for (const srv of stages.length ? stages : servers) {
       const port = portOf(srv, s.transport);
       if (port && !mine.some((x) => x.server === srv.name))
         add(
           'server-missing',
-          `SIP server ${srv.name} (${srv.host}:${port}) is not in ${s.name}: phones using ${s.transport.toUpperCase()} never reach it.`,
+          `${srv.firstStage ? 'First stage' : 'SIP server'} ${srv.name} (${srv.host}:${port}) is not in ${s.name}: phones using ${s.transport.toUpperCase()} never reach it.`,
         );
     }
+    const direct = mine.filter((x) => stages.length && x.cluster && !x.firstStage);
+    if (direct.length)
+      add(
+        'bypasses-first-stage',
+        `${s.name} points at ${direct.map((x) => `${x.server} (cluster ${x.cluster})`).join(', ')} directly, not at the first stage: a phone that picks one can register only that cluster's users.`,
+      );
   }
   const udp = rows.filter((x) => x.transport === 'udp');
   const tcp = rows.filter((x) => x.transport === 'tcp');

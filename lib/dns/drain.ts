@@ -4,7 +4,7 @@ import { AppError } from '@/lib/errors';
 import { type DrainMode, type DrainOp, type DrainPlan, memoName, planDrain } from './drain-plan';
 import { query, update } from './query';
 import { resolveSipDomain } from './rfc3263';
-import { serverViews } from './view';
+import { dnsServerViews } from './view';
 import { type RR, type Srv, TYPE } from './wire';
 
 // Drain and restore through RFC 2136 with TSIG. The plan is always made from what the
@@ -29,7 +29,7 @@ export async function previewDrain(a: {
     throw new AppError('bad_request:input', 'Unknown SIP domain.', {
       fields: { domain: ['not a configured SIP domain'] },
     });
-  const server = (await serverViews(cfg)).find((s) => s.name === a.server);
+  const server = (await dnsServerViews(cfg)).find((s) => s.name === a.server);
   if (!server)
     throw new AppError('bad_request:input', 'Unknown SIP server.', {
       fields: { server: ['not a configured SIP server'] },

@@ -1,18 +1,19 @@
 import 'server-only';
 import { type Kysely, sql } from 'kysely';
+import { acrossClusters } from '@/lib/clusters/across';
 import { chosenCluster, clusterNamed, clusters, connectionListOf } from '@/lib/clusters/registry';
 import type { ConnectionList } from '@/lib/db';
 import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
 import { afterCursor, decodeCursor, encodeCursor, parseAorPrefix } from './cursor';
+import { mergePages, PAGE_SIZE } from './merge-pages';
 import type { Registration, RegistrationPage } from './types';
 
 // Registrations straight from Kamailio's `location` table on the active node (usrloc
 // db_mode=3 makes the table the truth). Keyset pages only: see cursor.ts. With more than one
 // cluster, each cluster's table is its own users' registrations: a page spans them all (or the
-// one named), each row saying its cluster.
-
-export const PAGE_SIZE = 50;
+// one named), each row saying its cluster. A cluster whose databases do not answer leaves its
+// rows out and says so (`partial`, `unavailable`); the clusters that answered are still listed.
 
 export interface ListArgs {
   /** AOR prefix: "user1" or "user1@lab". */
@@ -105,23 +106,38 @@ export async function queryRegistrations(
   };
 }
 
-/** One page of registrations from the active node of each cluster (or of the one named). */
+/**
+ * One page of registrations from the active node of each cluster (or of the one named). With more
+ * than one cluster configured, a cluster that does not answer is listed in `unavailable` and the
+ * page holds the others' rows (`partial: true`); with one cluster its error is the answer.
+ */
 export async function listRegistrations(args: ListArgs = {}): Promise<RegistrationPage> {
   if (args.list) {
     const served = await args.list.read((db) => queryRegistrations(db, args), 3000);
     return { ...served.value, node: served.node, at: new Date().toISOString() };
   }
   const all = clusters();
-  if (all.length === 1 || args.cluster !== undefined) {
-    const cluster = chosenCluster(args.cluster);
-    return pageOf(cluster, args, all.length > 1);
-  }
+  if (all.length === 1) return pageOf(chosenCluster(args.cluster), args, false);
   // A server filter names one cluster's SIP server: only that cluster has its rows.
-  const owners = all.filter(
-    (c) => args.serverId === undefined || c.sipServers.some((s) => s.serverId === args.serverId),
-  );
-  const pages = await Promise.all((owners.length ? owners : all).map((c) => pageOf(c.name, args, true)));
-  return mergePages(pages, args.limit);
+  const owners =
+    args.cluster !== undefined
+      ? [chosenCluster(args.cluster)]
+      : all
+          .filter(
+            (c) => args.serverId === undefined || c.sipServers.some((s) => s.serverId === args.serverId),
+          )
+          .map((c) => c.name);
+  const { answered, unavailable } = await acrossClusters({
+    clusters: owners.length ? owners : all.map((c) => c.name),
+    read: (cluster) => pageOf(cluster, args, true),
+  });
+  const page = answered.length
+    ? mergePages(
+        answered.map((a) => a.value),
+        args.limit,
+      )
+    : { rows: [], next: null, node: '', at: new Date().toISOString() };
+  return { ...page, partial: unavailable.length > 0, unavailable };
 }
 
 async function pageOf(cluster: string, args: ListArgs, named: boolean): Promise<RegistrationPage> {
@@ -132,36 +148,4 @@ async function pageOf(cluster: string, args: ListArgs, named: boolean): Promise<
     3000,
   );
   return { ...served.value, node: served.node, at: new Date().toISOString() };
-}
-
-// The tables' case-insensitive collation, imitated: each cluster returned the rows next to the
-// cursor in its own key order, so the first `limit` rows of their merge are the page.
-const collate = (r: Registration) => [
-  r.username.toUpperCase(),
-  r.domain === null ? '' : `\u0001${r.domain.toUpperCase()}`,
-  r.contact.toUpperCase(),
-];
-
-function byKey(a: Registration, b: Registration): number {
-  const x = collate(a);
-  const y = collate(b);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return a.id - b.id;
-}
-
-function mergePages(pages: RegistrationPage[], requested?: number): RegistrationPage {
-  const limit = Math.min(Math.max(requested ?? PAGE_SIZE, 1), 500);
-  const rows = pages.flatMap((p) => p.rows).sort(byKey);
-  const page = rows.slice(0, limit);
-  const more = rows.length > limit || pages.some((p) => p.next !== null);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    next:
-      last && more
-        ? encodeCursor({ username: last.username, domain: last.domain, contact: last.contact, id: last.id })
-        : null,
-    node: pages.map((p) => p.node).join(', '),
-    at: new Date().toISOString(),
-  };
 }

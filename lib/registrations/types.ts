@@ -1,5 +1,7 @@
 // What the registrations list and the per-user view show; shared with client components.
 
+import type { ClusterUnavailable } from '@/lib/clusters/unavailable-words';
+
 export interface Registration {
   id: number;
   ruid: string;
@@ -32,4 +34,11 @@ export interface RegistrationPage {
   node: string;
   /** When the page was read (console clock): expiresIn counts from here. */
   at: string;
+  /**
+   * With more than one cluster configured: true when a cluster asked for did not answer, so the
+   * rows (and the pages after) are those of the clusters that did. Absent with one cluster.
+   */
+  partial?: boolean;
+  /** The clusters that did not answer, each with the reason in words (empty when none). */
+  unavailable?: ClusterUnavailable[];
 }

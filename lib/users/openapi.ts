@@ -125,6 +125,20 @@ export function openApiDocument(opts: RulesOptions & { version: string }) {
                       matching: { type: 'integer' },
                       total: { type: 'integer' },
                       node: { type: 'string' },
+                      partial: {
+                        type: 'boolean',
+                        description:
+                          'With more than one cluster: true when a cluster did not answer; users, counts and pages then cover the clusters that did',
+                      },
+                      unavailable: {
+                        type: 'array',
+                        description: 'With more than one cluster: the clusters that did not answer, and why',
+                        items: {
+                          type: 'object',
+                          properties: { cluster: { type: 'string' }, reason: { type: 'string' } },
+                          required: ['cluster', 'reason'],
+                        },
+                      },
                     },
                   },
                 },

@@ -1,6 +1,8 @@
 import 'server-only';
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { acrossClusters } from '@/lib/clusters/across';
 import { clusters, connectionListOf } from '@/lib/clusters/registry';
+import type { ClusterUnavailable } from '@/lib/clusters/unavailable-words';
 import type { ConnectionList } from '@/lib/db';
 import { likePrefix } from '@/lib/db/like-prefix';
 import type { DB } from '@/lib/db/schema';
@@ -33,6 +35,13 @@ export interface UserPage {
   matching: number;
   total: number;
   node: string;
+  /**
+   * With more than one cluster: true when a cluster did not answer, so rows, counts and the pages
+   * after are those of the clusters that did. Absent with one cluster.
+   */
+  partial?: boolean;
+  /** The clusters that did not answer, each with the reason in words. */
+  unavailable?: ClusterUnavailable[];
 }
 
 function filtered(eb: ExpressionBuilder<DB, 'subscriber'>, f: UserFilter) {
@@ -66,14 +75,25 @@ async function pageRows(db: Kysely<DB>, f: UserFilter, limit: number, after?: Us
 
 export type PageOptions = UserFilter & { after?: string | null; before?: string | null; limit?: number };
 
-/** One page over every cluster (issue 14); with one cluster, exactly the page of its list. */
+/**
+ * One page over every cluster (issue 14); with one cluster, exactly the page of its list. A
+ * cluster that does not answer is left out and named in `unavailable`; the others still page.
+ */
 export async function listUsers(opts: PageOptions): Promise<UserPage> {
   const all = clusters();
   if (all.length === 1) return listUsersOn(await connectionListOf(all[0]!.name), opts);
-  return mergePages(
-    await Promise.all(all.map(async (c) => listUsersOn(await connectionListOf(c.name), opts))),
-    opts,
-  );
+  const { answered, unavailable } = await acrossClusters({
+    clusters: all.map((c) => c.name),
+    read: async (c) => listUsersOn(await connectionListOf(c), opts),
+  });
+  return {
+    ...mergePages(
+      answered.map((a) => a.value),
+      opts,
+    ),
+    partial: unavailable.length > 0,
+    unavailable,
+  };
 }
 
 export async function listUsersOn(list: ConnectionList, opts: PageOptions): Promise<UserPage> {

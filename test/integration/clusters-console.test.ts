@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, register, seedUsers } from '@/lab/index';
+import { adminQuery, register, seedUsers, signal } from '@/lab/index';
 import { idle } from '@/lib/action-state';
 import { AppError } from '@/lib/errors';
 import { actAs } from '../helpers/as-role';
@@ -8,7 +8,8 @@ import { type Lab, useLab } from '../helpers/lab';
 // One console over two clusters (issue 14): c1 = d1/d2 with p1/p2, c2 = d3/d4 with p3/p4. Health,
 // overview and /metrics show both clusters' nodes and SIP servers with their cluster;
 // registrations span both and say whose; fence, restore and the wizard act on the cluster asked
-// for (or the node's own) and refuse an unknown one with nothing changed.
+// for (or the node's own) and refuse an unknown one with nothing changed. Last, with both of c2's
+// nodes killed, registrations and users of c1 are still listed and c2 is named unavailable.
 
 let lab: () => Lab;
 let token: string;
@@ -306,5 +307,81 @@ describe('one console over two clusters', () => {
     const b = await get('?cluster=c2');
     expect(b.body.nodes.map((n: { name: string }) => n.name)).toEqual(['d3', 'd4']);
     expect((await get('?cluster=c9')).status).toBe(404);
+  });
+
+  it("the DNS page's servers: the first stage, probed, and every cluster's SIP servers with their cluster", async () => {
+    const { dnsServerViews } = await import('@/lib/dns/view');
+    await expect
+      .poll(
+        async () =>
+          (await dnsServerViews()).map(
+            (s) => `${s.name}:${s.firstStage ? 'first stage' : s.cluster}:${s.up.udp}`,
+          ),
+        { timeout: 15_000, interval: 500 },
+      )
+      .toEqual(['f1:first stage:true', 'p1:c1:true', 'p2:c1:true', 'p3:c2:true', 'p4:c2:true']);
+  });
+
+  // Destructive: keep last.
+  it('with both nodes of c2 killed, c1 is still listed and paged; c2 is named unavailable in words', async () => {
+    const { listRegistrations } = await import('@/lib/registrations/queries');
+    const { GET } = await import('@/app/api/registrations/route');
+    const { GET: getUsers } = await import('@/app/api/v1/users/route');
+    const { listUsers } = await import('@/lib/users/queries');
+    await signal(lab().dir, 'd3', 'kill');
+    await signal(lab().dir, 'd4', 'kill');
+    const c2Down = [{ cluster: 'c2', reason: 'no database node of c2 answers' }];
+    const c1Rows = ['user1000:c1:p1', 'user1001:c1:p1', 'user1002:c1:p1'];
+
+    const t0 = performance.now();
+    const page = await listRegistrations({ q: 'user10' });
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(page.rows.map((r) => `${r.username}:${r.cluster}:${r.server}`)).toEqual(c1Rows);
+    expect(page).toMatchObject({ partial: true, unavailable: c2Down, node: 'd1' });
+    // Keyset pages over the cluster that answered: each of its rows once, in order.
+    const paged: string[] = [];
+    let after: string | null = null;
+    do {
+      const p = await listRegistrations({ q: 'user10', limit: 2, after });
+      expect(p.unavailable).toEqual(c2Down);
+      paged.push(...p.rows.map((r) => `${r.username}:${r.cluster}:${r.server}`));
+      after = p.next;
+    } while (after);
+    expect(paged).toEqual(c1Rows);
+
+    const api = async (q: string) => {
+      const res = await GET(new Request(`http://console/api/registrations${q}`, { headers: admin() }), {});
+      return { status: res.status, text: await res.text() };
+    };
+    const all = await api('?q=user10');
+    expect(all.status).toBe(200);
+    const body = JSON.parse(all.text);
+    expect(body).toMatchObject({ partial: true, unavailable: c2Down });
+    expect(body.rows.map((r: { username: string }) => r.username)).toEqual([
+      'user1000',
+      'user1001',
+      'user1002',
+    ]);
+    // Plain words only: no SQL, no error code of the driver, no stack.
+    expect(all.text).not.toMatch(/ECONNREFUSED|SELECT|stack|errno/i);
+    // The one cluster asked for does not answer: no rows, and why; the other one alone: whole.
+    const onlyC2 = JSON.parse((await api('?cluster=c2')).text);
+    expect(onlyC2).toMatchObject({ rows: [], next: null, partial: true, unavailable: c2Down });
+    expect(JSON.parse((await api('?q=user10&cluster=c1')).text)).toMatchObject({
+      partial: false,
+      unavailable: [],
+    });
+
+    // User search across clusters: the same.
+    const users = await listUsers({ prefix: 'user10', limit: 500 });
+    expect(users).toMatchObject({ partial: true, unavailable: c2Down, node: 'd1' });
+    expect(users.users.length).toBeGreaterThan(0);
+    expect(users.users.every((u) => u.username < 'user1050')).toBe(true);
+    const res = await getUsers(
+      new Request('http://console/api/v1/users?prefix=user10', { headers: admin() }),
+      {},
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ partial: true, unavailable: c2Down });
   });
 });

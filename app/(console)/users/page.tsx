@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { UnavailableClusters } from '@/components/unavailable-clusters';
 import { AddUserForm } from '@/components/users/add-user-form';
 import { ImportPanel } from '@/components/users/import-panel';
 import { RowActions } from '@/components/users/row-actions';
@@ -45,6 +46,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           {page.matching} matching of {page.total} users · read from {page.node}
         </p>
       </div>
+      <UnavailableClusters
+        what="users"
+        unavailable={page.unavailable}
+        answered={cfg.clusters
+          .map((c) => c.name)
+          .filter((c) => !page.unavailable?.some((u) => u.cluster === c))}
+      />
       {canEdit && (
         <AddUserForm action={addUserAction} domains={cfg.domains} minLength={cfg.users.passwordMinLength} />
       )}

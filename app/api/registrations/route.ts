@@ -22,7 +22,9 @@ const params = z.object({
 
 // GET /api/registrations?q=&server=&cluster=&after= — one keyset page from the active node of
 // every cluster (or of the one named; unknown: 404); polled by the registrations page every 2 s
-// and by the per-user view (user=&domain=&cluster=).
+// and by the per-user view (user=&domain=&cluster=). With more than one cluster the answer also
+// carries `partial` and `unavailable: [{cluster, reason}]`: a cluster that does not answer leaves
+// its rows out, and the others' are listed all the same.
 export const GET = withRoute('viewer', null, async (request) => {
   const parsed = params.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)
@@ -41,9 +43,10 @@ export const GET = withRoute('viewer', null, async (request) => {
   // Counts per server come from the background samplers (a full scan at a million rows).
   const all = clusters();
   if (all.length === 1) return Response.json({ ...page, counts: (await getMonitor()).counts });
-  const monitors = await Promise.all(
-    all.filter((c) => !only || c.name === only).map((c) => getMonitor(c.name)),
-  );
+  // A cluster whose monitor cannot start has no counts; its rows' absence says why (unavailable).
+  const monitors = (
+    await Promise.allSettled(all.filter((c) => !only || c.name === only).map((c) => getMonitor(c.name)))
+  ).flatMap((m) => (m.status === 'fulfilled' ? [m.value] : []));
   const counts = {
     counts: monitors.flatMap((m) => m.counts.counts.map((c) => ({ ...c, cluster: m.cluster.name }))),
     // The oldest count decides (none yet in one cluster: not yet).
