@@ -23,7 +23,12 @@ function galeraConfig(state: LabState): SiphaConfigInput['galera'] {
         start: cmd(n.name, 'start'),
         // Plain programs, as on a real host (behind ssh there): the preflight's and the
         // progress poll's commands run often and must be cheap.
-        config: ['my_print_defaults', ...(state.procs?.[n.name]?.args ?? []), 'mysqld'],
+        config: [
+          'my_print_defaults',
+          // Only the node's my.cnf: with --netns its command line starts with `ip netns exec NS`.
+          ...(state.procs?.[n.name]?.args ?? []).filter((a) => a.startsWith('--defaults-file=')),
+          'mysqld',
+        ],
         progress: ['cat', join(state.dir, n.name, 'wsrep_status.json')],
         sstReceived: ['du', '-sb', join(state.dir, n.name, 'data', '.sst')],
       },

@@ -6,16 +6,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MARIADBD, waitMariadb } from './mariadb.ts';
+import { waitMariadb } from './mariadb.ts';
 import { procState, spawnDetached, waitUntil } from './process.ts';
 import { readState, writeState } from './state.ts';
 
 export const CTL_ACTIONS = ['state', 'recover', 'mark-safe', 'bootstrap', 'start'] as const;
 export type CtlAction = (typeof CTL_ACTIONS)[number];
 
-function recover(args: string[], out: string): Promise<string> {
+/** `cmd args`: the node's recorded command line (`ip netns exec NS mariadbd …` with --netns). */
+function recover(cmd: string, args: string[], out: string): Promise<string> {
   return new Promise((ok, fail) => {
-    const child = spawn(MARIADBD, [...args, '--wsrep-recover', `--log-error=${out}`], { stdio: 'ignore' });
+    const child = spawn(cmd, [...args, '--wsrep-recover', `--log-error=${out}`], { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', fail);
     child.on('exit', () => {
@@ -57,7 +58,7 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
       return existsSync(grastate) ? readFileSync(grastate, 'utf8') : '';
     case 'recover': {
       if (running) throw new Error(`${name} is running; --wsrep-recover needs it stopped`);
-      const text = await recover(proc.args, join(state.dir, name, 'wsrep-recover.log'));
+      const text = await recover(proc.cmd, proc.args, join(state.dir, name, 'wsrep-recover.log'));
       return text
         .split('\n')
         .filter((l) => /WSREP: Recovered position/.test(l))
@@ -81,7 +82,7 @@ export async function galeraCtl(dir: string, name: string, action: CtlAction): P
           throw new Error(`${name} is already running (pid ${node.pid})`);
         });
       const args = action === 'bootstrap' ? [...proc.args, '--wsrep-new-cluster'] : proc.args;
-      node.pid = spawnDetached(MARIADBD, args, proc.log);
+      node.pid = spawnDetached(proc.cmd, args, proc.log);
       // The console starts several nodes at once, each through its own galera-ctl process.
       await withStateLock(state.dir, () => {
         const fresh = readState(state.dir);

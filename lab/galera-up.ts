@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import {
   type GaleraPlan,
   galeraPorts,
+  gcommAddress,
   launchGaleraNode,
   launchStandalone,
   prepareGaleraNode,
 } from './galera.ts';
 import { launchArbitrator } from './garbd.ts';
 import { query } from './mariadb.ts';
+import { member } from './netns.ts';
 import { launchSip } from './nodes.ts';
 import { freePort } from './ports.ts';
 import { createUsers } from './replication.ts';
@@ -21,7 +23,8 @@ type Step = <T>(what: (r: T) => string, fn: () => Promise<T>) => Promise<T>;
  * Kamailio's schema and the seed users, then d2… join one at a time by SST (mariabackup) from
  * it. One Kamailio per node; only p1 purges expired `location` rows (see kamailio.ts).
  * With an arbitrator there are two data nodes and garbd. With `bootstrap: false` the nodes are
- * only configured (see upUnbootstrapped).
+ * only configured (see upUnbootstrapped). With --netns (state.net) each node and garbd listen on
+ * their namespace's address, and the accounts are for the lab's bridge.
  */
 export async function upGalera(
   state: LabState,
@@ -36,13 +39,14 @@ export async function upGalera(
     let port = await freePort();
     const ports = await galeraPorts();
     while ([ports.gcomm, ports.ist, ports.sst].includes(port)) port = await freePort();
-    plans.push({ name: `d${i}`, index: i, port, ports });
+    const host = state.net ? member(state.net, `d${i}`).ip : '127.0.0.1';
+    plans.push({ name: `d${i}`, index: i, host, port, ports });
   }
   state.galera = { ports: Object.fromEntries(plans.map((p) => [p.name, p.ports])) };
   writeState(state);
   if (opts.bootstrap === false) return upUnbootstrapped(state, plans, step);
   const first = await step(
-    (n) => `d1 bootstrapped a new cluster on 127.0.0.1:${n.port} (gcomm ${plans[0]!.ports.gcomm})`,
+    (n) => `d1 bootstrapped a new cluster on ${n.host}:${n.port} (gcomm ${plans[0]!.ports.gcomm})`,
     () => launchGaleraNode(state, plans[0]!, plans, true),
   );
   await step(
@@ -55,29 +59,26 @@ export async function upGalera(
   );
   for (const plan of plans.slice(1))
     await step(
-      (n) => `${plan.name} joined by SST on 127.0.0.1:${n.port} (gcomm ${plan.ports.gcomm})`,
+      (n) => `${plan.name} joined by SST on ${n.host}:${n.port} (gcomm ${plan.ports.gcomm})`,
       () => launchGaleraNode(state, plan, plans, false),
     );
   if (opts.arbitrator)
     await step(
       () => 'garbd joined as the third vote',
-      () =>
-        launchArbitrator(
-          state,
-          plans.map((p) => p.ports.gcomm),
-        ),
+      () => launchArbitrator(state, plans.map(gcommAddress)),
     );
   if (opts.sip ?? true)
     for (let i = 1; i <= count; i++)
       await step(
         (s) =>
-          `p${i} SIP on 127.0.0.1:${s.udp} via ${state.nodes[i - 1]!.name}${i === 1 ? ', purges expired' : ''}`,
+          `p${i} SIP on ${s.host}:${s.udp} via ${state.nodes[i - 1]!.name}${i === 1 ? ', purges expired' : ''}`,
         () => launchSip(state, i),
       );
 }
 
 async function createAccounts(node: LabNode, state: LabState): Promise<void> {
-  await createUsers(node, state.db);
+  // With --netns the console and the SIP servers connect from their addresses on the bridge.
+  await createUsers(node, state.db, state.net ? `${state.net.prefix}.%` : '127.0.0.1');
   const sst = state.db.sst!;
   await query(
     node.socket,
@@ -97,7 +98,7 @@ async function createAccounts(node: LabNode, state: LabState): Promise<void> {
 async function upUnbootstrapped(state: LabState, plans: GaleraPlan[], step: Step): Promise<void> {
   const nodes = plans.map((p) => prepareGaleraNode(state, p, plans));
   await step(
-    (n) => `d1 runs without Galera (wsrep off) on 127.0.0.1:${n.port}, with the accounts`,
+    (n) => `d1 runs without Galera (wsrep off) on ${n.host}:${n.port}, with the accounts`,
     async () => {
       const d1 = await launchStandalone(state, nodes[0]!);
       await createAccounts(d1, state);

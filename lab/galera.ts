@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatadir, MARIADBD, nodeArgs, query, waitMariadb } from './mariadb.ts';
+import { inNs } from './netns.ts';
 import { freePort } from './ports.ts';
 import { spawnDetached, waitUntil } from './process.ts';
 import { type LabNode, type LabState, writeState } from './state.ts';
@@ -22,11 +23,12 @@ export interface GaleraPorts {
 export const EVS_OPTIONS =
   'evs.keepalive_period=PT0.2S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT1S;evs.inactive_timeout=PT3S;evs.install_timeout=PT2S;evs.join_retrans_period=PT0.2S';
 
-export function providerOptions(p: GaleraPorts): string {
+/** `host`: the node's own address, 127.0.0.1 or its namespace's address with --netns. */
+export function providerOptions(p: GaleraPorts, host = '127.0.0.1'): string {
   return [
     `base_port=${p.gcomm}`,
-    `gmcast.listen_addr=tcp://127.0.0.1:${p.gcomm}`,
-    `ist.recv_addr=127.0.0.1:${p.ist}`,
+    `gmcast.listen_addr=tcp://${host}:${p.gcomm}`,
+    `ist.recv_addr=${host}:${p.ist}`,
     'gcache.size=64M',
     EVS_OPTIONS,
   ].join(';');
@@ -35,23 +37,27 @@ export function providerOptions(p: GaleraPorts): string {
 /** The wsrep lines of one node's my.cnf: what the console's bootstrap preflight checks too. */
 export function wsrepLines(o: {
   name: string;
+  /** The node's own address (default 127.0.0.1). */
+  host?: string;
   port: number;
   ports: GaleraPorts;
-  peers: number[];
+  /** Every member's group communication address, `host:port`. */
+  peers: string[];
   sst: { user: string; password: string };
 }): string[] {
+  const host = o.host ?? '127.0.0.1';
   return [
     'wsrep_on=ON',
     `wsrep_provider=${GALERA_PROVIDER}`,
     `wsrep_cluster_name=${CLUSTER_NAME}`,
-    `wsrep_cluster_address=gcomm://${o.peers.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    `wsrep_cluster_address=gcomm://${o.peers.join(',')}`,
     `wsrep_node_name=${o.name}`,
-    'wsrep_node_address=127.0.0.1',
-    `wsrep_node_incoming_address=127.0.0.1:${o.port}`,
-    `wsrep_sst_receive_address=127.0.0.1:${o.ports.sst}`,
+    `wsrep_node_address=${host}`,
+    `wsrep_node_incoming_address=${host}:${o.port}`,
+    `wsrep_sst_receive_address=${host}:${o.ports.sst}`,
     'wsrep_sst_method=mariabackup',
     `wsrep_sst_auth=${o.sst.user}:${o.sst.password}`,
-    `wsrep_provider_options="${providerOptions(o.ports)}"`,
+    `wsrep_provider_options="${providerOptions(o.ports, host)}"`,
     // Kamailio's db_mysql does not retry a certification conflict (1213): the server does,
     // for autocommit statements, up to this many times.
     'wsrep_retry_autocommit=4',
@@ -76,9 +82,14 @@ export async function galeraPorts(): Promise<GaleraPorts> {
 export interface GaleraPlan {
   name: string;
   index: number;
+  /** Where it listens: 127.0.0.1, or its namespace's address on the lab's bridge (--netns). */
+  host: string;
   port: number;
   ports: GaleraPorts;
 }
+
+/** A member's group communication address (gcomm://…), for the nodes and garbd. */
+export const gcommAddress = (p: GaleraPlan) => `${p.host}:${p.ports.gcomm}`;
 
 /** Writes d{i}/my.cnf (0600: it holds the SST password) and returns the mariadbd arguments. */
 export function writeNodeCnf(state: LabState, plan: GaleraPlan, all: GaleraPlan[]): string[] {
@@ -95,12 +106,15 @@ export function writeNodeCnf(state: LabState, plan: GaleraPlan, all: GaleraPlan[
   const sst = state.db.sst ?? { user: 'sst', password: '' };
   const lines = [
     '[mysqld]',
-    ...base.filter((a) => a !== '--no-defaults').map((a) => a.slice(2)),
+    ...base
+      .filter((a) => a !== '--no-defaults')
+      .map((a) => (a.startsWith('--bind-address=') ? `bind-address=${plan.host}` : a.slice(2))),
     ...wsrepLines({
       name: plan.name,
+      host: plan.host,
       port: plan.port,
       ports: plan.ports,
-      peers: all.map((p) => p.ports.gcomm),
+      peers: all.map(gcommAddress),
       sst,
     }),
     // Galera's own state and state-transfer progress as JSON (read by `galera-ctl progress`);
@@ -115,7 +129,8 @@ export function writeNodeCnf(state: LabState, plan: GaleraPlan, all: GaleraPlan[
 
 /**
  * d{i}'s datadir and my.cnf, recorded in the lab's state as a node that does not run yet
- * (pid 0); `lab start` and the console's control commands start it as a Galera node.
+ * (pid 0); `lab start` and the console's control commands start it as a Galera node, in its
+ * namespace with --netns (the recorded command line is `ip netns exec NS mariadbd …`).
  */
 export function prepareGaleraNode(state: LabState, plan: GaleraPlan, all: GaleraPlan[]): LabNode {
   const runDir = join(state.dir, plan.name);
@@ -124,7 +139,7 @@ export function prepareGaleraNode(state: LabState, plan: GaleraPlan, all: Galera
   const args = writeNodeCnf(state, plan, all);
   const node: LabNode = {
     name: plan.name,
-    host: '127.0.0.1',
+    host: plan.host,
     port: plan.port,
     socket: join(runDir, 'mysqld.sock'),
     pid: 0,
@@ -133,7 +148,10 @@ export function prepareGaleraNode(state: LabState, plan: GaleraPlan, all: Galera
   };
   state.nodes.push(node);
   // `lab start` never bootstraps: a restarted node joins the cluster that is there.
-  state.procs = { ...state.procs, [plan.name]: { cmd: MARIADBD, args, log: join(runDir, 'mysqld.out') } };
+  state.procs = {
+    ...state.procs,
+    [plan.name]: { ...inNs(state.net, plan.name, MARIADBD, args), log: join(runDir, 'mysqld.out') },
+  };
   writeState(state);
   return node;
 }
@@ -147,7 +165,7 @@ export async function launchGaleraNode(
 ): Promise<LabNode> {
   const node = prepareGaleraNode(state, plan, all);
   const proc = state.procs![plan.name]!;
-  node.pid = spawnDetached(MARIADBD, bootstrap ? [...proc.args, '--wsrep-new-cluster'] : proc.args, proc.log);
+  node.pid = spawnDetached(proc.cmd, bootstrap ? [...proc.args, '--wsrep-new-cluster'] : proc.args, proc.log);
   writeState(state);
   await waitMariadb(node.socket, node.pid, 180_000);
   await waitSynced(node);
@@ -161,7 +179,7 @@ export async function launchGaleraNode(
  */
 export async function launchStandalone(state: LabState, node: LabNode): Promise<LabNode> {
   const proc = state.procs![node.name]!;
-  node.pid = spawnDetached(MARIADBD, [...proc.args, '--wsrep-on=OFF'], proc.log);
+  node.pid = spawnDetached(proc.cmd, [...proc.args, '--wsrep-on=OFF'], proc.log);
   writeState(state);
   await waitMariadb(node.socket, node.pid, 180_000);
   return node;

@@ -37,6 +37,8 @@ export interface StatusJson {
   /** With `up --clusters K`: each cluster's members, and the first stage. */
   clusters?: { name: string; nodes: string[]; sip: string[] }[];
   firstStage?: (LabFirstStage & { state: ProcState }) | null;
+  /** A Galera lab's garbd (`up --arbitrator`), at its own address with --netns. */
+  arbitrator?: { host: string; port: number; pid: number; state: ProcState };
 }
 
 export async function status(dir: string): Promise<StatusJson> {
@@ -78,6 +80,16 @@ export async function status(dir: string): Promise<StatusJson> {
           firstStage: s.firstStage ? { ...s.firstStage, state: procState(s.firstStage.pid) } : null,
         }
       : {}),
+    ...(s.galera?.arbitrator
+      ? {
+          arbitrator: {
+            host: s.galera.arbitrator.host ?? '127.0.0.1',
+            port: s.galera.arbitrator.port,
+            pid: s.galera.arbitrator.pid,
+            state: procState(s.galera.arbitrator.pid),
+          },
+        }
+      : {}),
   };
 }
 
@@ -113,7 +125,7 @@ function netOf(dir: string) {
   return s.net;
 }
 
-/** Cuts A from B (both directions), or A from everyone with b = 'all'. */
+/** Cuts A from B (both directions), A from its cluster peers with b = 'nodes', or from everyone with 'all'. */
 export function partition(dir: string, a: string, b: string | 'all'): void {
   partitionNet(netOf(dir), a, b);
 }

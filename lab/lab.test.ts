@@ -209,7 +209,7 @@ describe('galera node config', () => {
       name: 'd2',
       port: 41000,
       ports: { gcomm: 41001, ist: 41002, sst: 41003 },
-      peers: [40001, 41001, 42001],
+      peers: ['127.0.0.1:40001', '127.0.0.1:41001', '127.0.0.1:42001'],
       sst: { user: 'sst', password: 'pw' },
     });
     expect(lines).toContain('wsrep_cluster_address=gcomm://127.0.0.1:40001,127.0.0.1:41001,127.0.0.1:42001');

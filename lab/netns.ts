@@ -39,10 +39,14 @@ export function nft(ns: string, script: string): void {
   });
 }
 
-/** Address of each member: root .1, console .2, d{i} .1{i}, p{i} .3{i} (at most 9 of each). */
+/**
+ * Address of each member: root .1, console .2, d{i} .1{i}, the Galera arbitrator (garb) .20,
+ * p{i} .3{i} (at most 9 of each).
+ */
 function hostPart(name: string): number {
   if (name === 'root') return 1;
   if (name === 'console') return 2;
+  if (name === 'garb') return 20;
   const m = /^([dp])(\d)$/.exec(name);
   if (!m) throw new Error(`no network address for ${name}`);
   return (m[1] === 'd' ? 10 : 30) + Number(m[2]);

@@ -77,7 +77,8 @@ export interface LabState {
 
 export interface LabGalera {
   ports: Record<string, { gcomm: number; ist: number; sst: number }>;
-  arbitrator?: { pid: number; port: number };
+  /** garbd; `host` (absent in older labs) is its address, 127.0.0.1 or its namespace's. */
+  arbitrator?: { pid: number; host?: string; port: number };
 }
 
 export interface LabCluster {

@@ -30,7 +30,10 @@ export interface UpOptions {
   detach?: boolean;
   log?: (line: string) => void;
   extraNodeArgs?: Record<string, string[]>;
-  /** Every node, SIP server and the console in a network namespace of its own (root only). */
+  /**
+   * Every node, SIP server and the console in a network namespace of its own (root only); with
+   * `engine: 'galera'` also garbd (--arbitrator).
+   */
   netns?: boolean;
   /** db_cluster policy of the SIP servers; `single-url` is one database each (the old lab). */
   dbPolicy?: LabDbPolicy;
@@ -60,10 +63,17 @@ async function step<T>(log: (l: string) => void, what: (r: T) => string, fn: () 
 /** A bridge and a namespace per member; recorded in state first, so `down` removes a half-built one. */
 async function netns(state: LabState, opts: UpOptions, count: number): Promise<string> {
   const net = planNet(state.dir);
-  const sites = opts.sip === false ? 0 : state.fresh ? 1 : count;
+  // A Galera lab with an arbitrator has two data nodes and garbd; one to bootstrap from the
+  // console has no SIP servers (lab/galera-up.ts).
+  const galera = opts.engine === 'galera';
+  const garb = galera && opts.arbitrator === true;
+  const nodes = garb ? 2 : count;
+  const noSip = opts.sip === false || (galera && opts.bootstrap === false);
+  const sites = noSip ? 0 : state.fresh ? 1 : nodes;
   const names = [
-    ...Array.from({ length: count }, (_, i) => `d${i + 1}`),
+    ...Array.from({ length: nodes }, (_, i) => `d${i + 1}`),
     ...Array.from({ length: sites }, (_, i) => `p${i + 1}`),
+    ...(garb ? ['garb'] : []),
   ];
   // Leftovers of a lab in this folder that was not stopped cleanly (same names).
   destroyNet({
