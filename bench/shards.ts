@@ -293,7 +293,11 @@ export async function run(args: string[]): Promise<void> {
   const loadUsers = users.filter((u) => u !== caller && u !== callee && !probeUsers.includes(u));
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-shards-'));
-  const stop = () => down(dir).finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+  // KEEP_LAB=1: the lab stays up and its folder (sipp's traces, Kamailio's logs) stays, to look into.
+  const stop = () =>
+    process.env.KEEP_LAB
+      ? Promise.resolve(console.log(`lab kept: ${dir} (npm run lab -- down --dir ${dir})`))
+      : down(dir).finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     const state = await up({ dir, clusters: 2, console: false, log: (l) => console.log(l) });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KAMAILIO, kamailioArgs, MODULES, renderTemplate, waitKamailio } from './kamailio.ts';
+import { KAMAILIO, kamailioArgs, MODULES, PROXY_SHM_MB, renderTemplate, waitKamailio } from './kamailio.ts';
 import { member } from './netns.ts';
 import { freePort } from './ports.ts';
 import { spawnDetached } from './process.ts';
@@ -78,7 +78,7 @@ export async function launchEdge(state: LabState, opts: EdgeOptions = {}): Promi
     `SIPHA_DNS_HOST=${state.dns.host}`,
     `SIPHA_DNS_PORT=${state.dns.port}`,
     KAMAILIO,
-    ...kamailioArgs(cfg, runDir),
+    ...kamailioArgs(cfg, runDir, PROXY_SHM_MB),
   ];
   const log = join(runDir, 'kamailio.log');
   const pid = spawnDetached('env', args, log);

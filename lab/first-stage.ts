@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KAMAILIO, kamailioArgs, MODULES, renderTemplate, waitKamailio } from './kamailio.ts';
+import { KAMAILIO, kamailioArgs, MODULES, PROXY_SHM_MB, renderTemplate, waitKamailio } from './kamailio.ts';
 import { freePort } from './ports.ts';
 import { spawnDetached } from './process.ts';
 import { type LabState, writeState } from './state.ts';
@@ -72,7 +72,7 @@ export async function launchFirstStage(state: LabState, sipPort: number): Promis
   writeFileSync(cfg, renderFirstStage({ name, sipPort, rpcPort, dbUrl, dispatcherList: list }), {
     mode: 0o600,
   });
-  const args = kamailioArgs(cfg, runDir);
+  const args = kamailioArgs(cfg, runDir, PROXY_SHM_MB);
   const log = join(runDir, 'kamailio.log');
   const pid = spawnDetached(KAMAILIO, args, log);
   const rpcUrl = `http://127.0.0.1:${rpcPort}/RPC`;

@@ -179,14 +179,17 @@ describe('seed users and sipp', () => {
     ]);
   });
   it('reads every call and its replies from the short message trace', () => {
-    const line = (t: string, dir: string, id: string, first: string) =>
-      ['2026-11-29', '19:00:00', t, dir, id, 'CSeq:1 REGISTER', first].join('\t');
+    const line = (t: string, dir: string, id: string, first: string, cseq = 'CSeq:1 REGISTER') =>
+      ['2026-11-29', '19:00:00', t, dir, id, cseq, first].join('\t');
     const text = [
       line('1000.010', 'S', '2-1@h', 'REGISTER sip:d.test SIP/2.0'),
       line('1000.000', 'S', '1-1@h', 'REGISTER sip:d.test SIP/2.0'),
       line('1000.002', 'R', '1-1@h', 'SIP/2.0 401 Unauthorized'),
       line('1000.004', 'R', '1-1@h', 'SIP/2.0 200 OK'),
       line('1001.010', 'R', '2-1@h', 'SIP/2.0 477 Unfortunately error on sending to next hop occurred'),
+      // sipp aborts the failed call with a BYE; the proxy's answer to that is not the call's.
+      line('1001.011', 'S', '2-1@h', 'BYE sip:d.test SIP/2.0', 'CSeq:3 BYE'),
+      line('1001.012', 'R', '2-1@h', 'SIP/2.0 404 Not here', 'CSeq:3 BYE'),
       '',
     ].join('\n');
     expect(parseShortTrace(text)).toEqual([

@@ -35,9 +35,14 @@ export interface SippCall {
   id: string;
   /** Epoch ms of the call's first message. */
   startMs: number;
-  /** Every response code received, in order (retransmitted replies included). */
+  /**
+   * Every response code received to the call's own method (its first request's: REGISTER,
+   * INVITE), in order, retransmitted replies included; not the replies to the BYE sipp sends
+   * when it aborts a call on an unexpected reply (a proxy answers that one 404 or 481, which
+   * would hide the reply that made the call fail).
+   */
   codes: number[];
-  /** Epoch ms of the first 200 received, or null. */
+  /** Epoch ms of the first 200 to the call's own method, or null. */
   okMs: number | null;
 }
 
@@ -124,17 +129,20 @@ export function parsePeriods(csv: string): { startMs: number; periods: SippResul
  */
 export function parseShortTrace(text: string): SippCall[] {
   const calls = new Map<string, SippCall>();
+  const methods = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const [, , epoch, dir, id, , first] = line.split('\t');
+    const [, , epoch, dir, id, cseq, first] = line.split('\t');
     const at = Math.round(Number(epoch) * 1000);
     if (!id || !first || !Number.isFinite(at)) continue;
+    const method = /(\S+)\s*$/.exec(cseq ?? '')?.[1] ?? '';
     let call = calls.get(id);
     if (!call) {
       call = { id, startMs: at, codes: [], okMs: null };
       calls.set(id, call);
+      methods.set(id, method);
     }
     const code = dir === 'R' ? /^SIP\/2\.0 (\d{3})/.exec(first)?.[1] : undefined;
-    if (!code) continue;
+    if (!code || method !== methods.get(id)) continue;
     call.codes.push(Number(code));
     if (code === '200' && call.okMs === null) call.okMs = at;
   }
