@@ -164,7 +164,8 @@ export async function runJob<C>({
   return done;
 }
 
-function elsewhere(r: JobRecord): AppError {
+/** The refusal for a job another console process still reports (interrupted.ts). */
+export function elsewhere(r: JobRecord): AppError {
   const ago = Math.max(0, Math.round((Date.now() - r.updatedAt) / 1000));
   return new AppError(
     'conflict:state',

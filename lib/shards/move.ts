@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '@/lib/audit/log';
 import { connectionListOf, homeCluster, isFailedOver } from '@/lib/clusters/registry';
 import { AppError } from '@/lib/errors';
+import { runsElsewhere } from '@/lib/jobs/interrupted';
 import type { JobKind } from '@/lib/jobs/kinds';
-import { liveJob } from '@/lib/jobs/registry';
-import { newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
+import { liveJob, PROCESS_ID } from '@/lib/jobs/registry';
+import { elsewhere, newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
 import { tableStore } from '@/lib/jobs/store';
 import { readMap } from './map';
 import { MOVE_KIND, type MoveCtx, moveJob } from './move-phases';
@@ -95,6 +96,7 @@ async function launch(
   const moveId = rec.jobId;
   const plan = rec.state.data as Plan;
   if (liveJob(moveId)?.ended === false) throw new AppError('conflict:state', 'That move is still running.');
+  if (runsElsewhere(rec)) throw elsewhere(rec);
   await refuseIfFailedOver(plan);
   const jobs = await store();
   const ran = runJob({
@@ -150,6 +152,16 @@ export async function launchRollback(moveId: string, actor: string): Promise<{ d
   const rec = await load(moveId);
   const why = rollbackRefusal(rowOf(rec, await readMap()));
   if (why) throw new AppError('conflict:state', why);
+  // Marked first: from now on the move reads as a rollback (a console killed before its first
+  // step offers only the rollback again, never a resume of the forward phases). Under the row
+  // lock: another console may have resumed it meanwhile. The mark takes the row for this process
+  // (its write refreshes the row's time, which must not read as the dead console's).
+  const jobs = await store();
+  const marked = (await jobs.update(moveId, (r) => {
+    if (runsElsewhere(r)) throw elsewhere(r);
+    const state = r.state as MoveState;
+    return { ...r, owner: PROCESS_ID, state: { ...state, rollback: true } satisfies MoveState };
+  })) as SimpleJob<Plan>;
   await audit({
     actor,
     action: 'shards.move.rollback.start',
@@ -157,13 +169,6 @@ export async function launchRollback(moveId: string, actor: string): Promise<{ d
     outcome: 'ok',
     detail: `${(rec.state.data as Plan).users} users`,
   });
-  // Marked first: from now on the move reads as a rollback (a console killed before its first
-  // step offers only the rollback again, never a resume of the forward phases).
-  const jobs = await store();
-  const marked = (await jobs.update(moveId, (r) => {
-    const state = r.state as MoveState;
-    return { ...r, state: { ...state, rollback: true } satisfies MoveState };
-  })) as SimpleJob<Plan>;
   return launch(marked, rollbackJob, actor, 'shards.move.rollback.finish');
 }
 
