@@ -93,6 +93,9 @@ export async function writerKill(engine: Engine, run: number) {
         {
           failed: failedAfter(regs[i]!, faultAt, WINDOW_MS),
           recoveryMs: recoveryMs(regs[i]!, faultAt, WINDOW_MS),
+          // sipp's own totals for the whole run: tells a real failure from a timing artefact
+          // of the window above.
+          sipp: { sent: regs[i]!.sent, ok: regs[i]!.ok, failed: regs[i]!.failed },
         },
       ]),
     );
