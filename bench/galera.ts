@@ -71,6 +71,21 @@ export async function writerKill(engine: Engine, run: number) {
     const unavailable = (after.length ? Math.min(...after) : 10_000 + killAt) - Math.max(...before);
     const survivor = engine === 'galera' ? 'd3' : 'd2';
     const lost = await lostAcked(state.dir, survivor, w.acked);
+    // Where the time went (printed per run, not reported): the gap before the kill is the
+    // writers' own rhythm (each writes every 200 ms), the rest is the failover's.
+    const ev = list.galera?.evictions.last;
+    const views = ev?.survivors.flatMap((s) => (s.viewAt === null ? [] : [s.viewAt])) ?? [];
+    const breakdown = {
+      lastAckBeforeKillMs: Math.round(killAt - Math.max(...before)),
+      firstAckAfterKillMs: after.length ? Math.round(Math.min(...after) - killAt) : null,
+      ...(ev
+        ? {
+            refusalSeenMs: ev.refusedAt - faultAt,
+            viewWithoutWriterMs: views.length ? Math.min(...views) - faultAt : null,
+            told: ev.survivors.filter((s) => s.told).map((s) => s.name),
+          }
+        : {}),
+    };
     await list.close();
     const perSite = Object.fromEntries(
       Object.keys(SITE_RATES).map((site, i) => [
@@ -78,6 +93,9 @@ export async function writerKill(engine: Engine, run: number) {
         {
           failed: failedAfter(regs[i]!, faultAt, WINDOW_MS),
           recoveryMs: recoveryMs(regs[i]!, faultAt, WINDOW_MS),
+          // sipp's own totals for the whole run: tells a real failure from a timing artefact
+          // of the window above.
+          sipp: { sent: regs[i]!.sent, ok: regs[i]!.ok, failed: regs[i]!.failed },
         },
       ]),
     );
@@ -87,6 +105,7 @@ export async function writerKill(engine: Engine, run: number) {
       failedRegisters: Object.values(perSite).reduce((n, s) => n + s.failed, 0),
       failedWrites: w.failed(),
       perSite,
+      breakdown,
     };
   } finally {
     await stopLab(state);

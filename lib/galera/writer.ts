@@ -2,9 +2,9 @@ import 'server-only';
 import type { AuditEntry } from '@/lib/audit/log';
 import type { GaleraConfig, NodeConfig } from '@/lib/config/schema';
 import { errorErrno, isConnectionError } from '@/lib/db/classify';
-import { withSession } from '@/lib/db/sessions';
 import { AppError } from '@/lib/errors';
 import { chooseWriter } from './choose';
+import { GoneMemberEvictions, PlannedStops } from './evict-gone';
 import { probeWsrep } from './probe';
 import { type GaleraStatus, notWritableReason, writable } from './status';
 
@@ -31,23 +31,10 @@ export interface GaleraNodeState {
 
 export type GaleraVerdict = 'move' | 'retry' | null;
 
-const GCOMM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A member of the primary component as last seen: its process's id and the view's size. */
-interface Member {
-  uuid: string;
-  viewSize: number;
-  /** When it last answered as a member (Date.now()). */
-  seenAt: number;
-}
-
-/** A member last seen longer ago than this is not evicted on a refusal (its view may be gone). */
-const MEMBER_FRESH_MS = 10_000;
-
 export class GaleraWriter {
   readonly state = new Map<string, GaleraNodeState>();
   /** Nodes an operation is stopping on purpose (SHUTDOWN): never evicted while they leave. */
-  readonly planned = new Set<string>();
+  readonly planned = new PlannedStops();
   current: string | undefined;
   readonly conflicts = { retried: 0, reported: 0 };
 
@@ -70,7 +57,6 @@ export class GaleraWriter {
   }
 
   private readonly configs = new Map<string, NodeConfig>();
-  private readonly members = new Map<string, Member>();
 
   /**
    * Where the console's own Galera actions are audited: the console's audit log, imported when
@@ -80,7 +66,15 @@ export class GaleraWriter {
   audit: (entry: AuditEntry) => Promise<void> = (entry) =>
     import('@/lib/audit/log').then(({ audit }) => audit(entry));
   private readonly rechecking = new Set<string>();
+  private readonly recheckAgain = new Set<string>();
   private probeTimeoutMs = 1000;
+  /** Members whose process is gone, evicted from the survivors' view (./evict-gone.ts). */
+  readonly evictions = new GoneMemberEvictions({
+    status: (name) => this.get(name).status,
+    planned: this.planned,
+    audit: (entry) => this.audit(entry),
+    recheck: (name) => void this.recheck(name),
+  });
 
   async sample(config: NodeConfig, timeoutMs: number): Promise<void> {
     this.configs.set(config.name, config);
@@ -88,74 +82,32 @@ export class GaleraWriter {
     const r = await probeWsrep(config, timeoutMs);
     this.record(config.name, r.ok ? r.status : null, r.ok ? null : r.error);
     const s = r.ok ? r.status : null;
-    if (s?.clusterStatus === 'Primary' && s.gcommUuid && GCOMM_UUID.test(s.gcommUuid))
-      this.members.set(config.name, { uuid: s.gcommUuid, viewSize: s.clusterSize, seenAt: Date.now() });
-    if (!r.ok && r.error === 'connection refused') await this.evictGone(config.name, timeoutMs);
-  }
-
-  private async recheck(name: string): Promise<void> {
-    const config = this.configs.get(name);
-    if (!config || this.rechecking.has(name)) return;
-    this.rechecking.add(name);
-    try {
-      await this.sample(config, this.probeTimeoutMs);
-    } finally {
-      this.rechecking.delete(name);
-    }
+    this.evictions.seen(config, s, timeoutMs);
+    if (!r.ok && r.error === 'connection refused')
+      this.evictions.refused(config.name, this.configs.values(), timeoutMs);
   }
 
   /**
-   * A member whose port refuses connections has no process any more (killed, crashed), but the
-   * others keep it in their view until evs.suspect_timeout runs out, and no commit completes
-   * meanwhile. Evicting its process id (evs.evict) on the others installs the new view at once:
-   * the survivors commit again within milliseconds. Only while the survivors are a majority of
-   * the last view, so this never makes a minority primary; a hung node (no refusal) is left to
-   * Galera's own timeouts. The restarted process has a new id and joins as usual.
-   * Only a member of the survivors' current view is evicted: seen answering as a Primary member
-   * moments ago, in a view of the size every survivor still reports. A node whose port refuses
-   * for another reason (not started yet, a joiner still receiving its SST, a stale record from
-   * before a full outage, a clean shutdown that already left the view) is left alone.
+   * Samples a node now. A call while one runs makes it sample once more when done: the look
+   * under way may have connected while the dying process still held its port (and then sees a
+   * lost connection, not a refusal), while the later call comes from its sockets closing.
    */
-  private async evictGone(name: string, timeoutMs: number): Promise<void> {
-    const gone = this.members.get(name);
-    if (!gone || this.planned.has(name)) return;
-    if (Date.now() - gone.seenAt > MEMBER_FRESH_MS) {
-      this.members.delete(name);
+  private async recheck(name: string): Promise<void> {
+    const config = this.configs.get(name);
+    if (!config) return;
+    if (this.rechecking.has(name)) {
+      this.recheckAgain.add(name);
       return;
     }
-    const survivors = [...this.configs.values()].filter(
-      (c) => c.name !== name && writable(this.get(c.name).status),
-    );
-    if (survivors.length * 2 <= gone.viewSize) return;
-    const sameView = survivors.every((c) => {
-      const st = this.get(c.name).status;
-      return st?.clusterStatus === 'Primary' && st.clusterSize === gone.viewSize;
-    });
-    if (!sameView) return;
-    this.members.delete(name);
-    const done = await Promise.all(
-      survivors.map((c) =>
-        withSession(c, { connectTimeoutMs: timeoutMs, statementTimeoutMs: timeoutMs, database: false }, (s) =>
-          s.rows(`SET GLOBAL wsrep_provider_options = 'evs.evict=${gone.uuid}'`),
-        ).then(
-          () => c.name,
-          () => null,
-        ),
-      ),
-    );
-    const on = done.filter((n) => n !== null);
-    if (on.length === 0) return;
-    const detail = `${name} refuses connections (its process is gone): its member ${gone.uuid} evicted on ${on.join(', ')}, so they commit without waiting for the view-change timeout`;
-    console.warn(`[sipha] galera: ${detail}`);
-    // Not awaited: the next probe round must not wait for the audit row.
-    void this.audit({
-      actor: 'console',
-      action: 'galera.evict',
-      target: name,
-      node: null,
-      outcome: 'ok',
-      detail,
-    });
+    this.rechecking.add(name);
+    try {
+      do {
+        this.recheckAgain.delete(name);
+        await this.sample(config, this.probeTimeoutMs);
+      } while (this.recheckAgain.has(name));
+    } finally {
+      this.rechecking.delete(name);
+    }
   }
 
   record(name: string, status: GaleraStatus | null, error: string | null): void {
