@@ -23,7 +23,10 @@ export function consoleWriters(list: ConnectionList, tag: string, t0: number) {
   const acked: Acked[] = [];
   let failed = 0;
   let stop = false;
+  // Each writes every 200 ms; started 50 ms apart, the four together write every 50 ms, so the
+  // gap around a kill is the failover's, not up to 200 ms of the writers' own rhythm.
   const one = async (w: number) => {
+    await new Promise((r) => setTimeout(r, w * 50));
     for (let i = 0; !stop && i < 10_000; i++) {
       const k = `${tag}-${w}-${i}`;
       const started = performance.now();
