@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { callCsv } from '../lab/calls.ts';
 import { adminQuery, down, type LabState, up } from '../lab/index.ts';
 import { startPhone } from '../lab/phone.ts';
+import { freePort } from '../lab/ports.ts';
 import { seedUsers } from '../lab/schema.ts';
 import { CALL_SCENARIO, percentile, runSipp, type SippCall } from '../lab/sipp.ts';
 import type { LabSip } from '../lab/state.ts';
@@ -89,7 +90,14 @@ async function rowWrites(dir: string): Promise<number> {
 
 const f1 = (state: LabState): LabSip => ({ ...state.firstStage!, node: '', serverId: 0 });
 
-function registers(
+/**
+ * One sending port per destination, kept for the whole benchmark: every run registers a user
+ * with the same contact at the same place, as a phone does (a new port per run gave each user
+ * a new contact every run, twenty per user by the moves, and a move copied all of them).
+ */
+const sendPorts = new Map<string, Promise<number>>();
+
+async function registers(
   state: LabState,
   sip: LabSip,
   users: User[],
@@ -97,7 +105,10 @@ function registers(
   seconds: number,
   trace = false,
 ) {
+  if (!sendPorts.has(sip.name)) sendPorts.set(sip.name, freePort());
+  const localPort = await sendPorts.get(sip.name)!;
   return runSipp({
+    localPort,
     sip,
     users,
     domain: state.domain,
@@ -409,7 +420,7 @@ export async function run(args: string[]): Promise<void> {
       callsFailed.push(c.failed);
       previewError.push(move.plan.users - moved);
       console.log(
-        `move ${i + 1}: ${moved} users (preview ${move.plan.users}) in ${moveSeconds.at(-1)!.toFixed(1)} s; REGISTER ${r.sent} sent, ${r.failed} failed; calls ${c.attempted} placed, ${c.answered} answered (${c.atCallee} at the callee's phone), ${c.notEnded} answered but not ended cleanly`,
+        `move ${i + 1}: ${moved} users (preview ${move.plan.users}, with ${move.plan.registrations} live registrations) in ${moveSeconds.at(-1)!.toFixed(1)} s; REGISTER ${r.sent} sent, ${r.failed} failed; calls ${c.attempted} placed, ${c.answered} answered (${c.atCallee} at the callee's phone), ${c.notEnded} answered but not ended cleanly`,
       );
       const t = timeline
         .map((x) => `${x.phase} +${((x.at - timeline[0]!.at) / 1000).toFixed(1)} s`)

@@ -28,6 +28,12 @@ export interface SippRun {
   pauseMs?: number;
   /** Record every message (sipp -trace_shortmsg) and return each call's replies in `calls`. */
   trace?: boolean;
+  /**
+   * The UDP port sipp sends from, which is also the port in every Contact it registers. Runs
+   * that register the same users again should pass the same port: a phone keeps one contact,
+   * while a new port per run adds a contact per user each time (expires 3600).
+   */
+  localPort?: number;
 }
 
 /** One call from sipp's short message trace: when it started, every reply code, its 200. */
@@ -158,7 +164,7 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
   const work = mkdtempSync(join(r.workDir, 'sipp-'));
   const csv = join(work, 'users.csv');
   writeFileSync(csv, r.inject ?? injectionCsv(r.users, r.domain, r.expires));
-  const localPort = await freePort();
+  const localPort = r.localPort ?? (await freePort());
   // prettier-ignore
   const args = [
     `${r.sip.host}:${r.sip.udp}`,
