@@ -71,6 +71,12 @@ export async function route<T>(core: ListCore, opts: WriteOptions<T>, isRead: bo
       if (errorCode(err) === 'SIPHA_NODE_DOWN' && (core.isFenced(name) || n.reachable === false)) continue;
       const galera = core.galera?.verdict(name, err, opts, conflicts);
       if (galera === 'retry') conflicts++;
+      if (galera === 'unsure' && !isRead) {
+        // The commit may or may not have been ordered: look for it on the next writer.
+        if (!opts.verify)
+          throw new AppError('unknown_outcome:database', unknownOutcomeMessage(name), { cause: err });
+        unknownOutcome = true;
+      }
       if (galera) continue;
       const readOnlyRefusal = errorErrno(err) === ER_READ_ONLY;
       if (!isConnectionError(err) && !readOnlyRefusal) throw err;

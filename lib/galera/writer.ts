@@ -17,6 +17,13 @@ import { type GaleraStatus, notWritableReason, writable } from './status';
 export const ER_LOCK_DEADLOCK = 1213;
 /** "WSREP has not yet prepared node for application use": refused before it ran. */
 export const ER_UNKNOWN_COM_ERROR = 1047;
+/**
+ * "Got error … during COMMIT": on a Galera node that lost the primary component while the
+ * transaction committed ("Not connected to Primary Component"), its write-set could not be
+ * replicated. Whether it was ordered before the node dropped out is not known here, so the
+ * write is checked on the next writer rather than taken as failed or as done.
+ */
+export const ER_ERROR_DURING_COMMIT = 1180;
 
 export interface GaleraNodeState {
   status: GaleraStatus | null;
@@ -29,7 +36,8 @@ export interface GaleraNodeState {
   lastState: string | null;
 }
 
-export type GaleraVerdict = 'move' | 'retry' | null;
+/** move: nothing ran, go on; retry: rolled back, run again; unsure: verify on the next writer. */
+export type GaleraVerdict = 'move' | 'retry' | 'unsure' | null;
 
 export class GaleraWriter {
   readonly state = new Map<string, GaleraNodeState>();
@@ -189,6 +197,8 @@ export class GaleraWriter {
 
   /**
    * What a failed statement means here. 1047: refused, nothing ran, move to another node.
+   * 1180 with "Primary Component": the node dropped out of the primary component as it
+   * committed; the outcome is unknown, so the write is verified on the next writer.
    * 1213: a certification conflict rolled the transaction back; run it again when the caller
    * said its `run` is one transaction, up to `conflictRetries` times, else report it.
    */
@@ -200,6 +210,11 @@ export class GaleraWriter {
     if (errno === ER_UNKNOWN_COM_ERROR) {
       this.notWritable(node, 'refused writes (not ready)');
       return 'move';
+    }
+    const message = err instanceof Error ? err.message : '';
+    if (errno === ER_ERROR_DURING_COMMIT && /primary component/i.test(message)) {
+      this.notWritable(node, 'lost the primary component during a commit');
+      return 'unsure';
     }
     if (errno !== ER_LOCK_DEADLOCK) return null;
     if (opts.atomic && attempt < this.cfg.conflictRetries) {

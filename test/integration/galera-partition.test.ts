@@ -192,20 +192,13 @@ describe('Galera with --netns', () => {
       heal(dir, 'd3', NODES);
     }
 
-    // The console's list (d1 first) lost no write. On the d3-first list, only a write already
-    // on d3 when it lost the primary component may fail: its commit could not be replicated
-    // (ER_ERROR_DURING_COMMIT, "Not connected to Primary Component"), so nothing of it was
-    // committed (checked below). Every write started once d3 was non-Primary went to the majority.
+    // Neither list lost or failed a write. A write already committing on d3 when it lost the
+    // primary component gets ER_ERROR_DURING_COMMIT ("Not connected to Primary Component"):
+    // its outcome is unknown, so the console looks for it on the next writer and runs it there
+    // if it is not found (lib/galera/writer.ts, verdict 'unsure'); every key is counted once
+    // on all three nodes below. Every write started once d3 was non-Primary went to the majority.
     expect(attempts.console.filter((a) => a.error)).toEqual([]);
-    const failed = attempts.d3first.filter((a) => a.error);
-    expect(failed.length).toBeLessThanOrEqual(1);
-    for (const a of failed) {
-      expect(a.startedAt).toBeLessThan(nonPrimaryAt);
-      expect(a.error).toMatchObject({
-        errno: 1180,
-        message: expect.stringContaining('Not connected to Primary Component'),
-      });
-    }
+    expect(attempts.d3first.filter((a) => a.error)).toEqual([]);
     const afterCut = [...attempts.console, ...attempts.d3first].filter((a) => a.startedAt > nonPrimaryAt);
     expect(afterCut.filter((a) => a.node !== 'd1' && a.node !== 'd2')).toEqual([]);
     const acked = [...attempts.console, ...attempts.d3first].filter((a) => a.node).map((a) => a.key);
@@ -230,7 +223,7 @@ describe('Galera with --netns', () => {
     );
     const onD3 = new Map(rows.map((r) => [r.k, Number(r.n)]));
     expect(acked.filter((k) => onD3.get(k) !== 1)).toEqual([]);
-    expect([...failed.map((a) => a.key), 'direct'].filter((k) => onD3.has(k))).toEqual([]);
+    expect(onD3.has('direct')).toBe(false);
     const sums = await Promise.all(
       ['d1', 'd2', 'd3'].map(async (n) => {
         const r = await adminQuery<{ Checksum: number }>(
