@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { AppError } from '@/lib/errors';
 import {
   ER_READ_ONLY,
@@ -54,7 +54,7 @@ export async function route<T>(core: ListCore, opts: WriteOptions<T>, isRead: bo
     const name = n.handle.name;
     try {
       if (unknownOutcome && opts.verify) {
-        const found = await runOn(core, n, (db) => opts.verify!(db, name), opts.timeoutMs);
+        const found = await runOn(core, n, (db) => verifyOn(core, db, name, opts.verify!), opts.timeoutMs);
         if (found !== undefined) return { value: found, node: name, verified: true, ...landedOn(core, name) };
         if (sentToHung && sentToHung !== name)
           throw new AppError('unknown_outcome:database', maybeLaterMessage(sentToHung, name));
@@ -120,4 +120,27 @@ export async function route<T>(core: ListCore, opts: WriteOptions<T>, isRead: bo
 function landedOn(core: ListCore, name: string): { warning?: string } {
   const warning = notFirstNodeWarning([name], core.nodes[0]!.handle.name);
   return warning ? { warning } : {};
+}
+
+/**
+ * Looks for a write whose outcome is unknown. On Galera, as a causal read (wsrep_sync_wait=1):
+ * the node first applies every write-set ordered before the read, so one the lost writer had
+ * already sent to the group is found here if it is ever committed, rather than checked before
+ * it arrives and then applied after the write was run again.
+ */
+function verifyOn<T>(
+  core: ListCore,
+  db: Kysely<DB>,
+  name: string,
+  verify: (db: Kysely<DB>, node: string) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  if (!core.galera) return verify(db, name);
+  return db.connection().execute(async (c) => {
+    await sql`SET SESSION wsrep_sync_wait = 1`.execute(c);
+    try {
+      return await verify(c, name);
+    } finally {
+      await sql`SET SESSION wsrep_sync_wait = 0`.execute(c).catch(() => undefined);
+    }
+  });
 }
