@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeConfig } from '@/lib/config/schema';
+import { syncedStatus } from '../../test/helpers/galera-status';
 import { GoneMemberEvictions, PlannedStops } from './evict-gone';
 import type { GaleraStatus } from './status';
 
@@ -8,22 +9,8 @@ import type { GaleraStatus } from './status';
 const node = (name: string) =>
   ({ name, host: '127.0.0.1', port: 1, user: 'sipha', password: 'x', database: 'kamailio' }) as NodeConfig;
 const nodes = ['d1', 'd2', 'd3'].map(node);
-const member = (clusterSize: number, gcommUuid: string): GaleraStatus => ({
-  clusterSize,
-  clusterStatus: 'Primary',
-  localState: 'Synced',
-  ready: true,
-  connected: true,
-  flowControlPaused: 0,
-  recvQueue: 0,
-  sendQueue: 0,
-  certFailures: 0,
-  lastCommitted: 1,
-  clusterUuid: 'c',
-  desyncCount: 0,
-  incoming: [],
-  gcommUuid,
-});
+const member = (clusterSize: number, gcommUuid: string): GaleraStatus =>
+  syncedStatus({ clusterSize, lastCommitted: 1, clusterUuid: 'c', gcommUuid });
 const uuid = (n: number) => `0000000${n}-ec7e-11f1-9916-d7ccc844b74e`;
 
 describe('evicting a member whose port refuses', () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { syncedStatus } from '../../test/helpers/galera-status';
 import { galeraFailover } from './failover-words';
 import type { GaleraStatus } from './status';
 
-const synced: GaleraStatus = {
-  clusterSize: 3,
-  clusterStatus: 'Primary',
-  localState: 'Synced',
-  ready: true,
-  connected: true,
-  flowControlPaused: 0,
-  recvQueue: 0,
-  sendQueue: 0,
-  certFailures: 0,
-  lastCommitted: 10,
-  clusterUuid: 'u',
-  desyncCount: 0,
-  incoming: [],
-};
+const synced = syncedStatus();
 const policy = { failback: 'auto' as const, failbackAfterMs: 3000 };
 const words = (writer: string | null, status: Partial<GaleraStatus> | null, error: string | null = null) =>
   galeraFailover({
