@@ -1,9 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '@/lib/config/load';
 import type { SiphaConfig } from '@/lib/config/schema';
+import { closeConnectionList } from '@/lib/db';
 import { ConnectionList } from '@/lib/db/connection-list';
-import { adminQuery } from '../../lab/index.ts';
+import { adminQuery, type UpOptions } from '../../lab/index.ts';
+import { useLab } from './lab';
+
+/**
+ * A three-node Galera lab for a test file, the console's configuration pointed at it, and
+ * `open` for more connection lists in any node order; every list is closed after the file.
+ */
+export function useGaleraLab(opts: Omit<UpOptions, 'dir' | 'engine'> = {}) {
+  const lab = useLab({ engine: 'galera', nodes: 3, ...opts });
+  const lists: ConnectionList[] = [];
+  beforeAll(() => {
+    process.env.SIPHA_CONFIG = lab().state.configPath;
+  });
+  afterAll(async () => {
+    await Promise.all(lists.map((l) => l.close()));
+    await closeConnectionList();
+  });
+  const open = async (o: Parameters<typeof openGaleraList>[1] = {}) => {
+    const l = await openGaleraList(lab().state.configPath, o);
+    lists.push(l);
+    return l;
+  };
+  return { lab, open };
+}
 
 /** A console's connection list for a Galera lab, in the node order given (default d1, d2, d3). */
 export async function openGaleraList(

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeConnectionList, getConnectionList } from '@/lib/db';
+import { describe, expect, it } from 'vitest';
+import { getConnectionList } from '@/lib/db';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { galeraFailover } from '@/lib/galera/failover-words';
 import { getGaleraHealth } from '@/lib/galera/health';
@@ -11,8 +11,7 @@ import { getGaleraOverview } from '@/lib/galera/overview';
 import { adminQuery, heal, partition, register, seedUsers, status } from '../../lab/index.ts';
 import { member } from '../../lab/netns.ts';
 import { NODES } from '../../lab/netns-partition.ts';
-import { createTable, openGaleraList, TABLE, waitFor, writeKey, wsrep } from '../helpers/galera';
-import { useLab } from '../helpers/lab';
+import { createTable, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
 
 // A real network partition of a Galera node: `lab up --engine galera --netns` runs each node in
 // a network namespace of its own on the lab's bridge, and nftables inside the namespaces drop
@@ -39,15 +38,7 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
 }
 
 describe('Galera with --netns', () => {
-  const lab = useLab({ engine: 'galera', nodes: 3, netns: true });
-  const lists: ConnectionList[] = [];
-  beforeAll(() => {
-    process.env.SIPHA_CONFIG = lab().state.configPath;
-  });
-  afterAll(async () => {
-    await Promise.all(lists.map((l) => l.close()));
-    await closeConnectionList();
-  });
+  const { lab, open } = useGaleraLab({ netns: true });
 
   it('runs each node and SIP server in a namespace of its own, on its own address', async () => {
     const { dir, state } = lab();
@@ -87,8 +78,7 @@ describe('Galera with --netns', () => {
     await createTable(dir);
     // The console's own list (d1 first; its health and overview read it) and one with d3 first.
     const list = await getConnectionList();
-    const d3first = await openGaleraList(lab().state.configPath, { order: ['d3', 'd1', 'd2'] });
-    lists.push(d3first);
+    const d3first = await open({ order: ['d3', 'd1', 'd2'] });
     await waitFor(
       'd1 and d3 take writes',
       async () => list.active()?.handle.name === 'd1' && d3first.active()?.handle.name === 'd3',

@@ -1,32 +1,16 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeConnectionList, getConnectionList } from '@/lib/db';
-import type { ConnectionList } from '@/lib/db/connection-list';
+import { describe, expect, it } from 'vitest';
+import { getConnectionList } from '@/lib/db';
 import { adminQuery, register, seedUsers, signal, start } from '../../lab/index.ts';
 import { runSipp } from '../../lab/sipp.ts';
-import { createTable, openGaleraList, TABLE, waitFor, writeKey, wsrep } from '../helpers/galera';
-import { useLab } from '../helpers/lab';
+import { createTable, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
 
 // Writes through the connection list on a real three-node Galera cluster: real SIGKILL, real
 // certification conflicts, Kamailio under REGISTER load on a surviving node. (A node cut off
 // from the others: galera-partition.test.ts, a real network partition.)
 
 describe('Galera cluster', () => {
-  const lab = useLab({ engine: 'galera', nodes: 3, sip: true });
-  const lists: ConnectionList[] = [];
-  beforeAll(() => {
-    process.env.SIPHA_CONFIG = lab().state.configPath;
-  });
-  afterAll(async () => {
-    await Promise.all(lists.map((l) => l.close()));
-    await closeConnectionList();
-  });
-
-  async function open(opts: Parameters<typeof openGaleraList>[1] = {}) {
-    const l = await openGaleraList(lab().state.configPath, opts);
-    lists.push(l);
-    return l;
-  }
+  const { lab, open } = useGaleraLab({ sip: true });
 
   const synced = (dir: string, node: string) => async () => {
     const s = await wsrep(dir, node);
