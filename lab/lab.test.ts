@@ -190,11 +190,17 @@ describe('seed users and sipp', () => {
       // sipp aborts the failed call with a BYE; the proxy's answer to that is not the call's.
       line('1001.011', 'S', '2-1@h', 'BYE sip:d.test SIP/2.0', 'CSeq:3 BYE'),
       line('1001.012', 'R', '2-1@h', 'SIP/2.0 404 Not here', 'CSeq:3 BYE'),
+      // A cancelled INVITE: the CANCEL's 200 is the call's, but not its answer.
+      line('1002.000', 'S', '3-1@h', 'INVITE sip:u@d.test SIP/2.0', 'CSeq:1 INVITE'),
+      line('1002.001', 'R', '3-1@h', 'SIP/2.0 180 Ringing', 'CSeq:1 INVITE'),
+      line('1002.002', 'R', '3-1@h', 'SIP/2.0 200 canceling', 'CSeq:1 CANCEL'),
+      line('1002.003', 'R', '3-1@h', 'SIP/2.0 487 Request Terminated', 'CSeq:1 INVITE'),
       '',
     ].join('\n');
     expect(parseShortTrace(text)).toEqual([
       { id: '1-1@h', startMs: 1_000_000, codes: [401, 200], okMs: 1_000_004 },
       { id: '2-1@h', startMs: 1_000_010, codes: [477], okMs: null },
+      { id: '3-1@h', startMs: 1_002_000, codes: [180, 200, 487], okMs: null },
     ]);
   });
   it('writes a caller injection line and refuses users whose password the lab does not know', () => {

@@ -148,9 +148,11 @@ export function parseShortTrace(text: string): SippCall[] {
       methods.set(id, method);
     }
     const code = dir === 'R' ? /^SIP\/2\.0 (\d{3})/.exec(first)?.[1] : undefined;
-    if (!code || method !== methods.get(id)) continue;
+    // A CANCEL belongs to the call's INVITE: its 200 is kept (never taken for the call's 200).
+    const own = method === methods.get(id);
+    if (!code || (!own && method !== 'CANCEL')) continue;
     call.codes.push(Number(code));
-    if (code === '200' && call.okMs === null) call.okMs = at;
+    if (own && code === '200' && call.okMs === null) call.okMs = at;
   }
   return [...calls.values()].sort((a, b) => a.startMs - b.startMs);
 }

@@ -186,6 +186,7 @@ describe('load sharing across clusters behind a first stage', () => {
       expect(r).toMatchObject({ sent: 1, ok: 1, failed: 0 });
       const codes = r.calls?.[0]?.codes ?? [];
       expect(codes.filter((c) => c !== 100)).toEqual([407, 180, 200, 487]);
+      expect(r.calls?.[0]?.okMs).toBeNull();
       // The phone rang once, got the CANCEL, answered it and the INVITE (487), and got the ACK.
       expect([phone.logged('ringing'), phone.logged('cancelled'), phone.logged('ended')]).toEqual([1, 1, 1]);
     } finally {
