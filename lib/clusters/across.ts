@@ -24,14 +24,31 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** How long the reason may spend asking a fenced node whether it still answers. */
+const FENCED_CHECK_MS = 1000;
+
+/**
+ * What the cluster's list knows of each node, after a read found none to serve it. A fenced node
+ * is skipped by reads, so what the list last saw of it may be old (fenced by another console
+ * while it still answered, then killed): it is asked afresh before the page says it answers.
+ */
 async function nodeStates(cluster: string) {
   try {
     const list = await withDeadline(connectionListOf(cluster), 100);
-    return list.nodes.map((n) => ({
-      name: n.handle.name,
-      down: n.reachable === false,
-      fenced: list.isFenced(n.handle.name),
-    }));
+    return await Promise.all(
+      list.nodes.map(async (n) => {
+        const name = n.handle.name;
+        const fenced = list.isFenced(name);
+        let down = n.reachable === false;
+        if (fenced && !down)
+          // A hung node is not waited for past the bound: it does not answer either.
+          down = await withDeadline(list.on(name).rows('SELECT 1', FENCED_CHECK_MS), FENCED_CHECK_MS).then(
+            () => false,
+            () => true,
+          );
+        return { name, down, fenced };
+      }),
+    );
   } catch {
     return undefined;
   }

@@ -328,8 +328,16 @@ describe('one console over two clusters', () => {
     const { GET } = await import('@/app/api/registrations/route');
     const { GET: getUsers } = await import('@/app/api/v1/users/route');
     const { listUsers } = await import('@/lib/users/queries');
-    await signal(lab().dir, 'd3', 'kill');
+    const { connectionListOf } = await import('@/lib/clusters/registry');
+    // d3 fenced while it still answers (as another console's failover leaves it), then d4 gone:
+    // the page says d3 answers but is fenced, not that nothing answers.
+    await (await connectionListOf('c2')).setFenced('d3', true, 'test: fenced before the outage', 'test');
     await signal(lab().dir, 'd4', 'kill');
+    expect((await listRegistrations({ q: 'user10' })).unavailable).toEqual([
+      { cluster: 'c2', reason: 'every database node of c2 is down or fenced (down: d4; fenced: d3)' },
+    ]);
+    // Then the fenced node dies too: the list last saw it answer, but the page asks it afresh.
+    await signal(lab().dir, 'd3', 'kill');
     const c2Down = [{ cluster: 'c2', reason: 'no database node of c2 answers' }];
     const c1Rows = ['user1000:c1:p1', 'user1001:c1:p1', 'user1002:c1:p1'];
 
