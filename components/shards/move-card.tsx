@@ -23,7 +23,7 @@ function headline(m: Move): string {
   switch (m.status) {
     case 'running':
       return m.elsewhere
-        ? `Now ${doing} in another console process: ${m.phase}. Its page shows it live; this one follows it as the steps end.`
+        ? `Now ${doing} in another console process (${m.elsewhere}): ${m.phase}. Its page shows it live; this one follows it as the steps end.`
         : `Now ${doing}: ${m.phase}.`;
     case 'interrupted':
       return `Interrupted: the console stopped while ${doing} (at ${m.phase}).`;

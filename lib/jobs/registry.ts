@@ -1,5 +1,6 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AppError } from '@/lib/errors';
 
 // The jobs running in this console process, one registry for every kind. It lives on
@@ -19,13 +20,31 @@ export interface LiveJob {
 }
 
 const g = globalThis as unknown as { __siphaJobs?: { processId: string; live: Map<string, LiveJob> } };
-g.__siphaJobs ??= { processId: randomUUID(), live: new Map() };
+g.__siphaJobs ??= { processId: newProcessId(), live: new Map() };
 const shared = g.__siphaJobs;
 
 const KEEP = 20;
 
 /** This console process: written as the owner of every step it runs. */
 export const PROCESS_ID = shared.processId;
+
+/**
+ * "host:pid:nonce", at most 36 characters (sipha_job.owner): another console's page can name the
+ * process that runs a job, and a restarted process that got the same pid is still another one.
+ */
+function newProcessId(): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '')
+      .slice(0, 20) || 'host';
+  return `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** A job row's owner in words: "process 4123 on lab1" (an older console's owner id as stored). */
+export function processWords(owner: string): string {
+  const m = /^(.+):(\d+):[0-9a-f]{6}$/.exec(owner);
+  return m ? `process ${m[2]} on ${m[1]}` : `process ${owner}`;
+}
 
 /** Registers a job (or its next step) as running here; refuses while it still runs. */
 export function track({

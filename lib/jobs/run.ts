@@ -2,7 +2,7 @@ import 'server-only';
 import { AppError, publicError } from '@/lib/errors';
 import { HEARTBEAT_MS, runsElsewhere } from './interrupted';
 import { type JobKind, runSteps } from './kinds';
-import { ended, PROCESS_ID, publish, track } from './registry';
+import { ended, PROCESS_ID, processWords, publish, track } from './registry';
 import { type JobAudit, runJobStep } from './step';
 import type { JobRecord, JobStore } from './store';
 
@@ -96,7 +96,19 @@ export async function runJob<C>({
   };
   let last: SimpleJob = job;
   // The row says this process still runs the job (interrupted.ts), also through a long step.
-  const beat = setInterval(() => void store.update(jobId, (r) => r).catch(() => undefined), HEARTBEAT_MS);
+  // Before its first step there is nothing to report yet; a row another console process took
+  // over (this one was stopped past STALE_MS) is not touched again, and the log says so.
+  const beat = setInterval(() => {
+    void (async () => {
+      if (await store.touch(jobId)) return;
+      const r = await store.load(jobId);
+      if (!r || r.step === null || r.owner === PROCESS_ID) return;
+      clearInterval(beat);
+      console.warn(
+        `[sipha] job ${jobId}: ${processWords(r.owner ?? '?')} took it over; this process stops reporting it`,
+      );
+    })().catch(() => undefined);
+  }, HEARTBEAT_MS);
   beat.unref();
   const done = (async () => {
     try {
@@ -167,8 +179,9 @@ export async function runJob<C>({
 /** The refusal for a job another console process still reports (interrupted.ts). */
 export function elsewhere(r: JobRecord): AppError {
   const ago = Math.max(0, Math.round((Date.now() - r.updatedAt) / 1000));
+  const who = r.owner ? ` (${processWords(r.owner)})` : '';
   return new AppError(
     'conflict:state',
-    `Another console process runs this job (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
+    `Another console process${who} runs this job (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
   );
 }

@@ -36,6 +36,11 @@ export interface JobStore {
   recent(args: { kind: string; limit: number }): Promise<JobRecord[]>;
   /** Read-modify-write of one job under a row lock; throws when there is no such job. */
   update(jobId: string, fn: (r: JobRecord) => JobRecord): Promise<JobRecord>;
+  /**
+   * The heartbeat (interrupted.ts): marks the row as touched now, only while this process still
+   * owns a running step of it. False when it does not (another console took the job over).
+   */
+  touch(jobId: string): Promise<boolean>;
 }
 
 type Row = DB['sipha_job'] extends infer T ? { [K in keyof T]: unknown } : never;
@@ -121,6 +126,19 @@ export function tableStore(list: Pick<ConnectionList, 'read' | 'write'>): JobSto
           }),
       });
       return value;
+    },
+    async touch(jobId) {
+      const { value } = await list.write({
+        run: (db) =>
+          db
+            .updateTable('sipha_job')
+            .set({ updated_at: new Date() })
+            .where('job_id', '=', jobId)
+            .where('owner', '=', PROCESS_ID)
+            .where('step', 'is not', null)
+            .executeTakeFirst(),
+      });
+      return Number(value.numUpdatedRows) > 0;
     },
   };
   return store;

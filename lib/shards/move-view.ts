@@ -1,6 +1,6 @@
 import 'server-only';
 import { isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
-import { liveJob } from '@/lib/jobs/registry';
+import { liveJob, processWords } from '@/lib/jobs/registry';
 import type { SimpleJob, SimpleState, StepResult } from '@/lib/jobs/run';
 import type { ShardMap } from './map';
 import { PHASE_WORDS, PHASES } from './move-phases';
@@ -37,8 +37,11 @@ export interface MoveRow {
   /** The new map is in place: a rollback makes no sense any more, only resume. */
   committed: boolean;
   inProgress: boolean;
-  /** Running in another console process over the same databases (lib/jobs/interrupted.ts). */
-  elsewhere: boolean;
+  /**
+   * Running in another console process over the same databases (lib/jobs/interrupted.ts), named
+   * ("process 4123 on lab1"); null when not.
+   */
+  elsewhere: string | null;
   createdBy: string;
   createdAt: number;
   finishedAt: number | null;
@@ -97,7 +100,7 @@ export function rowOf(rec: SimpleJob<Plan>, map: ShardMap): MoveRow {
     steps,
     committed: mode === 'move' && isCommitted(state.steps, plan, map),
     inProgress,
-    elsewhere: !inProgress && runsElsewhere(stored),
+    elsewhere: !inProgress && runsElsewhere(stored) ? processWords(stored.owner ?? '?') : null,
     createdBy: rec.createdBy,
     createdAt: rec.createdAt,
     finishedAt: rec.finishedAt,

@@ -141,7 +141,7 @@ export async function runMove(moveId: string, actor: string): Promise<MoveRow> {
 export function rollbackRefusal(row: MoveRow): string | null {
   if (row.status === 'done' || row.status === 'rolled_back') return 'The move has ended.';
   if (row.inProgress) return 'The move is running; wait for it to stop.';
-  if (row.elsewhere) return 'Another console process runs the move; wait for it to stop.';
+  if (row.elsewhere) return `Another console process (${row.elsewhere}) runs the move; wait for it to stop.`;
   if (row.committed)
     return `The new map was committed: the users already belong to ${[...new Set(row.plan.groups.map((g) => g.target))].join(', ')}. Resume the move to finish it (it removes the old rows); to undo it, plan a move back.`;
   return null;

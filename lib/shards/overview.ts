@@ -90,7 +90,7 @@ export async function shardOverview() {
       steps: m.steps,
       /** Running in this console process now (else stopped by a failure or a restart). */
       inProgress: m.inProgress,
-      /** Running in another console process that still reports. */
+      /** The other console process running it that still reports ("process 4123 on lab1"), or null. */
       elsewhere: m.elsewhere,
       committed: m.committed,
       /** Resume: a move (not a rollback) that stopped. */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROCESS_ID } from '@/lib/jobs/registry';
 import type { JobRecord, JobStore } from '@/lib/jobs/store';
 
 // The job store's contract over JSON files in a temporary directory, for the runner's unit
@@ -31,6 +32,12 @@ export function fileJobStore(dir: string): JobStore {
       const next = { ...fn(rec), updatedAt: Date.now() };
       write(next);
       return next;
+    },
+    async touch(jobId) {
+      const rec = read(jobId);
+      if (rec?.owner !== PROCESS_ID || rec.step === null) return false;
+      write({ ...rec, updatedAt: Date.now() });
+      return true;
     },
   };
 }

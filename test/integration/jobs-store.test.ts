@@ -7,6 +7,7 @@ import * as m010 from '@/lib/db/migrations/010-jobs';
 import * as m014 from '@/lib/db/migrations/014-shards';
 import * as m018 from '@/lib/db/migrations/018-move-jobs';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
+import { PROCESS_ID } from '@/lib/jobs/registry';
 import { newJob } from '@/lib/jobs/run';
 import { tableStore } from '@/lib/jobs/store';
 import { adminQuery, readState } from '../../lab/index.ts';
@@ -43,6 +44,32 @@ describe('sipha_job, the one job store', () => {
       await Promise.all(Array.from({ length: 8 }, bump));
       expect((await store.load('store-a'))?.state).toMatchObject({ n: 8 });
       await expect(store.update('nosuch', (r) => r)).rejects.toThrow(/No job nosuch/);
+
+      // The heartbeat touches only a running step this process owns, and only updated_at.
+      const updatedAt = async () =>
+        String(
+          (
+            await adminQuery(
+              lab().dir,
+              'd1',
+              "SELECT updated_at AS t FROM kamailio.sipha_job WHERE job_id = 'store-a'",
+            )
+          )[0].t,
+        );
+      expect(await store.touch('store-a')).toBe(false); // no step runs
+      await store.update('store-a', (r) => ({ ...r, step: 'a', owner: PROCESS_ID }));
+      const before = await store.load('store-a');
+      await new Promise((r) => setTimeout(r, 50));
+      const t0 = await updatedAt();
+      expect(await store.touch('store-a')).toBe(true);
+      expect(await updatedAt()).not.toBe(t0);
+      expect({ ...(await store.load('store-a')), updatedAt: 0 }).toEqual({ ...before, updatedAt: 0 });
+      await store.update('store-a', (r) => ({ ...r, owner: 'lab1:4242:abcdef' }));
+      const t1 = await updatedAt();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await store.touch('store-a')).toBe(false); // taken over by another console
+      expect(await updatedAt()).toBe(t1);
+      expect(await store.touch('nosuch')).toBe(false);
     } finally {
       await list.close();
     }

@@ -20,6 +20,9 @@ let map: typeof import('@/lib/shards/map');
 const dir = () => lab().dir;
 const users = (from: number, to: number) => seedUsers(100).slice(from - 1000, to - 1000 + 1);
 
+/** How the page names the killed console process: "process <its pid> on <host>". */
+let childProcess: unknown;
+
 /** Starts a move in a console process of its own and kills it (SIGKILL) once `phase` runs. */
 async function moveKilledAt(ranges: ShardRange[], phase: string): Promise<string> {
   const child: ChildProcess = spawn(
@@ -35,6 +38,7 @@ async function moveKilledAt(ranges: ShardRange[], phase: string): Promise<string
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  childProcess = expect.stringMatching(new RegExp(`^process ${child.pid} on \\S+$`));
   let out = '';
   child.stdout?.on('data', (b) => {
     out += b;
@@ -69,9 +73,11 @@ async function moveKilledAt(ranges: ShardRange[], phase: string): Promise<string
 async function quietThenInterrupted(id: string) {
   const [m] = await moves.unfinishedMoves();
   if (m?.status === 'running') {
-    expect(m).toMatchObject({ moveId: id, elsewhere: true, inProgress: false });
-    expect(moves.rollbackRefusal(m)).toMatch(/Another console process runs the move/);
-    await expect(moves.launchMove(id, 'test')).rejects.toThrow(/Another console process runs this job/);
+    expect(m).toMatchObject({ moveId: id, elsewhere: childProcess, inProgress: false });
+    expect(moves.rollbackRefusal(m)).toMatch(/Another console process \(process \d+ on .+\) runs the move/);
+    await expect(moves.launchMove(id, 'test')).rejects.toThrow(
+      /Another console process \(process \d+ on .+\) runs this job/,
+    );
   }
   await until(
     'the killed console’s move to read as interrupted',
@@ -126,7 +132,7 @@ describe('an online move whose console is killed', () => {
     );
     // Killed within a heartbeat of its last touch: still reported as running there at first.
     const [first] = await moves.unfinishedMoves();
-    expect(first).toMatchObject({ moveId: id, status: 'running', elsewhere: true });
+    expect(first).toMatchObject({ moveId: id, status: 'running', elsewhere: childProcess });
     const m = await quietThenInterrupted(id);
     expect(m).toMatchObject({ moveId: id, status: 'interrupted', mode: 'move', phase: 'catchup' });
     expect(m!.committed).toBe(false);

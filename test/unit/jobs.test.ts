@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import {
+  HEARTBEAT_MS,
   interruptedJobs,
   interruptedMessage,
   isInterrupted,
@@ -11,7 +12,7 @@ import {
   STALE_MS,
 } from '@/lib/jobs/interrupted';
 import { defineJobKind, rollbackSteps, runSteps } from '@/lib/jobs/kinds';
-import { ended, liveJob, PROCESS_ID, track } from '@/lib/jobs/registry';
+import { ended, liveJob, PROCESS_ID, processWords, track } from '@/lib/jobs/registry';
 import { newJob, runJob, type SimpleJob } from '@/lib/jobs/run';
 import { type JobAuditEntry, runJobStep } from '@/lib/jobs/step';
 import type { JobStore } from '@/lib/jobs/store';
@@ -207,20 +208,20 @@ describe('two console processes', () => {
     await store.save({
       ...j,
       step: 'b',
-      owner: 'another-live-console',
+      owner: 'lab2:4242:abcdef',
       state: { steps: { a: { status: 'done', detail: 'a done' }, b: { status: 'running', detail: '' } } },
     });
     const rec = (await store.load(j.jobId))!;
     expect(runsElsewhere(rec)).toBe(true);
     expect(isInterrupted(rec)).toBe(false);
     await expect(runJob({ store, kind, ctx: w, job: rec as SimpleJob, audit, resume: true })).rejects.toThrow(
-      /Another console process runs this job \(it reported \d+ s ago\)/,
+      /Another console process \(process 4242 on lab2\) runs this job \(it reported \d+ s ago\)/,
     );
     // Refused without a trace: nothing ran, the row still names the other process.
     expect(w.log).toEqual([]);
     expect(isInterrupted(rec)).toBe(false);
     expect(await store.load(j.jobId)).toMatchObject({
-      owner: 'another-live-console',
+      owner: 'lab2:4242:abcdef',
       step: 'b',
       status: 'running',
     });
@@ -232,6 +233,48 @@ describe('two console processes', () => {
     const end = await runJob({ store, kind, ctx: w, job: rec as SimpleJob, audit, resume: true });
     expect(end.status).toBe('succeeded');
     expect(w.log).toEqual(['run b', 'run c']);
+  });
+
+  it('the heartbeat touches the row while a step runs, and stops once another process took the job over', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const long = defineJobKind<World>({
+      kind: 'test-jobs-long',
+      interrupted: 'interrupted',
+      steps: [
+        {
+          id: 'long',
+          run: async () => void (await gate),
+          verify: async () => false,
+          rollback: async () => null,
+        },
+      ],
+    });
+    const j = { ...job(), kind: long.kind };
+    const w: World = { effects: [], log: [] };
+    const done = runJob({ store, kind: long, ctx: w, job: j, audit });
+    await vi.advanceTimersByTimeAsync(0);
+    const stored = async () => (await store.load(j.jobId))!;
+    expect(await stored()).toMatchObject({ step: 'long', owner: PROCESS_ID });
+    const t0 = (await stored()).updatedAt;
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    expect((await stored()).updatedAt).toBeGreaterThanOrEqual(t0 + HEARTBEAT_MS);
+
+    // This process was stopped past STALE_MS, and another console resumed the job meanwhile.
+    await store.update(j.jobId, (r) => ({ ...r, owner: 'lab2:77:abcdef' }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const t1 = (await stored()).updatedAt;
+    await vi.advanceTimersByTimeAsync(3 * HEARTBEAT_MS);
+    expect((await stored()).updatedAt).toBe(t1);
+    expect(warn.mock.calls).toEqual([
+      [`[sipha] job ${j.jobId}: process 77 on lab2 took it over; this process stops reporting it`],
+    ]);
+    warn.mockRestore();
+    release();
+    await done;
   });
 
   it('runs here: this process is never "elsewhere", whatever the time', () => {
@@ -254,7 +297,12 @@ describe('the parts', () => {
     expect(() => track({ jobId, kind: kind.kind, step: 'b' })).toThrow(/still running/);
     ended(jobId);
     expect(isInterrupted({ jobId, step: 'a' })).toBe(true);
-    expect(PROCESS_ID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(PROCESS_ID).toMatch(new RegExp(`^[A-Za-z0-9.-]{1,20}:${process.pid}:[0-9a-f]{6}$`));
+    expect(PROCESS_ID.length).toBeLessThanOrEqual(36);
+    expect(processWords(PROCESS_ID)).toBe(`process ${process.pid} on ${PROCESS_ID.split(':')[0]}`);
+    expect(processWords('0f6c9a3e-5b1d-4f0e-9c1a-2b3c4d5e6f70')).toBe(
+      'process 0f6c9a3e-5b1d-4f0e-9c1a-2b3c4d5e6f70',
+    );
     expect(interruptedMessage(kind.kind)).toBe('interrupted: resume or roll back');
     expect(interruptedMessage('no-such-kind')).toMatch(/console stopped/);
   });
