@@ -89,11 +89,18 @@ export async function runJob<C>({
     if (stored && runsElsewhere(stored)) throw elsewhere(stored);
   }
   const live = track({ jobId, kind: kind.kind });
-  const save = async (fn: (r: JobRecord) => JobRecord) => {
-    const r = await store.update(jobId, fn);
+  // Every save after the claim checks, under the row lock, that the row still names this
+  // process: one stopped past STALE_MS (SIGSTOP, a VM paused) whose job another console took
+  // over must neither run another step nor write over that console's record.
+  const save = async (fn: (r: JobRecord) => JobRecord, claim = false) => {
+    const r = await store.update(jobId, (r) => {
+      if (!claim && r.owner !== PROCESS_ID) throw new TakenOverError(jobId, r.owner);
+      return fn(r);
+    });
     publish(jobId, r);
     return r as SimpleJob;
   };
+  let takenOver: TakenOverError | null = null;
   let last: SimpleJob = job;
   // The row says this process still runs the job (interrupted.ts), also through a long step.
   // Before its first step there is nothing to report yet; a row another console process took
@@ -117,7 +124,7 @@ export async function runJob<C>({
           // Checked again under the row lock: two consoles resuming at once, one wins.
           if (runsElsewhere(r)) throw elsewhere(r);
           return { ...r, status: 'running', owner: PROCESS_ID };
-        });
+        }, true);
       else await store.save({ ...job, owner: PROCESS_ID });
     } catch (err) {
       clearInterval(beat);
@@ -150,14 +157,26 @@ export async function runJob<C>({
             run: () => step.run(ctx),
             end: async (o) => {
               const detail = o.ok ? String(o.value ?? '') : publicError(o.error).message;
-              last = await save((r) => withStep(r, step.id, { status: o.ok ? 'done' : 'failed', detail }));
+              try {
+                last = await save((r) => withStep(r, step.id, { status: o.ok ? 'done' : 'failed', detail }));
+              } catch (err) {
+                if (!(err instanceof TakenOverError)) throw err;
+                takenOver = err; // audited as run, not recorded: the row is the other console's
+                return [detail, `(not recorded: ${err.message})`].filter(Boolean).join(' ');
+              }
               return detail;
             },
           });
+          if (takenOver) throw takenOver;
         },
       });
       last = await save((r) => ({ ...r, status: 'succeeded', step: null, finishedAt: Date.now() }));
     } catch (err) {
+      if (err instanceof TakenOverError) {
+        console.warn(`[sipha] ${err.message}: this process stops running it`);
+        if (rethrow) throw err;
+        return last;
+      }
       last = await save((r) => ({
         ...r,
         status: 'failed',
@@ -174,6 +193,22 @@ export async function runJob<C>({
   })();
   live.done = done;
   return done;
+}
+
+/** This process's job was taken over by another console process (its row names that one). */
+export class TakenOverError extends AppError {
+  // AppError's instanceof answers for every AppError (a brand): this one answers for itself.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof AppError && value.name === 'TakenOverError';
+  }
+
+  constructor(jobId: string, owner: string | null) {
+    super(
+      'conflict:state',
+      `Job ${jobId} was taken over by ${owner ? processWords(owner) : 'another console process'}`,
+    );
+    this.name = 'TakenOverError';
+  }
 }
 
 /** The refusal for a job another console process still reports (interrupted.ts). */

@@ -46,16 +46,7 @@ describe('sipha_job, the one job store', () => {
       await expect(store.update('nosuch', (r) => r)).rejects.toThrow(/No job nosuch/);
 
       // The heartbeat touches only a running step this process owns, and only updated_at.
-      const updatedAt = async () =>
-        String(
-          (
-            await adminQuery(
-              lab().dir,
-              'd1',
-              "SELECT updated_at AS t FROM kamailio.sipha_job WHERE job_id = 'store-a'",
-            )
-          )[0].t,
-        );
+      const updatedAt = async () => (await store.load('store-a'))!.updatedAt; // datetime(3): ms
       expect(await store.touch('store-a')).toBe(false); // no step runs
       await store.update('store-a', (r) => ({ ...r, step: 'a', owner: PROCESS_ID }));
       const before = await store.load('store-a');

@@ -251,6 +251,12 @@ describe('two console processes', () => {
           verify: async () => false,
           rollback: async () => null,
         },
+        {
+          id: 'next',
+          run: async (w: World) => void w.log.push('run next'),
+          verify: async () => false,
+          rollback: async () => null,
+        },
       ],
     });
     const j = { ...job(), kind: long.kind };
@@ -272,9 +278,28 @@ describe('two console processes', () => {
     expect(warn.mock.calls).toEqual([
       [`[sipha] job ${j.jobId}: process 77 on lab2 took it over; this process stops reporting it`],
     ]);
-    warn.mockRestore();
+    expect(w.log).toEqual([]);
+
+    // When its step ends, it records nothing more, runs no further step, and says why.
     release();
-    await done;
+    const end = await done;
+    expect(w.log).toEqual([]);
+    expect(await stored()).toMatchObject({ owner: 'lab2:77:abcdef', step: 'long', status: 'running' });
+    expect((await stored()).state).toEqual({ steps: { long: { status: 'running', detail: '' } } });
+    expect(end.state.steps.long?.status).toBe('running');
+    expect(audits).toEqual([
+      {
+        action: 'test-jobs-long.long',
+        target: 'lab',
+        node: null,
+        outcome: 'ok',
+        detail: `(not recorded: Job ${j.jobId} was taken over by process 77 on lab2)`,
+      },
+    ]);
+    expect(warn.mock.calls.at(-1)).toEqual([
+      `[sipha] Job ${j.jobId} was taken over by process 77 on lab2: this process stops running it`,
+    ]);
+    warn.mockRestore();
   });
 
   it('runs here: this process is never "elsewhere", whatever the time', () => {
