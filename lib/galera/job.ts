@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { auditAs } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
-import { interruptedJobs } from '@/lib/jobs/interrupted';
+import { interruptedJobs, isInterrupted } from '@/lib/jobs/interrupted';
 import { ended, jobsOf, publish, runningJobs, track } from '@/lib/jobs/registry';
 import { runJobStep } from '@/lib/jobs/step';
 import { saveJobView, tableStore } from '@/lib/jobs/store';
@@ -97,12 +97,10 @@ function recorder(job: GaleraJob) {
         const store = tableStore(await getConnectionList());
         if (closeLeftBehind)
           for (const old of await interruptedJobs({ store, kind: GALERA_KIND }))
-            await store.update(old.jobId, (r) => ({
-              ...r,
-              status: 'interrupted',
-              step: null,
-              finishedAt: Date.now(),
-            }));
+            await store.update(old.jobId, (r) =>
+              // Checked again under the row lock: one another console took up meanwhile is its own.
+              isInterrupted(r) ? { ...r, status: 'interrupted', step: null, finishedAt: Date.now() } : r,
+            );
         await saveJobView({
           store,
           jobId: job.id,
@@ -122,6 +120,12 @@ function recorder(job: GaleraJob) {
   };
 }
 
+/** The job store for the heartbeat: best effort, like every save here (no node may take writes). */
+const galeraJobs = {
+  touch: async (jobId: string) => tableStore(await getConnectionList()).touch(jobId),
+  load: async (jobId: string) => tableStore(await getConnectionList()).load(jobId),
+};
+
 /** Starts `body` in the background; returns at once. Audited when it ends, either way. */
 export function startJob(kind: string, actor: string, body: (log: JobLog) => Promise<string>): GaleraJob {
   const running = runningJobs(GALERA_KIND)[0];
@@ -139,7 +143,7 @@ export function startJob(kind: string, actor: string, body: (log: JobLog) => Pro
     outcome: 'running',
     steps: [],
   };
-  const live = track({ jobId: job.id, kind: GALERA_KIND, step: kind });
+  const live = track({ jobId: job.id, kind: GALERA_KIND, step: kind, store: galeraJobs });
   leftBehind = Promise.resolve(null);
   publish(job.id, job);
   const save = recorder(job);

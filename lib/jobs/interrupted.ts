@@ -1,19 +1,19 @@
 import 'server-only';
 import { jobKind } from './kinds';
-import { liveJob, PROCESS_ID } from './registry';
+import { HEARTBEAT_MS, liveJob, PROCESS_ID, STALE_MS } from './registry';
 import type { JobRecord, JobStore } from './store';
 
 // A job is interrupted when the store says a step of it is running and no console process
 // runs it: not this one (or this one at another step), and not another console process that
-// still says so. The process running a job through runJob (run.ts: online shard moves) touches
-// its row every HEARTBEAT_MS; a row owned by another process and touched within STALE_MS runs
-// there (two consoles over the same databases), so it is neither offered for resume nor
-// resumed. Past that, the console that ran it stopped (killed, restarted, crashed): locks and sessions died with it, and the kind offers
+// still says so. The process running a job of any kind (a shard move, a restore, a wizard step,
+// a Galera operation) touches its row every HEARTBEAT_MS (registry.ts `track`); a row owned by
+// another process and touched within STALE_MS runs there (two consoles over the same
+// databases), so it is neither offered for resume nor resumed. Past that, the console that ran
+// it stopped (killed, restarted, crashed): locks and sessions died with it, and the kind offers
 // to resume or roll back (kinds.ts). The consoles' clocks must agree to within a few seconds
 // (NTP), since each compares its own time with the time the other wrote.
 
-export const HEARTBEAT_MS = 5_000;
-export const STALE_MS = 20_000;
+export { HEARTBEAT_MS, STALE_MS };
 
 type Stored = Pick<JobRecord, 'jobId' | 'step'> & Partial<Pick<JobRecord, 'owner' | 'updatedAt'>>;
 
@@ -44,9 +44,7 @@ export async function interruptedJobs({
   kind: string;
   limit?: number;
 }): Promise<JobRecord[]> {
-  // Only this process's jobs count here: the kinds listed this way (restore, Galera operations)
-  // do not touch their rows while a step runs, so a quiet row tells nothing of another process.
-  return (await store.recent({ kind, limit })).filter((r) => isInterrupted({ jobId: r.jobId, step: r.step }));
+  return (await store.recent({ kind, limit })).filter((r) => isInterrupted(r));
 }
 
 /** What the pages say about an interrupted job: its kind's words. */

@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppError } from '@/lib/errors';
+import type { JobStore } from './store';
 
 // The jobs running in this console process, one registry for every kind. It lives on
 // globalThis so that Next's dev reloads keep it; a job stored as running whose id is not here
@@ -17,7 +18,13 @@ export interface LiveJob {
   done: Promise<unknown>;
   /** Ended in this process; its last view stays here for the pages. */
   ended: boolean;
+  /** The heartbeat touching its stored row while it runs (see `track`). */
+  beat?: NodeJS.Timeout;
 }
+
+/** How often a running job's row is touched, and how long a row may stay quiet while it runs. */
+export const HEARTBEAT_MS = 5_000;
+export const STALE_MS = 20_000;
 
 const g = globalThis as unknown as { __siphaJobs?: { processId: string; live: Map<string, LiveJob> } };
 g.__siphaJobs ??= { processId: newProcessId(), live: new Map() };
@@ -46,21 +53,28 @@ export function processWords(owner: string): string {
   return m ? `process ${m[2]} on ${m[1]}` : `process ${owner}`;
 }
 
-/** Registers a job (or its next step) as running here; refuses while it still runs. */
+/**
+ * Registers a job (or its next step) as running here; refuses while it still runs. With its
+ * store, its row is touched every HEARTBEAT_MS until it ends (interrupted.ts): another console
+ * process sees it runs here, also through a long step, and does not offer to resume it.
+ */
 export function track({
   jobId,
   kind,
   step = null,
+  store,
 }: {
   jobId: string;
   kind: string;
   step?: string | null;
+  store?: Pick<JobStore, 'touch' | 'load'>;
 }): LiveJob {
   if (shared.live.get(jobId)?.ended === false)
     throw new AppError('conflict:state', 'That job is still running.');
   const job: LiveJob = { jobId, kind, step, view: undefined, done: Promise.resolve(), ended: false };
   shared.live.delete(jobId);
   shared.live.set(jobId, job);
+  if (store) job.beat = heartbeat(store, jobId);
   // Ended jobs stay for their last view; the oldest go once a kind has more than KEEP.
   const old = jobsOf(kind).filter((j) => j.ended);
   for (const j of old.slice(0, Math.max(0, old.length - KEEP))) shared.live.delete(j.jobId);
@@ -73,7 +87,30 @@ export function ended(jobId: string, view?: unknown): void {
   if (!j) return;
   j.ended = true;
   j.step = null;
+  clearInterval(j.beat);
   if (view !== undefined) j.view = view;
+}
+
+/**
+ * Touches the row while this process owns a running step of it. Before a step runs there is
+ * nothing to report yet; once another console process has taken the job over (this one was
+ * stopped past STALE_MS), the row is not touched again, and the log says so. Best effort: a
+ * touch that fails (no node takes writes) is tried again at the next beat.
+ */
+function heartbeat(store: Pick<JobStore, 'touch' | 'load'>, jobId: string): NodeJS.Timeout {
+  const beat = setInterval(() => {
+    void (async () => {
+      if (await store.touch(jobId)) return;
+      const r = await store.load(jobId);
+      if (!r || r.step === null || r.owner === PROCESS_ID) return;
+      clearInterval(beat);
+      console.warn(
+        `[sipha] job ${jobId}: ${processWords(r.owner ?? '?')} took it over; this process stops reporting it`,
+      );
+    })().catch(() => undefined);
+  }, HEARTBEAT_MS);
+  beat.unref();
+  return beat;
 }
 
 /** The job as this process knows it, running or ended. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError, publicError } from '@/lib/errors';
-import { HEARTBEAT_MS, runsElsewhere } from './interrupted';
+import { runsElsewhere } from './interrupted';
 import { type JobKind, runSteps } from './kinds';
 import { ended, PROCESS_ID, processWords, publish, track } from './registry';
 import { type JobAudit, runJobStep } from './step';
@@ -88,7 +88,7 @@ export async function runJob<C>({
     const stored = await store.load(jobId);
     if (stored && runsElsewhere(stored)) throw elsewhere(stored);
   }
-  const live = track({ jobId, kind: kind.kind });
+  const live = track({ jobId, kind: kind.kind, store });
   // Every save after the claim checks, under the row lock, that the row still names this
   // process: one stopped past STALE_MS (SIGSTOP, a VM paused) whose job another console took
   // over must neither run another step nor write over that console's record.
@@ -102,21 +102,6 @@ export async function runJob<C>({
   };
   let takenOver: TakenOverError | null = null;
   let last: SimpleJob = job;
-  // The row says this process still runs the job (interrupted.ts), also through a long step.
-  // Before its first step there is nothing to report yet; a row another console process took
-  // over (this one was stopped past STALE_MS) is not touched again, and the log says so.
-  const beat = setInterval(() => {
-    void (async () => {
-      if (await store.touch(jobId)) return;
-      const r = await store.load(jobId);
-      if (!r || r.step === null || r.owner === PROCESS_ID) return;
-      clearInterval(beat);
-      console.warn(
-        `[sipha] job ${jobId}: ${processWords(r.owner ?? '?')} took it over; this process stops reporting it`,
-      );
-    })().catch(() => undefined);
-  }, HEARTBEAT_MS);
-  beat.unref();
   const done = (async () => {
     try {
       if (resume)
@@ -127,7 +112,6 @@ export async function runJob<C>({
         }, true);
       else await store.save({ ...job, owner: PROCESS_ID });
     } catch (err) {
-      clearInterval(beat);
       ended(jobId);
       throw err;
     }
@@ -186,7 +170,6 @@ export async function runJob<C>({
       }));
       if (rethrow) throw err;
     } finally {
-      clearInterval(beat);
       ended(jobId, last);
     }
     return last;
@@ -212,11 +195,11 @@ export class TakenOverError extends AppError {
 }
 
 /** The refusal for a job another console process still reports (interrupted.ts). */
-export function elsewhere(r: JobRecord): AppError {
+export function elsewhere(r: Pick<JobRecord, 'owner' | 'updatedAt'>, what = 'this job'): AppError {
   const ago = Math.max(0, Math.round((Date.now() - r.updatedAt) / 1000));
   const who = r.owner ? ` (${processWords(r.owner)})` : '';
   return new AppError(
     'conflict:state',
-    `Another console process${who} runs this job (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
+    `Another console process${who} runs ${what} (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
   );
 }

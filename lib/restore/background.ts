@@ -2,16 +2,17 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionList } from '@/lib/db/connection-list';
 import { AppError, publicError } from '@/lib/errors';
-import { interruptedJobs, interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedJobs, interruptedMessage, isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
 import { rollbackSteps } from '@/lib/jobs/kinds';
 import { ended, liveJob, publish, runningJobs, track } from '@/lib/jobs/registry';
-import { tableStore } from '@/lib/jobs/store';
+import { elsewhere } from '@/lib/jobs/run';
+import { type JobRecord, tableStore } from '@/lib/jobs/store';
 import type { ReplicationCredentials } from './replicate';
 import { completeAfterSwitch } from './resume-switched';
 import { RunContext } from './run-context';
 import { type AuditSink, runRestore } from './run-restore';
 import { restoreJob } from './step-table';
-import { loadRun, RESTORE_KIND, saveRun, viewOf } from './store';
+import { RESTORE_KIND, saveRun, viewOf } from './store';
 import type { RestoreKind, RestoreProcedure, RunView, VerifyCheckpoint } from './types';
 
 // Runs are jobs of kind `restore` (lib/jobs), run in the background of the console process: a
@@ -37,9 +38,23 @@ export async function interruptedRuns({ list }: { list: ConnectionList }): Promi
   return jobs.flatMap((r) => (r.status === 'running' ? (viewOf(r) ?? []) : []));
 }
 
-/** A stored run still marked running is interrupted unless this console runs it. */
-const interrupted = (v: RunView) =>
-  v.status === 'running' && isInterrupted({ jobId: v.runId, step: v.phase });
+/**
+ * A stored run still marked running is interrupted unless a console process runs it: this one,
+ * or another that still touches its row (lib/jobs/interrupted.ts).
+ */
+async function storedRun(list: ConnectionList, runId: string) {
+  const rec = await tableStore(list).load(runId);
+  const view = rec ? viewOf(rec) : null;
+  return view && rec ? { view, interrupted: view.status === 'running' && isInterrupted(rec), rec } : null;
+}
+
+/** The interrupted run, for a resume or a rollback; refused (and why) when it is not. */
+async function interruptedRun(list: ConnectionList, runId: string): Promise<RunView> {
+  const s = await storedRun(list, runId);
+  if (s?.view.status === 'running' && runsElsewhere(s.rec as JobRecord)) throw elsewhere(s.rec);
+  if (!s?.interrupted) throw new AppError('conflict:state', 'That run is not interrupted.');
+  return s.view;
+}
 
 export async function getRun({
   list,
@@ -50,10 +65,9 @@ export async function getRun({
 }): Promise<RunView | null> {
   const v = liveRun(runId);
   if (v) return v;
-  const stored = await loadRun({ list, runId });
-  if (stored && interrupted(stored))
-    return { ...stored, status: 'interrupted', message: interruptedMessage(RESTORE_KIND) };
-  return stored;
+  const s = await storedRun(list, runId);
+  if (s?.interrupted) return { ...s.view, status: 'interrupted', message: interruptedMessage(RESTORE_KIND) };
+  return s?.view ?? null;
 }
 
 export interface StartInput {
@@ -76,6 +90,9 @@ export interface StartInput {
 export async function startRun(input: StartInput): Promise<{ runId: string; done: Promise<RunView> }> {
   const running = busy();
   if (running) throw new AppError('conflict:state', `A restore of ${running.target} is already running.`);
+  const recent = await tableStore(input.list).recent({ kind: RESTORE_KIND, limit: 20 });
+  const other = recent.find((r) => r.status === 'running' && runsElsewhere(r));
+  if (other) throw elsewhere(other, `a restore of ${other.target}`);
   const open = await interruptedRuns({ list: input.list });
   if (open.length)
     throw new AppError(
@@ -112,14 +129,13 @@ export async function startRun(input: StartInput): Promise<{ runId: string; done
 export async function resumeRun(
   input: Omit<StartInput, 'kind' | 'procedure' | 'target'> & { runId: string },
 ): Promise<{ runId: string; status: RunView['status']; message: string }> {
-  const old = await loadRun({ list: input.list, runId: input.runId });
-  if (!old || !interrupted(old)) throw new AppError('conflict:state', 'That run is not interrupted.');
   const { list } = input;
+  const old = await interruptedRun(list, input.runId);
   await list.refreshFence(true);
   if (await switchStep().verify!(contextOf({ list, old, actor: input.actor }))) {
     // The switch happened before the console stopped; the lock died with it. Finish the tail
     // without locking again (resume-switched.ts).
-    track({ jobId: old.runId, kind: RESTORE_KIND });
+    track({ jobId: old.runId, kind: RESTORE_KIND, store: tableStore(list) });
     let v: RunView;
     try {
       v = await completeAfterSwitch({
@@ -164,8 +180,7 @@ export async function rollbackRun({
   runId: string;
   actor: string;
 }): Promise<{ runId: string; detail: string }> {
-  const old = await loadRun({ list, runId });
-  if (!old || !interrupted(old)) throw new AppError('conflict:state', 'That run is not interrupted.');
+  const old = await interruptedRun(list, runId);
   await list.refreshFence(true);
   let detail = 'nothing had been switched';
   try {

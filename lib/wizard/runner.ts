@@ -1,7 +1,8 @@
 import 'server-only';
 import { AppError, logError, publicError } from '@/lib/errors';
-import { interruptedMessage, isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedMessage, isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
 import { ended, liveJob, PROCESS_ID, publish, track } from '@/lib/jobs/registry';
+import { elsewhere } from '@/lib/jobs/run';
 import { runJobStep } from '@/lib/jobs/step';
 import type { WizardContext } from './context';
 import { StepFailure } from './failure';
@@ -41,10 +42,24 @@ export function present(run: RunState): RunState {
     if (live && !live.ended && live.step === id) {
       const v = live.view as LiveView | undefined;
       steps[id] = { ...s, ...(v ? { log: v.log, ...(v.progress ? { progress: v.progress } : {}) } : {}) };
-    } else if (isInterrupted({ jobId: run.runId, step: id }))
+    } else if (isInterrupted(stepRecord(run, id, s)))
       steps[id] = { ...s, status: 'interrupted', message: interruptedMessage(WIZARD_KIND) };
   }
   return { ...run, steps: steps as Steps };
+}
+
+/** A running step as the job store has it: who runs it, and when the row was last touched. */
+function stepRecord(run: RunState, id: StepId, s: StepState) {
+  return { jobId: run.runId, step: id, owner: s.owner ?? null, updatedAt: Date.parse(run.updatedAt) };
+}
+
+/** The step another console process runs now (and still reports), if any. */
+function runningElsewhere(run: RunState) {
+  for (const [id, s] of Object.entries(run.steps) as [StepId, StepState][]) {
+    const rec = stepRecord(run, id, s);
+    if (s.status === 'running' && runsElsewhere(rec)) return rec;
+  }
+  return undefined;
 }
 
 export function isBusy(runId: string): StepId | undefined {
@@ -76,7 +91,9 @@ export async function startStep({
   const def = wizardJob.steps.find((s) => s.id === step);
   if (!def) throw new AppError('bad_request:input', 'No such wizard step.');
 
-  const live = track({ jobId: runId, kind: WIZARD_KIND, step });
+  const other = runningElsewhere(run);
+  if (other) throw elsewhere(other);
+  const live = track({ jobId: runId, kind: WIZARD_KIND, step, store: ctx.store.jobs });
   const view: LiveView = { log: [] };
   let lastSave = 0;
   const save = (force = false) => {
@@ -102,10 +119,20 @@ export async function startStep({
   publish(runId, view);
   let started: RunState;
   try {
-    started = await ctx.store.updateStep({
+    started = await ctx.store.updateRun({
       runId,
-      step,
-      update: () => ({ status: 'running', startedAt: new Date().toISOString(), log: [], owner: PROCESS_ID }),
+      update: (r) => {
+        // Checked again under the row lock: two consoles starting a step at once, one wins.
+        const taken = runningElsewhere(r);
+        if (taken) throw elsewhere(taken);
+        const s: StepState = {
+          status: 'running',
+          startedAt: new Date().toISOString(),
+          log: [],
+          owner: PROCESS_ID,
+        };
+        return { ...r, steps: { ...r.steps, [step]: s } };
+      },
     });
   } catch (err) {
     ended(runId);

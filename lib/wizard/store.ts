@@ -9,6 +9,8 @@ import { emptySteps, type NodeChoice, type RunState, resumeStep, type StepId, ty
 export const WIZARD_KIND = 'wizard';
 
 export interface WizardStore {
+  /** The job store under it (the heartbeat of a running step touches its row there). */
+  readonly jobs: JobStore;
   create(args: { runId: string; nodes: NodeChoice[]; createdBy: string }): Promise<RunState>;
   latest(): Promise<RunState | null>;
   get(runId: string): Promise<RunState | null>;
@@ -56,6 +58,7 @@ export function wizardStore(jobs: JobStore): WizardStore {
     return toRun(rec);
   };
   return {
+    jobs,
     async create({ runId, nodes, createdBy }) {
       // One open run at a time: an older open run is abandoned, never deleted (it is history).
       for (const old of await jobs.recent({ kind: WIZARD_KIND, limit: 20 }))

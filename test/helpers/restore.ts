@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ConnectionList } from '@/lib/db/connection-list';
+import { STALE_MS } from '@/lib/jobs/interrupted';
+import { interruptedRuns } from '@/lib/restore/background';
 import { applyRepair } from '@/lib/restore/repair';
 import type { RepairPreview, SubscriberChoice } from '@/lib/restore/repair-types';
 import type { AuditSink } from '@/lib/restore/run-context';
@@ -7,7 +9,7 @@ import { runRestore } from '@/lib/restore/run-restore';
 import type { RunView } from '@/lib/restore/types';
 import { adminQuery, signal, start } from '../../lab/index.ts';
 import type { TestPauses } from '../../scripts/restore-cli.ts';
-import { until } from './poll.ts';
+import { eventually, until } from './poll.ts';
 
 // Shared by the restore tests: a real failover of d1 and its return, fenced.
 
@@ -154,4 +156,19 @@ export async function applyPreviewed({
   if (JSON.stringify(got) !== JSON.stringify(want) || done.applied !== want.length)
     throw new Error(`audit rows ${JSON.stringify(got)} are not one per change ${JSON.stringify(want)}`);
   return { done, audited };
+}
+
+/**
+ * After its console was killed: the run reads as interrupted once its row has been quiet for
+ * STALE_MS (until then another console process may still run it: lib/jobs/interrupted.ts).
+ */
+export function interruptedRunsOnceQuiet(list: ConnectionList): Promise<RunView[]> {
+  return eventually(
+    'the killed console’s run to read as interrupted',
+    async () => {
+      const open = await interruptedRuns({ list });
+      return open.length ? open : undefined;
+    },
+    STALE_MS + 10_000,
+  );
 }

@@ -34,9 +34,15 @@ describe('Galera console operations', () => {
     await tableStore(await getConnectionList()).save({
       ...newJob({ jobId: left.id, kind: 'galera', target: 'recover', createdBy: 'test' }),
       step: 'recover',
-      owner: 'a-console-that-died',
+      owner: 'lab2:4242:abcdef',
       state: { ...left, startedAt: new Date().toISOString() },
     });
+    // That console stopped reporting longer than STALE_MS ago.
+    await adminQuery(
+      lab().dir,
+      'd1',
+      "UPDATE kamailio.sipha_job SET updated_at = NOW(3) - INTERVAL 30 SECOND WHERE job_id = 'galera-left'",
+    );
   });
   afterAll(async () => {
     await (await getConnectionList()).close();

@@ -170,6 +170,14 @@ describe('sipha_job, the one job store', () => {
         step: 'lock',
         owner: 'an-older-console-process',
       });
+      // Touched just now by that process: it may still run it.
+      expect(await interruptedJobs({ store, kind: 'restore' })).toEqual([]);
+      // It stopped reporting longer than STALE_MS ago.
+      await adminQuery(
+        dir,
+        'd1',
+        "UPDATE kamailio.sipha_job SET updated_at = NOW(3) - INTERVAL 30 SECOND WHERE job_id = 'r-interrupted'",
+      );
       expect((await interruptedJobs({ store, kind: 'restore' })).map((r) => r.jobId)).toEqual([
         'r-interrupted',
       ]);

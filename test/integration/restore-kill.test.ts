@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { interruptedRuns, rollbackRun } from '@/lib/restore/background';
+import { runsElsewhere } from '@/lib/jobs/interrupted';
+import { tableStore } from '@/lib/jobs/store';
+import { getRun, rollbackRun } from '@/lib/restore/background';
 import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { failD1, insertOnD2, restoreInChild } from '../helpers/restore.ts';
+import { failD1, insertOnD2, interruptedRunsOnceQuiet, restoreInChild } from '../helpers/restore.ts';
 
 // The console (here scripts/restore.ts, the same engine in its own process) is SIGKILLed while
 // it holds the read-lock on the survivor. The lock must die with it.
@@ -37,7 +39,17 @@ describe('console killed during the read-lock', () => {
       expect(Number(row.n)).toBe(1);
       // A restarted console finds the run and rolls it back: d1 was never switched, stays fenced.
       await list.refreshFence(true);
-      const open = await interruptedRuns({ list });
+      // Right after the kill the row was touched moments ago: for all this console knows, the
+      // other process still runs it, so it is neither rolled back nor resumed yet.
+      const [rec] = await tableStore(list).recent({ kind: 'restore', limit: 1 });
+      expect(rec?.owner).toMatch(new RegExp(`^[^:]+:${child.pid}:[0-9a-f]{6}$`));
+      // (Its last save was just before the lock, seconds ago, well within STALE_MS.)
+      expect(runsElsewhere(rec!)).toBe(true);
+      await expect(rollbackRun({ list, runId: rec!.jobId, actor: 'test' })).rejects.toThrow(
+        new RegExp(`Another console process \\(process ${child.pid} on \\S+\\) runs this job`),
+      );
+      expect(await getRun({ list, runId: rec!.jobId })).toMatchObject({ status: 'running' });
+      const open = await interruptedRunsOnceQuiet(list);
       expect(open).toHaveLength(1);
       expect(open[0]?.phase).toBe('lock');
       const rb = await rollbackRun({ list, runId: open[0]!.runId, actor: 'test' });

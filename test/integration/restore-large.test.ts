@@ -1,11 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { interruptedRuns, liveRun, resumeRun } from '@/lib/restore/background';
+import { liveRun, resumeRun } from '@/lib/restore/background';
 import { previewRepair } from '@/lib/restore/repair';
+import { recentRuns } from '@/lib/restore/store';
 import { adminQuery, load } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
 import { until } from '../helpers/poll.ts';
-import { applyPreviewed, failD1, insertOnD2, restoreD1, restoreInChild } from '../helpers/restore.ts';
+import {
+  applyPreviewed,
+  failD1,
+  insertOnD2,
+  interruptedRunsOnceQuiet,
+  restoreD1,
+  restoreInChild,
+} from '../helpers/restore.ts';
 import { fillLarge, settled } from '../helpers/restore-large.ts';
 
 // The restore at scale, kept CI-sized here (100,000 registrations, 10,000 users; the benchmark
@@ -107,7 +115,7 @@ describe('restore with 100,000 registrations', () => {
       await reached;
       // The child saves a checkpoint with the run after every equal chunk: kill it once one is stored.
       const stored = async () =>
-        (await interruptedRuns({ list }))[0]?.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
+        (await recentRuns({ list, limit: 1 }))[0]?.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
       await until(
         'a chunk checkpoint stored',
         async () => !!(await stored())?.tables.some((t) => t.chunksDone > 0),
@@ -117,7 +125,7 @@ describe('restore with 100,000 registrations', () => {
       // Killed outside any lock: the survivor takes a write at once (gives up after 1 s if locked).
       await insertOnD2(dir, 'lk-after-kill');
       await list.refreshFence(true);
-      const [open] = await interruptedRuns({ list });
+      const [open] = await interruptedRunsOnceQuiet(list);
       expect(open?.phase).toBe('verify_chunks');
       const checkpoint = open?.steps.find((s) => s.id === 'verify_chunks')?.checkpoint;
       expect(checkpoint?.tables.some((t) => t.chunksDone > 0)).toBe(true);

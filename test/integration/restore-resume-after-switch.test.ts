@@ -5,7 +5,14 @@ import { loadRun } from '@/lib/restore/store';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
-import { addUser, checksums, failD1, insertOnD2, restoreInChild } from '../helpers/restore.ts';
+import {
+  addUser,
+  checksums,
+  failD1,
+  insertOnD2,
+  interruptedRunsOnceQuiet,
+  restoreInChild,
+} from '../helpers/restore.ts';
 
 // The console (scripts/restore.ts, the same engine in its own process) is SIGKILLed after the
 // `switch` step and before `unlock`: d1 is already active and writable, d2 was still read-locked
@@ -47,7 +54,7 @@ describe('console killed after the switch, before the unlock', () => {
       const list = restarted;
       await list.refreshFence(true);
       expect(list.isFenced('d1')).toBe(false);
-      const open = await interruptedRuns({ list });
+      const open = await interruptedRunsOnceQuiet(list);
       expect(open).toHaveLength(1);
       const old = open[0]!;
       expect(old.target).toBe('d1');

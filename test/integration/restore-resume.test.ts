@@ -7,7 +7,7 @@ import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
 import { until } from '../helpers/poll.ts';
-import { addUser, checksums, failD1, restoreInChild } from '../helpers/restore.ts';
+import { addUser, checksums, failD1, interruptedRunsOnceQuiet, restoreInChild } from '../helpers/restore.ts';
 
 // A console restart in the middle of a restore: the console (scripts/restore.ts, the same
 // engine in its own process) is SIGKILLed while it holds the read-lock on d2. A new console
@@ -59,7 +59,7 @@ describe('console restarted during a restore', () => {
         'd1 seen fenced by the new console',
         () => list.isFenced('d1') && list.node('d1').reachable === true,
       );
-      const open = await interruptedRuns({ list });
+      const open = await interruptedRunsOnceQuiet(list);
       expect(open).toHaveLength(1);
       const old = open[0]!;
       expect(old.target).toBe('d1');

@@ -169,17 +169,27 @@ describe('wizard directions explain replica errors and stop there', () => {
   it('a console restart mid-step: the step shows as interrupted, the run resumes there, re-running works', async () => {
     const run = await newRun({ h, names: ['d1', 'd2'] });
     await step({ h, runId: run.runId, id: 'nodes' });
-    // What a console that died during preflight leaves behind: running, owned by another process.
+    // Another console process runs preflight and still reports: shown running, not run here.
     await h.ctx.store.updateStep({
       runId: run.runId,
       step: 'preflight',
       update: (s) => ({
         ...s,
         status: 'running',
-        owner: 'a-console-that-died',
+        owner: 'lab2:4242:abcdef',
         startedAt: new Date().toISOString(),
       }),
     });
+    expect(present((await h.ctx.store.get(run.runId))!).steps.preflight.status).toBe('running');
+    await expect(step({ h, runId: run.runId, id: 'preflight' })).rejects.toThrow(
+      /Another console process \(process 4242 on lab2\) runs this job \(it reported \d+ s ago\)/,
+    );
+    expect(await interruptedJobs({ store: tableStore(h.list), kind: 'wizard' })).toEqual([]);
+    // That console died: its row has been quiet for longer than STALE_MS.
+    await q(
+      'd1',
+      `UPDATE kamailio.sipha_job SET updated_at = NOW(3) - INTERVAL 30 SECOND WHERE job_id = '${run.runId}'`,
+    );
     const after = present((await h.ctx.store.get(run.runId))!);
     expect(after.currentStep).toBe('preflight');
     expect(after.steps.preflight.status).toBe('interrupted');
@@ -188,7 +198,7 @@ describe('wizard directions explain replica errors and stop there', () => {
     const jobs = tableStore(h.list);
     const found = await interruptedJobs({ store: jobs, kind: 'wizard' });
     expect(found.map((j) => [j.jobId, j.step, j.owner])).toEqual([
-      [run.runId, 'preflight', 'a-console-that-died'],
+      [run.runId, 'preflight', 'lab2:4242:abcdef'],
     ]);
     const again = await step({ h, runId: run.runId, id: 'preflight' });
     expect(['done', 'failed']).toContain(again.status);
