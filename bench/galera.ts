@@ -24,7 +24,7 @@ export const description =
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const OUTAGE_RUNS = Number(process.env.OUTAGE_RUNS ?? 3);
-const RATES = [50, 100, 140, 180, 220, 280, 350, 420];
+const RATES = [50, 100, 140, 180, 220, 280, 350, 420, 500, 600, 700, 850, 1000, 1200];
 const PAIR = 'replicated pair (sipha connection list, semi-sync)';
 const BEFORE_MS = 4000;
 const WINDOW_MS = 10_000;

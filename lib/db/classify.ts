@@ -61,6 +61,23 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+const SERVER_SAYS_GONE = new Set([1053, 1927]); // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
+const SOCKET_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * An open session's socket closed under a statement with no word from the server: its process
+ * died (the kernel closed the socket). A subset of the connection errors: not a server that
+ * reports its own shutdown or killed the session, not a timeout, not a refused connect.
+ */
+export function isLostSession(err: unknown): boolean {
+  const errno = errorErrno(err);
+  if (errno !== undefined && SERVER_SAYS_GONE.has(errno)) return false;
+  const code = errorCode(err);
+  if (code && SOCKET_LOST.has(code)) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection lost|closed state/i.test(message);
+}
+
 /** A statement refused before it was sent: the prober has marked the node down. */
 export class NodeDownError extends Error {
   readonly code = 'SIPHA_NODE_DOWN';

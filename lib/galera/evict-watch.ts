@@ -1,6 +1,6 @@
 import 'server-only';
 import type { NodeConfig } from '@/lib/config/schema';
-import { errorCode, errorErrno } from '@/lib/db/classify';
+import { isLostSession } from '@/lib/db/classify';
 import { openSession, type Session } from '@/lib/db/sessions';
 
 // Knowing at once that a member's process died, instead of at the next probe round (up to a
@@ -14,18 +14,6 @@ import { openSession, type Session } from '@/lib/db/sessions';
 const SLEEP_S = 1;
 /** A watch ends when no sample renewed it for this long (the connection list closed). */
 const LEASE_MS = 2000;
-const SERVER_SAYS = new Set([1053, 1927]); // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
-const LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
-
-/** The session's socket closed under a statement, with no word from the server. */
-export function lostProcess(err: unknown): boolean {
-  const errno = errorErrno(err);
-  if (errno !== undefined && SERVER_SAYS.has(errno)) return false;
-  const code = errorCode(err);
-  if (code && LOST.has(code)) return true;
-  const message = err instanceof Error ? err.message : '';
-  return /Connection lost|closed state/i.test(message);
-}
 
 export class ProcessWatch {
   /** Node name → until when its watch runs (Date.now()). */
@@ -53,7 +41,7 @@ export class ProcessWatch {
       await s.close();
     } catch (err) {
       s?.destroy();
-      if (lostProcess(err)) this.onLost(name);
+      if (isLostSession(err)) this.onLost(name);
     } finally {
       this.leases.delete(name);
     }

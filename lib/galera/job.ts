@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { auditAs } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
-import { interruptedJobs, isInterrupted } from '@/lib/jobs/interrupted';
+import { interruptedJobs, isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
 import { ended, jobsOf, publish, runningJobs, track } from '@/lib/jobs/registry';
+import { elsewhere } from '@/lib/jobs/run';
 import { runJobStep } from '@/lib/jobs/step';
 import { saveJobView, tableStore } from '@/lib/jobs/store';
 
@@ -125,6 +126,21 @@ const galeraJobs = {
   touch: async (jobId: string) => tableStore(await getConnectionList()).touch(jobId),
   load: async (jobId: string) => tableStore(await getConnectionList()).load(jobId),
 };
+
+/**
+ * Refuses while another console process runs a Galera operation and still reports it. Best
+ * effort like the store: with no node taking writes (a full outage) there is nothing to read,
+ * and the operator is the one who knows whether another console is at work.
+ */
+export async function refuseIfRunsElsewhere(): Promise<void> {
+  const list = await getConnectionList();
+  if (!list.active()) return;
+  const recent = await tableStore(list)
+    .recent({ kind: GALERA_KIND, limit: 5 })
+    .catch(() => []);
+  const other = recent.find((r) => r.status === 'running' && runsElsewhere(r));
+  if (other) throw elsewhere(other, `a Galera operation (${other.target})`);
+}
 
 /** Starts `body` in the background; returns at once. Audited when it ends, either way. */
 export function startJob(kind: string, actor: string, body: (log: JobLog) => Promise<string>): GaleraJob {

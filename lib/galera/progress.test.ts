@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuBytes, progressWords, transferProgress } from './progress';
+import { parseDuBytes, parseStatusFile, progressWords, transferProgress } from './progress';
 import type { GaleraStatus } from './status';
 
 const file = (state: string, comment: string, total: number, done: number) =>
-  JSON.stringify({
-    date: '2026-11-30 02:05:44.129',
-    status: { state, comment, progress: { from: 3, to: 4, total, done, indefinite: -1 } },
-  });
+  parseStatusFile(
+    JSON.stringify({
+      date: '2026-11-30 02:05:44.129',
+      status: { state, comment, progress: { from: 3, to: 4, total, done, indefinite: -1 } },
+    }),
+  );
 
 const status = (localState: string, lastCommitted: number): GaleraStatus => ({
   clusterSize: 3,
@@ -139,7 +141,7 @@ describe('state transfer progress', () => {
 
   it('has nothing to say about a Synced node, a broken file or a node that is not joining', () => {
     const args = { node: 'd1', joiner: status('Synced', 200), clusterSeqno: 200, startSeqno: null, now };
-    expect(transferProgress({ ...args, file: '{"status": {"state": "SYNCED"' })).toBeNull();
+    expect(transferProgress({ ...args, file: parseStatusFile('{"status": {"state": "SYNCED"') })).toBeNull();
     expect(transferProgress({ ...args, file: file('SYNCED', 'Synced', -1, -1) })).toBeNull();
     expect(transferProgress({ ...args, file: null, joiner: status('Donor/Desynced', 200) })).toBeNull();
   });

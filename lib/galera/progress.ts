@@ -33,8 +33,10 @@ interface StatusFile {
   status?: { state?: string; comment?: string; progress?: { total?: number; done?: number } };
 }
 
+export type WsrepStatusFile = NonNullable<StatusFile['status']>;
+
 /** The JSON of a wsrep_status_file; null when it is empty, partial or not that file. */
-export function parseStatusFile(text: string): StatusFile['status'] | null {
+export function parseStatusFile(text: string): WsrepStatusFile | null {
   try {
     const j = JSON.parse(text) as StatusFile;
     return j && typeof j === 'object' && j.status ? j.status : null;
@@ -55,8 +57,8 @@ const pct = (done: number, total: number) => Math.max(0, Math.min(100, Math.floo
 
 export function transferProgress(o: {
   node: string;
-  /** The node's wsrep_status_file, when its host was asked. */
-  file: string | null;
+  /** The node's wsrep_status_file as parseStatusFile read it, when its host was asked. */
+  file: WsrepStatusFile | null;
   /** The node's own wsrep status over SQL, when it answers. */
   joiner: GaleraStatus | null;
   /** The highest wsrep_last_committed of a Synced node in the primary component. */
@@ -68,7 +70,7 @@ export function transferProgress(o: {
   now?: Date;
 }): TransferProgress | null {
   const at = (o.now ?? new Date()).toISOString();
-  const f = o.file ? parseStatusFile(o.file) : null;
+  const f = o.file;
   const joining = !!f && /JOIN/i.test(f.state ?? '');
   const comment = f?.comment ?? '';
   const filePhase = joining

@@ -84,15 +84,16 @@ export function watchTransfer(list: ConnectionList, node: string, log: JobLog): 
           );
         seen.set(d.handle.name, s);
       }
-      const file = hasFile
+      const text = hasFile
         ? await runControl(node, 'progress', unlogged, 10_000, false).catch(() => null)
         : null;
+      const file = text ? parseStatusFile(text) : null;
       const r = await probeWsrep(list.node(node).handle.config, 800);
       const joiner = r.ok ? r.status : null;
       if (joiner && start === null) start = joiner.lastCommitted;
       // An SST: the bytes received so far against the donor's size (read once per transfer).
       let sst: { received: number; total: number } | null = null;
-      const receiving = file ? /SST/.test(parseStatusFile(file)?.comment ?? '') : false;
+      const receiving = /SST/.test(file?.comment ?? '');
       if (receiving && controlFor(node).sstReceived) {
         total ??= await sstTotal(list, node);
         const out = await runControl(node, 'sstReceived', unlogged, 10_000, false).catch(() => '');

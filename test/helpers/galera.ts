@@ -7,6 +7,7 @@ import { closeConnectionList } from '@/lib/db';
 import { ConnectionList } from '@/lib/db/connection-list';
 import { adminQuery, type UpOptions } from '../../lab/index.ts';
 import { useLab } from './lab';
+import { until } from './poll';
 
 /**
  * A three-node Galera lab for a test file, the console's configuration pointed at it, and
@@ -58,13 +59,12 @@ export async function wsrep(dir: string, node: string): Promise<Record<string, s
   return Object.fromEntries(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value]));
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not within ${ms} ms`);
+/**
+ * `until` with the Galera tests' patience: a view change or a state transfer takes seconds to
+ * tens of seconds; polled every 200 ms, since each poll here is often a new session.
+ */
+export function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  return until(what, check, ms, 200);
 }
 
 export const TABLE = 'sipha_galera_test';
@@ -75,6 +75,16 @@ export async function createTable(dir: string): Promise<void> {
     'd1',
     `CREATE TABLE IF NOT EXISTS kamailio.${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, v INT NOT NULL DEFAULT 0, KEY (k))`,
   );
+}
+
+/** How many rows of each key `node` holds: every acknowledged write is there exactly once. */
+export async function keyCounts(dir: string, node: string): Promise<Map<string, number>> {
+  const rows = await adminQuery<{ k: string; n: number }>(
+    dir,
+    node,
+    `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`,
+  );
+  return new Map(rows.map((r) => [r.k, Number(r.n)]));
 }
 
 /** One console write of key k, verified like the users' writes when a connection breaks. */

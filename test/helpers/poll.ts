@@ -10,6 +10,7 @@ export async function eventually<T>(
   what: string,
   read: () => Promise<T | undefined> | T | undefined,
   ms = 15_000,
+  intervalMs = INTERVAL_MS,
 ): Promise<T> {
   const end = performance.now() + ms;
   let lastError: unknown;
@@ -25,7 +26,7 @@ export async function eventually<T>(
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out waiting for ${what}${why}`);
     }
-    await sleep(INTERVAL_MS);
+    await sleep(intervalMs);
   }
 }
 
@@ -34,6 +35,7 @@ export async function until(
   what: string,
   check: () => Promise<boolean> | boolean,
   ms = 15_000,
+  intervalMs = INTERVAL_MS,
 ): Promise<void> {
-  await eventually(what, async () => ((await check()) ? true : undefined), ms);
+  await eventually(what, async () => ((await check()) ? true : undefined), ms, intervalMs);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConnectionList } from '@/lib/db';
 import { getGaleraHealth } from '@/lib/galera/health';
-import { jobDone, startJob } from '@/lib/galera/job';
+import { jobDone, refuseIfRunsElsewhere, startJob } from '@/lib/galera/job';
 import { joinNode, planRecovery, recoverFullOutage, rollingRestart } from '@/lib/galera/operations';
 import { renderMetrics } from '@/lib/health/metrics';
 import { interruptedJobs } from '@/lib/jobs/interrupted';
@@ -83,6 +83,37 @@ describe('Galera console operations', () => {
       const lines: string[] = [];
       const { decision } = await planRecovery((_k, t) => lines.push(t));
       expect(decision).toMatchObject({ ok: false, reason: expect.stringMatching(/d1, d2, d3 still run/) });
+    });
+
+    it('refuses to start while another console process runs an operation and still reports it', async () => {
+      const store = tableStore(await getConnectionList());
+      await store.save({
+        ...newJob({
+          jobId: 'galera-elsewhere',
+          kind: 'galera',
+          target: 'rolling-restart',
+          createdBy: 'test',
+        }),
+        step: 'rolling-restart',
+        owner: 'lab2:4242:abcdef',
+      });
+      await expect(refuseIfRunsElsewhere()).rejects.toThrow(
+        /Another console process \(process 4242 on lab2\) runs a Galera operation \(rolling-restart\) \(it reported \d+ s ago\)/,
+      );
+      // Still reported: not taken for interrupted and closed by the next operation either.
+      expect((await interruptedJobs({ store, kind: 'galera' })).map((r) => r.jobId)).not.toContain(
+        'galera-elsewhere',
+      );
+      // That process stopped reporting: nothing stands in the way (and the row reads as interrupted).
+      await adminQuery(
+        lab().dir,
+        'd1',
+        "UPDATE kamailio.sipha_job SET updated_at = NOW(3) - INTERVAL 30 SECOND WHERE job_id = 'galera-elsewhere'",
+      );
+      await expect(refuseIfRunsElsewhere()).resolves.toBeUndefined();
+      expect((await interruptedJobs({ store, kind: 'galera' })).map((r) => r.jobId)).toContain(
+        'galera-elsewhere',
+      );
     });
 
     it('restarts one node at a time, the writer last, while console writes go on', async () => {

@@ -11,7 +11,7 @@ import { getGaleraOverview } from '@/lib/galera/overview';
 import { adminQuery, heal, partition, register, seedUsers, status } from '../../lab/index.ts';
 import { member } from '../../lab/netns.ts';
 import { NODES } from '../../lab/netns-partition.ts';
-import { createTable, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
+import { createTable, keyCounts, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
 
 // A real network partition of a Galera node: `lab up --engine galera --netns` runs each node in
 // a network namespace of its own on the lab's bridge, and nftables inside the namespaces drop
@@ -206,12 +206,7 @@ describe('Galera with --netns', () => {
     expect(rejoin).toMatch(/Receiving IST: \d+ writesets/);
     expect(rejoin).toMatch(/IST received: /);
     expect(rejoin).not.toMatch(/SST received/);
-    const rows = await adminQuery<{ k: string; n: number }>(
-      dir,
-      'd3',
-      `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`,
-    );
-    const onD3 = new Map(rows.map((r) => [r.k, Number(r.n)]));
+    const onD3 = await keyCounts(dir, 'd3');
     expect(acked.filter((k) => onD3.get(k) !== 1)).toEqual([]);
     expect(onD3.has('direct')).toBe(false);
     const sums = await Promise.all(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getConnectionList } from '@/lib/db';
 import { adminQuery, register, seedUsers, signal, start } from '../../lab/index.ts';
 import { runSipp } from '../../lab/sipp.ts';
-import { createTable, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
+import { createTable, keyCounts, TABLE, useGaleraLab, waitFor, writeKey, wsrep } from '../helpers/galera';
 
 // Writes through the connection list on a real three-node Galera cluster: real SIGKILL, real
 // certification conflicts, Kamailio under REGISTER load on a surviving node. (A node cut off
@@ -90,12 +90,7 @@ describe('Galera cluster', () => {
       // d2 normally; d3 when d2 answered too slowly during the view change: both are right.
       expect(nodesUsed.has('d1') && (nodesUsed.has('d2') || nodesUsed.has('d3'))).toBe(true);
       expect(['d2', 'd3']).toContain(list.active()?.handle.name);
-      const rows = await adminQuery<{ k: string; n: number }>(
-        dir,
-        'd3',
-        `SELECT k, COUNT(*) AS n FROM kamailio.${TABLE} GROUP BY k`,
-      );
-      const onD3 = new Map(rows.map((r) => [r.k, Number(r.n)]));
+      const onD3 = await keyCounts(dir, 'd3');
       expect(acked.filter((k) => onD3.get(k) !== 1)).toEqual([]);
       // The refused port told the console that d1's process is gone: d1 was evicted from the
       // survivors' view at once instead of after evs.suspect_timeout, and that was audited.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { validatedAction } from '@/lib/auth/guard';
 import { getConnectionList } from '@/lib/db';
 import { bootstrapCluster } from '@/lib/galera/bootstrap';
-import { startJob } from '@/lib/galera/job';
+import { refuseIfRunsElsewhere, startJob } from '@/lib/galera/job';
 import { joinNode, recoverFullOutage, removeNode, rollingRestart } from '@/lib/galera/operations';
 
 // Each action only starts a background job (one at a time); the page follows its steps.
@@ -29,6 +29,7 @@ export const galeraOperationAction = validatedAction({
     if (!list.galera)
       return { status: 'failed', message: 'These nodes are not configured as a Galera cluster.' };
     if ('node' in i) list.node(i.node); // an unknown node is refused before anything starts
+    await refuseIfRunsElsewhere();
     if (i.op === 'bootstrap') startJob('bootstrap', user.actor, bootstrapCluster);
     else if (i.op === 'recover') startJob('recover', user.actor, recoverFullOutage);
     else if (i.op === 'rolling-restart') startJob('rolling-restart', user.actor, rollingRestart);
