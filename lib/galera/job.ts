@@ -121,9 +121,15 @@ function recorder(job: GaleraJob) {
   };
 }
 
-/** The job store for the heartbeat: best effort, like every save here (no node may take writes). */
+/**
+ * The job store for the heartbeat: best effort, like every save here. While no node takes writes
+ * (a recovery from a full outage) a beat is skipped rather than sent to wait for a writer.
+ */
 const galeraJobs = {
-  touch: async (jobId: string) => tableStore(await getConnectionList()).touch(jobId),
+  touch: async (jobId: string) => {
+    const list = await getConnectionList();
+    return list.active() ? tableStore(list).touch(jobId) : true;
+  },
   load: async (jobId: string) => tableStore(await getConnectionList()).load(jobId),
 };
 
