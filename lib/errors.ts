@@ -39,6 +39,9 @@ const BRAND = Symbol.for('sipha.AppError');
 
 export class AppError extends Error {
   static [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass (StepFailure, TakenOverError) answers by its own prototype chain, not the brand.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked of.
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { auditAs } from '@/lib/audit/log';
 import { getConnectionList } from '@/lib/db';
 import { AppError, publicError } from '@/lib/errors';
-import { interruptedJobs, isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
+import { interruptedJobs, isInterrupted } from '@/lib/jobs/interrupted';
 import { ended, jobsOf, publish, runningJobs, track } from '@/lib/jobs/registry';
-import { elsewhere } from '@/lib/jobs/run';
+import { refuseIfKindRunsElsewhere } from '@/lib/jobs/run';
 import { runJobStep } from '@/lib/jobs/step';
 import { saveJobView, tableStore } from '@/lib/jobs/store';
 
@@ -134,18 +134,14 @@ const galeraJobs = {
 };
 
 /**
- * Refuses while another console process runs a Galera operation and still reports it. Best
- * effort like the store: with no node taking writes (a full outage) there is nothing to read,
- * and the operator is the one who knows whether another console is at work.
+ * Refuses while another console process runs a Galera operation and still reports it. With no
+ * node taking writes (a full outage) there is nothing to read, and the operator is the one who
+ * knows whether another console is at work.
  */
 export async function refuseIfRunsElsewhere(): Promise<void> {
   const list = await getConnectionList();
   if (!list.active()) return;
-  const recent = await tableStore(list)
-    .recent({ kind: GALERA_KIND, limit: 5 })
-    .catch(() => []);
-  const other = recent.find((r) => r.status === 'running' && runsElsewhere(r));
-  if (other) throw elsewhere(other, `a Galera operation (${other.target})`);
+  await refuseIfKindRunsElsewhere(tableStore(list), GALERA_KIND, (r) => `a Galera operation (${r.target})`);
 }
 
 /** Starts `body` in the background; returns at once. Audited when it ends, either way. */
@@ -201,5 +197,12 @@ export async function jobDone(timeoutMs: number): Promise<GaleraJob> {
     if (j && j.outcome !== 'running') return j;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('the Galera operation did not finish in time');
+  const j = currentJob();
+  const t0 = j ? Date.parse(j.startedAt) : 0;
+  const steps = (j?.steps ?? []).map(
+    (s) => `+${((Date.parse(s.at) - t0) / 1000).toFixed(1)} s ${s.kind}: ${s.text}`,
+  );
+  throw new Error(
+    `the Galera operation did not finish within ${timeoutMs / 1000} s; its steps so far:\n${steps.join('\n')}`,
+  );
 }

@@ -74,7 +74,7 @@ export function track({
   const job: LiveJob = { jobId, kind, step, view: undefined, done: Promise.resolve(), ended: false };
   shared.live.delete(jobId);
   shared.live.set(jobId, job);
-  if (store) job.beat = heartbeat(store, jobId);
+  if (store) heartbeat(store, job);
   // Ended jobs stay for their last view; the oldest go once a kind has more than KEEP.
   const old = jobsOf(kind).filter((j) => j.ended);
   for (const j of old.slice(0, Math.max(0, old.length - KEEP))) shared.live.delete(j.jobId);
@@ -87,7 +87,7 @@ export function ended(jobId: string, view?: unknown): void {
   if (!j) return;
   j.ended = true;
   j.step = null;
-  clearInterval(j.beat);
+  clearTimeout(j.beat);
   if (view !== undefined) j.view = view;
 }
 
@@ -95,22 +95,30 @@ export function ended(jobId: string, view?: unknown): void {
  * Touches the row while this process owns a running step of it. Before a step runs there is
  * nothing to report yet; once another console process has taken the job over (this one was
  * stopped past STALE_MS), the row is not touched again, and the log says so. Best effort: a
- * touch that fails (no node takes writes) is tried again at the next beat.
+ * touch that fails (no node takes writes) is tried again at the next beat. The next beat is
+ * set once this one has answered, so touches never pile up behind a node that hangs.
  */
-function heartbeat(store: Pick<JobStore, 'touch' | 'load'>, jobId: string): NodeJS.Timeout {
-  const beat = setInterval(() => {
-    void (async () => {
-      if (await store.touch(jobId)) return;
-      const r = await store.load(jobId);
-      if (!r || r.step === null || r.owner === PROCESS_ID) return;
-      clearInterval(beat);
-      console.warn(
-        `[sipha] job ${jobId}: ${processWords(r.owner ?? '?')} took it over; this process stops reporting it`,
-      );
-    })().catch(() => undefined);
-  }, HEARTBEAT_MS);
-  beat.unref();
-  return beat;
+function heartbeat(store: Pick<JobStore, 'touch' | 'load'>, job: LiveJob): void {
+  const beat = async (): Promise<boolean> => {
+    if (await store.touch(job.jobId)) return true;
+    const r = await store.load(job.jobId);
+    if (!r || r.step === null || r.owner === PROCESS_ID) return true;
+    console.warn(
+      `[sipha] job ${job.jobId}: ${processWords(r.owner ?? '?')} took it over; this process stops reporting it`,
+    );
+    return false;
+  };
+  const next = () => {
+    job.beat = setTimeout(() => {
+      void beat()
+        .catch(() => true)
+        .then((again) => {
+          if (again && !job.ended) next();
+        });
+    }, HEARTBEAT_MS);
+    job.beat.unref();
+  };
+  next();
 }
 
 /** The job as this process knows it, running or ended. */

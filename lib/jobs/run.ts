@@ -180,11 +180,6 @@ export async function runJob<C>({
 
 /** This process's job was taken over by another console process (its row names that one). */
 export class TakenOverError extends AppError {
-  // AppError's instanceof answers for every AppError (a brand): this one answers for itself.
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof AppError && value.name === 'TakenOverError';
-  }
-
   constructor(jobId: string, owner: string | null) {
     super(
       'conflict:state',
@@ -202,4 +197,18 @@ export function elsewhere(r: Pick<JobRecord, 'owner' | 'updatedAt'>, what = 'thi
     'conflict:state',
     `Another console process${who} runs ${what} (it reported ${ago} s ago); it is offered for resume only if that process stops reporting.`,
   );
+}
+
+/**
+ * Refuses to start a job of this kind while another console process still reports one running
+ * (its row touched within STALE_MS): two of them at once would act on the same nodes.
+ */
+export async function refuseIfKindRunsElsewhere(
+  store: Pick<JobStore, 'recent'>,
+  kind: string,
+  what: (r: JobRecord) => string,
+): Promise<void> {
+  const recent = await store.recent({ kind, limit: 20 });
+  const other = recent.find((r) => r.status === 'running' && runsElsewhere(r));
+  if (other) throw elsewhere(other, what(other));
 }

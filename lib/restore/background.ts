@@ -5,7 +5,7 @@ import { AppError, publicError } from '@/lib/errors';
 import { interruptedJobs, interruptedMessage, isInterrupted, runsElsewhere } from '@/lib/jobs/interrupted';
 import { rollbackSteps } from '@/lib/jobs/kinds';
 import { ended, liveJob, publish, runningJobs, track } from '@/lib/jobs/registry';
-import { elsewhere } from '@/lib/jobs/run';
+import { elsewhere, refuseIfKindRunsElsewhere } from '@/lib/jobs/run';
 import { type JobRecord, tableStore } from '@/lib/jobs/store';
 import type { ReplicationCredentials } from './replicate';
 import { completeAfterSwitch } from './resume-switched';
@@ -90,9 +90,7 @@ export interface StartInput {
 export async function startRun(input: StartInput): Promise<{ runId: string; done: Promise<RunView> }> {
   const running = busy();
   if (running) throw new AppError('conflict:state', `A restore of ${running.target} is already running.`);
-  const recent = await tableStore(input.list).recent({ kind: RESTORE_KIND, limit: 20 });
-  const other = recent.find((r) => r.status === 'running' && runsElsewhere(r));
-  if (other) throw elsewhere(other, `a restore of ${other.target}`);
+  await refuseIfKindRunsElsewhere(tableStore(input.list), RESTORE_KIND, (r) => `a restore of ${r.target}`);
   const open = await interruptedRuns({ list: input.list });
   if (open.length)
     throw new AppError(

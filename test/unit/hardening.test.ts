@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { clientAddress } from '@/lib/auth/client';
 import { crossSiteReason } from '@/lib/auth/guard';
 import { AppError, publicError, redactError } from '@/lib/errors';
+import { TakenOverError } from '@/lib/jobs/run';
 import { csvCell, readCsv } from '@/lib/users/csv';
 import { pageLimit, searchText, userRules, userSearch } from '@/lib/users/rules';
+import { StepFailure } from '@/lib/wizard/failure';
 
 // Issue 17: the parts of the hardening that are pure functions. The same findings are checked
 // over HTTP against a real console in e2e/hardening*.spec.ts and test/integration/hardening*.
@@ -28,6 +30,18 @@ describe('errors keep their meaning across module copies', () => {
     expect(publicError(err)).toMatchObject({ code: 'unknown_outcome:database', status: 503 });
     expect(publicError(new copy.AppError('not_found:resource', 'no node')).status).toBe(404);
     expect(new Error('x') instanceof AppError).toBe(false);
+  });
+
+  it('a subclass answers instanceof for its own instances only, not for every AppError', () => {
+    class Narrow extends AppError {}
+    const plain = new AppError('conflict:state', 'busy');
+    const narrow = new Narrow('conflict:state', 'busy');
+    expect(plain instanceof Narrow).toBe(false);
+    expect(narrow instanceof Narrow).toBe(true);
+    expect(narrow instanceof AppError).toBe(true);
+    expect(new StepFailure('stopped') instanceof TakenOverError).toBe(false);
+    expect(new TakenOverError('j1', null) instanceof StepFailure).toBe(false);
+    expect(new TakenOverError('j1', null) instanceof TakenOverError).toBe(true);
   });
 });
 

@@ -236,7 +236,7 @@ describe('two console processes', () => {
   });
 
   it('the heartbeat touches the row while a step runs, and stops once another process took the job over', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;
@@ -300,6 +300,30 @@ describe('two console processes', () => {
       `[sipha] Job ${j.jobId} was taken over by process 77 on lab2: this process stops running it`,
     ]);
     warn.mockRestore();
+  });
+
+  it('a touch that hangs holds the next beat back: touches never pile up behind a hung node', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let answer!: (ok: boolean) => void;
+    const touch = vi.fn(
+      () =>
+        new Promise<boolean>((r) => {
+          answer = r;
+        }),
+    );
+    const load = vi.fn(async () => null);
+    track({ jobId: 'hung-touch', kind: 'test-jobs-hung', step: 'a', store: { touch, load } });
+    await vi.advanceTimersByTimeAsync(4 * HEARTBEAT_MS);
+    expect(touch).toHaveBeenCalledTimes(1);
+    // Once it answers, the beat resumes one period later; once the job ends, it stops.
+    answer(true);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    expect(touch).toHaveBeenCalledTimes(2);
+    answer(true);
+    ended('hung-touch');
+    await vi.advanceTimersByTimeAsync(4 * HEARTBEAT_MS);
+    expect(touch).toHaveBeenCalledTimes(2);
+    expect(load).not.toHaveBeenCalled();
   });
 
   it('runs here: this process is never "elsewhere", whatever the time', () => {
