@@ -1,9 +1,9 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
-import { explainReplicationError } from '../health/replication/advice';
 import { checksumTables, compareChecksums, diffTable } from './consistency';
 import { gtidBehind, waitTarget } from './gtid';
 import { type NodeCtx, onCtx, positions, replicaStatus } from './node-io';
+import { replicationStoppedWords } from './stopped-words';
 import type { GapView, RowDiff, VerifyView } from './types';
 
 // The steps that run outside the lock: catch-up and the subscriber precheck. Both poll and
@@ -30,13 +30,13 @@ export async function waitFor({
   return Number(r?.result) === 0;
 }
 
-async function replicationHealthy(target: NodeCtx): Promise<void> {
+async function replicationHealthy(target: NodeCtx, survivor: NodeCtx): Promise<void> {
   const st = await replicaStatus(target);
   if (!st) throw new AppError('failed:database', `${target.name} has no replication configured any more.`);
   if (st.lastSqlErrno)
     throw new AppError(
       'failed:database',
-      `Replication on ${target.name} stopped: ${explainReplicationError({ errno: st.lastSqlErrno }).title}`,
+      `Replication on ${target.name} stopped: ${replicationStoppedWords(target.name, survivor.name, st)}`,
     );
   if (!st.sqlRunning)
     throw new AppError('failed:database', `The replication SQL thread on ${target.name} is not running.`);
@@ -79,7 +79,7 @@ export async function catchUp({
         );
       return { ...gap, behind: 0 };
     }
-    await replicationHealthy(target);
+    await replicationHealthy(target, survivor);
     if (Date.now() > deadline)
       throw new AppError(
         'failed:database',

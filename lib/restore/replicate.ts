@@ -2,6 +2,7 @@ import 'server-only';
 import { AppError } from '@/lib/errors';
 import type { ReplicaStatus } from '../health/replication/status';
 import { type NodeCtx, onCtx, replicaStatus } from './node-io';
+import { replicationStoppedWords } from './stopped-words';
 
 // Step a: the returning node must replicate from the survivor. After a crash its replication
 // settings persist (master.info / relay-log.info), so the usual case is only START SLAVE. When
@@ -109,9 +110,14 @@ export async function ensureReplicating({
     await new Promise((r) => setTimeout(r, 100));
   }
   const st = await replicaStatus(target);
+  if (st?.lastSqlErrno)
+    throw new AppError(
+      'failed:database',
+      `Replication on ${target.name} from ${survivor.name} did not start: ${replicationStoppedWords(target.name, survivor.name, st)}`,
+    );
   throw new AppError(
     'failed:database',
-    `Replication on ${target.name} did not start (IO ${st?.ioRunning ?? '?'}, SQL ${st?.sqlRunning ? 'Yes' : 'No'}${st?.lastIoErrno ? `, IO error ${st.lastIoErrno}` : ''}${st?.lastSqlErrno ? `, SQL error ${st.lastSqlErrno}` : ''}).`,
+    `Replication on ${target.name} did not start (IO ${st?.ioRunning ?? '?'}, SQL ${st?.sqlRunning ? 'Yes' : 'No'}${st?.lastIoErrno ? `, IO error ${st.lastIoErrno}` : ''}).`,
   );
 }
 

@@ -3,6 +3,7 @@ import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
+import { until } from '../helpers/poll.ts';
 import { failD1 } from '../helpers/restore.ts';
 
 // Divergence planted by hand on the fenced d1, outside replication (sql_log_bin = 0).
@@ -103,6 +104,66 @@ describe('restore finds a planted divergence', () => {
         "SELECT COUNT(*) AS n FROM kamailio.location WHERE ruid = 'planted-ruid-1'",
       );
       expect(Number(kept.n)).toBe(1);
+    } finally {
+      await list.close();
+    }
+  }, 90_000);
+
+  it('a row d1 committed as it failed and d2 then wrote again: the run says which row and what to do, and the fix works', async () => {
+    // Continues from the case above: d1 fenced, the planted location row still on it.
+    const { dir, state } = lab();
+    const list = await openList(state.configPath, { probeIntervalMs: 100 });
+    const row = (id: number) =>
+      `INSERT INTO kamailio.location (id, ruid, username, domain, contact, expires, callid, cseq, last_modified, user_agent)
+         VALUES (${id}, 'retried-ruid-1', 'user1002', 'lab.sipha.test', 'sip:user1002@10.9.9.8', NOW() + INTERVAL 1 HOUR, 'retried', 1, NOW(), 'retried')`;
+    try {
+      await until('d1 fenced', () => list.isFenced('d1'));
+      await adminQuery(
+        dir,
+        'd1',
+        "SET sql_log_bin = 0; DELETE FROM kamailio.location WHERE ruid = 'planted-ruid-1'; SET sql_log_bin = 1",
+      );
+      // d1's copy (as if committed just before it died, under its own id) and d2's (the SIP
+      // server's retry, replicated to d1): the same registration under another id.
+      await adminQuery(dir, 'd1', `SET sql_log_bin = 0; ${row(990101)}; SET sql_log_bin = 1`);
+      await adminQuery(dir, 'd2', row(990102));
+      const v = await runRestore({
+        list,
+        kind: 'restore',
+        procedure: 'sipha',
+        target: 'd1',
+        actor: 'test',
+        runId: 'div-retried',
+      });
+      expect(v.status).not.toBe('succeeded');
+      const failed = v.steps.find((s) => s.status === 'failed');
+      expect(failed?.id).toMatch(/^(replicate|catch_up)$/);
+      expect(failed?.detail).toContain("kamailio.location, key ruid_idx = 'retried-ruid-1'");
+      expect(failed?.detail).toContain("delete d1's copy of that row, then restore d1 again");
+      expect(failed?.detail).not.toMatch(/Write_rows|HA_ERR|mysql-bin/);
+      expect(list.isFenced('d1')).toBe(true);
+
+      // What the words say to do: d1's copy goes (outside replication), and the restore succeeds.
+      await adminQuery(
+        dir,
+        'd1',
+        "SET sql_log_bin = 0; DELETE FROM kamailio.location WHERE ruid = 'retried-ruid-1'; SET sql_log_bin = 1",
+      );
+      const ok = await runRestore({
+        list,
+        kind: 'restore',
+        procedure: 'sipha',
+        target: 'd1',
+        actor: 'test',
+        runId: 'div-retried-2',
+      });
+      expect(ok.status, ok.steps.map((s) => `${s.id} ${s.status} ${s.detail}`).join('\n')).toBe('succeeded');
+      const [copy] = await adminQuery(
+        dir,
+        'd1',
+        "SELECT id FROM kamailio.location WHERE ruid = 'retried-ruid-1'",
+      );
+      expect(Number(copy.id)).toBe(990102);
     } finally {
       await list.close();
     }
