@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runRestore } from '@/lib/restore/run-restore';
 import { adminQuery } from '../../lab/index.ts';
 import { openList } from '../helpers/console-list.ts';
 import { useLab } from '../helpers/lab.ts';
 import { until } from '../helpers/poll.ts';
-import { failD1 } from '../helpers/restore.ts';
+import { failD1, restoreD1 } from '../helpers/restore.ts';
 
 // Divergence planted by hand on the fenced d1, outside replication (sql_log_bin = 0).
 
@@ -26,14 +25,7 @@ describe('restore finds a planted divergence', () => {
         'd1',
         "SELECT id FROM kamailio.subscriber WHERE username = 'user1000'",
       );
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'div-s',
-      });
+      const v = await restoreD1(list, 'div-s');
       expect(v.status).toBe('aborted');
       expect(v.steps.find((s) => s.id === 'lock')?.status).toBe('skipped');
       expect(v.lockWindowMs).toBeNull();
@@ -74,14 +66,7 @@ describe('restore finds a planted divergence', () => {
         `SET sql_log_bin = 0; INSERT INTO kamailio.location (ruid, username, domain, contact, expires, callid, cseq, last_modified, user_agent)
            VALUES ('planted-ruid-1', 'user1001', 'lab.sipha.test', 'sip:user1001@10.9.9.9', NOW() + INTERVAL 1 HOUR, 'planted', 1, NOW(), 'by hand'); SET sql_log_bin = 1`,
       );
-      const w = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'div-l',
-      });
+      const w = await restoreD1(list, 'div-l');
       expect(w.status).toBe('aborted');
       expect(w.steps.find((s) => s.id === 'snapshot')?.status).toBe('done');
       expect(w.steps.find((s) => s.id === 'verify_chunks')?.status).toBe('failed');
@@ -127,14 +112,7 @@ describe('restore finds a planted divergence', () => {
       // server's retry, replicated to d1): the same registration under another id.
       await adminQuery(dir, 'd1', `SET sql_log_bin = 0; ${row(990101)}; SET sql_log_bin = 1`);
       await adminQuery(dir, 'd2', row(990102));
-      const v = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'div-retried',
-      });
+      const v = await restoreD1(list, 'div-retried');
       expect(v.status).not.toBe('succeeded');
       const failed = v.steps.find((s) => s.status === 'failed');
       expect(failed?.id).toMatch(/^(replicate|catch_up)$/);
@@ -149,14 +127,7 @@ describe('restore finds a planted divergence', () => {
         'd1',
         "SET sql_log_bin = 0; DELETE FROM kamailio.location WHERE ruid = 'retried-ruid-1'; SET sql_log_bin = 1",
       );
-      const ok = await runRestore({
-        list,
-        kind: 'restore',
-        procedure: 'sipha',
-        target: 'd1',
-        actor: 'test',
-        runId: 'div-retried-2',
-      });
+      const ok = await restoreD1(list, 'div-retried-2');
       expect(ok.status, ok.steps.map((s) => `${s.id} ${s.status} ${s.detail}`).join('\n')).toBe('succeeded');
       const [copy] = await adminQuery(
         dir,
