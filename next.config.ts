@@ -1,9 +1,12 @@
 import type { NextConfig } from 'next';
+import { IMPORT_MAX_BYTES } from './lib/users/import-limit';
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden()/unauthorized() give server actions and pages a real 403/401.
-  experimental: { authInterrupts: true },
+  // proxyClientMaxBodySize: with a proxy, Next reads a request body only up to this size and
+  // cuts the rest silently; a user import up to IMPORT_MAX_BYTES must arrive whole.
+  experimental: { authInterrupts: true, proxyClientMaxBodySize: IMPORT_MAX_BYTES },
   // Types are checked once, by `tsc` in the static suite of `npm test`, over the whole repository.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ['mysql2', 'prom-client'],

@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,12 @@ async function siphaRun(state: LabState, work: string, rep: number) {
     const t0 = performance.now();
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/users/import`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'text/csv',
+        // The console refuses an upload of unknown length (it could be cut short unseen).
+        'content-length': String(statSync(csv).size),
+      },
       body: Readable.toWeb(createReadStream(csv)) as ReadableStream,
       duplex: 'half',
     } as RequestInit);

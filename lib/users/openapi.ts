@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { importLimitWords } from './import-limit';
 import type { RulesOptions } from './rules';
 import { userRules } from './rules';
 
@@ -220,8 +221,7 @@ export function openApiDocument(opts: RulesOptions & { version: string }) {
       },
       '/users/import': {
         post: {
-          summary:
-            'Bulk import a CSV body `username,password[,domain]` (header optional); answers NDJSON progress then a summary',
+          summary: `Bulk import a CSV body \`username,password[,domain]\` (header optional); answers NDJSON progress then a summary. The body must carry a Content-Length of at most ${importLimitWords()} (larger or chunked uploads are refused with 400 before anything is read)`,
           parameters: [
             {
               name: 'domain',

@@ -329,7 +329,7 @@ describe('hostile input', () => {
     const res = await POST(
       new Request('http://console/api/v1/users/import', {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-length': String(Buffer.byteLength(csv)) },
         body: csv,
       }),
       {},

@@ -3,6 +3,7 @@ import { AppError, publicError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
 import { parseWith } from '@/lib/users/http';
 import { importUsers } from '@/lib/users/import';
+import { IMPORT_MAX_BYTES, importLimitWords } from '@/lib/users/import-limit';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,6 +16,19 @@ export const POST = withRoute('operator', 'user.import', async (request, { mutat
     ? parseWith(configuredRules().keyForm.pick({ domain: true }), { domain: q.get('domain') }).domain
     : undefined;
   if (!request.body) throw new AppError('bad_request:input', 'Send the CSV file as the request body.');
+  // Refused before anything is read: a larger body would reach this route cut short, and a
+  // body of unknown length (chunked) could be cut without anyone knowing.
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (!Number.isFinite(declared))
+    throw new AppError(
+      'bad_request:input',
+      'Send the file with its length (a Content-Length header, as a browser or `curl --data-binary @file` does): an upload of unknown length could be cut short unseen.',
+    );
+  if (declared > IMPORT_MAX_BYTES)
+    throw new AppError(
+      'bad_request:input',
+      `The file is ${(declared / (1024 * 1024)).toFixed(1)} MB; an import takes at most ${importLimitWords()}. Split it and import the parts: nothing was imported.`,
+    );
   const body = request.body as unknown as AsyncIterable<Uint8Array>;
   const enc = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
