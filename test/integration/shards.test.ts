@@ -239,20 +239,30 @@ describe('load sharing across clusters behind a first stage', () => {
   });
 
   it('fails over inside a cluster, and a dead cluster fails cleanly without spilling', async () => {
-    await signal(lab().dir, 'p1', 'kill');
-    expect(await registerStatus(firstStage().udp, 'user1002', domain())).toBe(401);
-    await signal(lab().dir, 'p3', 'kill');
-    await signal(lab().dir, 'p4', 'kill');
-    expect(await registerStatus(firstStage().udp, 'user1060', domain())).toBe(503);
-    expect(
-      await register(lab().dir, { site: 'f1', users: [{ username: 'user1060', password: 'secret1060' }] }),
-    ).toEqual({ ok: 0, failed: 1 });
-    expect(await locations('d1', 'user1060')).toBe(0);
-    // c1 still serves its own users through p2.
-    expect(
-      await register(lab().dir, { site: 'f1', users: [{ username: 'user1003', password: 'secret1003' }] }),
-    ).toEqual({ ok: 1, failed: 0 });
-    for (const p of ['p1', 'p3', 'p4']) await start(lab().dir, p);
+    try {
+      await signal(lab().dir, 'p1', 'kill');
+      expect(await registerStatus(firstStage().udp, 'user1002', domain())).toBe(401);
+      await signal(lab().dir, 'p3', 'kill');
+      await signal(lab().dir, 'p4', 'kill');
+      // Until f1's probes mark them inactive, a REGISTER gets 3 s at p3 and 3 s at p4 before the
+      // 503 (lab/first-stage.cfg.tmpl): the helper's 6 s default was exactly that, and lost.
+      expect(await registerStatus(firstStage().udp, 'user1060', domain(), 10_000)).toBe(503);
+      expect(
+        await register(lab().dir, { site: 'f1', users: [{ username: 'user1060', password: 'secret1060' }] }),
+      ).toEqual({ ok: 0, failed: 1 });
+      expect(await locations('d1', 'user1060')).toBe(0);
+      // c1 still serves its own users through p2.
+      expect(
+        await register(lab().dir, { site: 'f1', users: [{ username: 'user1003', password: 'secret1003' }] }),
+      ).toEqual({ ok: 1, failed: 0 });
+    } finally {
+      // Also when a check above failed (one that was never killed is still running): the next
+      // test needs every SIP server.
+      for (const p of ['p1', 'p3', 'p4'])
+        await start(lab().dir, p).catch((e: Error) => {
+          if (!/still running/.test(e.message)) throw e;
+        });
+    }
   });
 
   it('moves a range online under REGISTER load and calls, and loses nothing', async () => {
