@@ -35,8 +35,17 @@ describe('why the returning node stopped replicating, in words', () => {
     expect(w).not.toMatch(/Delete_rows|HA_ERR|mysql-bin/);
   });
 
+  it("never shows a key value of the console's own tables (hashes of session and token secrets)", () => {
+    const session =
+      "Could not execute Write_rows_v1 event on table kamailio.sipha_session; Duplicate entry '3f9a0c1d' for key 'PRIMARY', Error_code: 1062";
+    expect(conflictOf(session)).toEqual({ table: 'kamailio.sipha_session', key: 'PRIMARY' });
+    const w = replicationStoppedWords('d1', 'd2', { lastSqlErrno: 1062, lastSqlError: session });
+    expect(w).toContain('(SQL error 1062: kamailio.sipha_session, key PRIMARY)');
+    expect(w).not.toContain('3f9a0c1d');
+  });
+
   it('cuts a long key value, and says only the title for other errors', () => {
-    const long = `Duplicate entry '${'x'.repeat(150)}' for key 'username_idx'`;
+    const long = `Could not execute Write_rows_v1 event on table kamailio.subscriber; Duplicate entry '${'x'.repeat(150)}' for key 'username_idx'`;
     expect(conflictOf(long).value).toBe(`${'x'.repeat(80)}…`);
     expect(
       replicationStoppedWords('d1', 'd2', {

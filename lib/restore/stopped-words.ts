@@ -6,12 +6,22 @@ import type { ReplicaStatus } from '../health/replication/status.ts';
 // a row conflict what most likely caused it and what to do. Used when replication does not start
 // (replicate.ts) and when it stops during the catch-up (catch-up.ts).
 
+/**
+ * Tables whose key values may be shown: a user's name or a registration's ruid. The console's own
+ * tables key sessions and API tokens by hashes of their secrets, which never leave the server.
+ */
+const SHOWN_VALUES = new Set(['subscriber', 'location']);
+
 /** The table, key and value a duplicate-key or row-not-found error names, when it names them. */
 export function conflictOf(message: string): { table?: string; key?: string; value?: string } {
   const table = /on table ([\w$]+\.[\w$]+)/.exec(message)?.[1];
   const dup = /Duplicate entry '(.{0,200}?)' for key '([\w$]+)'/.exec(message);
-  const value = dup?.[1] && dup[1].length > 80 ? `${dup[1].slice(0, 80)}…` : dup?.[1];
-  return { ...(table ? { table } : {}), ...(dup ? { key: dup[2], value } : {}) };
+  const shown = table !== undefined && SHOWN_VALUES.has(table.split('.')[1]!);
+  const value = !shown ? undefined : dup?.[1] && dup[1].length > 80 ? `${dup[1].slice(0, 80)}…` : dup?.[1];
+  return {
+    ...(table ? { table } : {}),
+    ...(dup ? { key: dup[2], ...(value === undefined ? {} : { value }) } : {}),
+  };
 }
 
 export function replicationStoppedWords(
