@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { ImportProgress, ImportSummary } from '@/lib/users/import';
+import { IMPORT_MAX_BYTES, tooLargeWords } from '@/lib/users/import-limit';
 
 // Type-only: the shapes the import route streams back, from the one place that defines them.
 type Progress = ImportProgress;
@@ -21,6 +22,8 @@ export function ImportPanel({ domains }: { domains: string[] }) {
 
   async function run() {
     if (!file) return setError('Choose a CSV file first.');
+    // Said before a byte is sent; the route refuses the same file in the same words.
+    if (file.size > IMPORT_MAX_BYTES) return setError(tooLargeWords(file.size));
     setBusy(true);
     setError(null);
     setDone(null);

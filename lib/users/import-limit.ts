@@ -8,3 +8,8 @@ export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 export function importLimitWords(): string {
   return `${IMPORT_MAX_BYTES / (1024 * 1024)} MB`;
 }
+
+/** Why a file of `bytes` is refused: said by the route, and by the page before it uploads. */
+export function tooLargeWords(bytes: number): string {
+  return `The file is ${(bytes / (1024 * 1024)).toFixed(1)} MB; an import takes at most ${importLimitWords()}. Split it and import the parts: nothing was imported.`;
+}

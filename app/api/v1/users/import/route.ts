@@ -3,7 +3,7 @@ import { AppError, publicError } from '@/lib/errors';
 import { configuredRules } from '@/lib/users/configured';
 import { parseWith } from '@/lib/users/http';
 import { importUsers } from '@/lib/users/import';
-import { IMPORT_MAX_BYTES, importLimitWords } from '@/lib/users/import-limit';
+import { IMPORT_MAX_BYTES, tooLargeWords } from '@/lib/users/import-limit';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,11 +24,7 @@ export const POST = withRoute('operator', 'user.import', async (request, { mutat
       'bad_request:input',
       'Send the file with its length (a Content-Length header, as a browser or `curl --data-binary @file` does): an upload of unknown length could be cut short unseen.',
     );
-  if (declared > IMPORT_MAX_BYTES)
-    throw new AppError(
-      'bad_request:input',
-      `The file is ${(declared / (1024 * 1024)).toFixed(1)} MB; an import takes at most ${importLimitWords()}. Split it and import the parts: nothing was imported.`,
-    );
+  if (declared > IMPORT_MAX_BYTES) throw new AppError('bad_request:input', tooLargeWords(declared));
   const body = request.body as unknown as AsyncIterable<Uint8Array>;
   const enc = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
